@@ -1,0 +1,334 @@
+/*
+ * lab.c - the session: its sides, their states, and how each tracer
+ * event moves a side from one state to the next.  The one transition
+ * function is lab_dispatch(); everything that changes side->state goes
+ * through side_set_state() so observers see every change.
+ */
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockstep.h"
+#include "lab-private.h"
+
+static const char *const side_state_names[] = {
+	[SIDE_NOT_STARTED] = "not-started",
+	[SIDE_BEFORE_CALL] = "before-call",
+	[SIDE_RUNNING] = "running",
+	[SIDE_BLOCKED] = "blocked",
+	[SIDE_EXITED] = "exited",
+	[SIDE_KILLED] = "killed",
+};
+
+const char *
+side_state_name(enum side_state st)
+{
+	if ((size_t)st >= sizeof side_state_names / sizeof side_state_names[0])
+		return "?";
+	return side_state_names[st];
+}
+
+uint64_t
+lab_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static char **
+argv_copy(char **argv)
+{
+	size_t n = 0, i;
+	char **copy;
+
+	while (argv[n] != NULL)
+		n++;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(argv[i]);
+	return copy;
+}
+
+static void
+argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static struct side *
+side_create(int index, bool is_server, char **argv)
+{
+	struct side *side = xcalloc(1, sizeof *side);
+
+	side->index = index;
+	side->is_server = is_server;
+	if (is_server)
+		strlcpy(side->name, "server", sizeof side->name);
+	else if (index <= 1)
+		strlcpy(side->name, "client", sizeof side->name);
+	else
+		snprintf(side->name, sizeof side->name, "client%d", index % 100);
+	side->argv = argv_copy(argv);
+	side->pty = -1;
+	side->state = SIDE_NOT_STARTED;
+	sbuf_init(&side->partial);
+	return side;
+}
+
+static void
+side_destroy(struct side *side)
+{
+	size_t i;
+
+	if (side == NULL)
+		return;
+	argv_free(side->argv);
+	sc_call_clear(&side->call);
+	sbuf_finish(&side->partial);
+	for (i = 0; i < side->nlines; i++)
+		free(side->lines[i]);
+	free(side->lines);
+	if (side->pty != -1)
+		close(side->pty);
+	free(side);
+}
+
+struct lab *
+lab_create(const struct lab_config *cfg, char *err, size_t errlen)
+{
+	struct lab *lab;
+	sigset_t set;
+	int i;
+
+	if (cfg->nclients < 0 || cfg->nclients > SOCKSTEP_MAX_CLIENTS) {
+		snprintf(err, errlen, "--clients must be 1 to %d",
+		    SOCKSTEP_MAX_CLIENTS);
+		return NULL;
+	}
+	lab = xcalloc(1, sizeof *lab);
+	lab->port = cfg->port;
+	LIST_INIT(&lab->children);
+	if (cfg->server_argv != NULL)
+		lab->sides[lab->nsides++] = side_create(0, true,
+		    cfg->server_argv);
+	for (i = 0; cfg->client_argv != NULL && i < cfg->nclients; i++)
+		lab->sides[lab->nsides++] = side_create(i + 1, false,
+		    cfg->client_argv);
+
+	/* SIGCHLD arrives on a descriptor the loop polls, never as a handler. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	lab->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (lab->sigfd == -1) {
+		snprintf(err, errlen, "signalfd: %s", strerror(errno));
+		lab_destroy(lab);
+		return NULL;
+	}
+	return lab;
+}
+
+void
+lab_destroy(struct lab *lab)
+{
+	struct lab_child *ch;
+	size_t i;
+
+	if (lab == NULL)
+		return;
+	lab_kill_all(lab, NULL);
+	while ((ch = LIST_FIRST(&lab->children)) != NULL) {
+		LIST_REMOVE(ch, entry);
+		sc_call_clear(&ch->call);
+		free(ch);
+	}
+	for (i = 0; i < lab->nsides; i++)
+		side_destroy(lab->sides[i]);
+	if (lab->sigfd != -1)
+		close(lab->sigfd);
+	kview_finish(&lab->kv);
+	free(lab);
+}
+
+void
+lab_set_observer(struct lab *lab, lab_observer_fn fn, void *arg)
+{
+	lab->observer = fn;
+	lab->observer_arg = arg;
+}
+
+size_t
+lab_nsides(const struct lab *lab)
+{
+	return lab->nsides;
+}
+
+struct side *
+lab_side(const struct lab *lab, size_t i)
+{
+	return i < lab->nsides ? lab->sides[i] : NULL;
+}
+
+struct side *
+lab_side_by_name(const struct lab *lab, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if (strcmp(lab->sides[i]->name, name) == 0)
+			return lab->sides[i];
+	return NULL;
+}
+
+uint64_t
+lab_event_count(const struct lab *lab)
+{
+	return lab->seq;
+}
+
+uint16_t
+lab_port(const struct lab *lab)
+{
+	return lab->port;
+}
+
+bool
+lab_all_done(const struct lab *lab)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->state != SIDE_EXITED &&
+		    lab->sides[i]->state != SIDE_KILLED)
+			return false;
+	return true;
+}
+
+/* Every event leaves through here, stamped with a sequence number. */
+void
+lab_emit(struct lab *lab, struct lab_event *ev)
+{
+	ev->seq = ++lab->seq;
+	if (ev->side != NULL) {
+		ev->state = ev->side->state;
+		if (ev->pid == 0)
+			ev->pid = ev->side->pid;
+	}
+	lab->kv_valid = false;
+	if (lab->observer != NULL)
+		lab->observer(lab, ev, lab->observer_arg);
+}
+
+void
+lab_note(struct lab *lab, struct side *side, const char *fmt, ...)
+{
+	struct lab_event ev = { .type = LEV_NOTE, .side = side };
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) == -1)
+		text = NULL;
+	va_end(ap);
+	ev.text = text != NULL ? text : fmt;
+	lab_emit(lab, &ev);
+	free(text);
+}
+
+const struct kview *
+lab_kernel(struct lab *lab)
+{
+	struct kproc procs[SOCKSTEP_MAX_CLIENTS + 1 + LAB_MAX_CHILDREN];
+	struct lab_child *ch;
+	size_t i, n = 0;
+
+	if (lab->kv_valid)
+		return &lab->kv;
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (side->pid > 0 && side->state != SIDE_EXITED &&
+		    side->state != SIDE_KILLED) {
+			procs[n].pid = side->pid;
+			procs[n++].side = side->index;
+		}
+	}
+	LIST_FOREACH(ch, &lab->children, entry) {
+		if (n == sizeof procs / sizeof procs[0])
+			break;
+		procs[n].pid = ch->pid;
+		procs[n++].side = ch->side->index;
+	}
+	kview_snapshot(&lab->kv, lab->port, procs, n);
+	lab->kv_valid = true;
+	return &lab->kv;
+}
+
+int
+lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
+{
+	size_t i, n = 0;
+
+	if (max == 0)
+		return 0;
+	pfd[n].fd = lab->sigfd;
+	pfd[n++].events = POLLIN;
+	for (i = 0; i < lab->nsides && n < max; i++) {
+		if (lab->sides[i]->pty == -1)
+			continue;
+		pfd[n].fd = lab->sides[i]->pty;
+		pfd[n++].events = POLLIN;
+	}
+	return (int)n;
+}
+
+/* SIGKILL every process, reap it, and say so. */
+void
+lab_kill_all(struct lab *lab, const char *why)
+{
+	struct lab_child *ch;
+	int status;
+	size_t i;
+
+	LIST_FOREACH(ch, &lab->children, entry) {
+		trace_kill(ch->pid);
+		while (waitpid(ch->pid, &status, __WALL) == -1 &&
+		    errno == EINTR)
+			;
+		ch->pid = -1;
+	}
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (side->pid <= 0 || side->state == SIDE_EXITED ||
+		    side->state == SIDE_KILLED)
+			continue;
+		trace_kill(side->pid);
+		/* SIGKILL ends even a ptrace-stopped tracee: this is bounded. */
+		while (waitpid(side->pid, &status, __WALL) == -1 &&
+		    errno == EINTR)
+			;
+		lab_drain_output(lab, side);
+		lab_flush_output(lab, side);
+		side->wait_status = status;
+		side->in_call = false;
+		side->state = SIDE_KILLED;
+		if (why != NULL)
+			lab_note(lab, side, "%s ended by sockstep (%s)",
+			    side->name, why);
+	}
+}

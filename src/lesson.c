@@ -1,0 +1,324 @@
+/*
+ * lesson.c - loading and checking a lesson file.  The format is INI-like
+ * so a teacher can write it without reading C:
+ *
+ *	[lesson]
+ *	title.en = Hello World: the whole call flow
+ *	title.zh = ...
+ *	server = server {port}
+ *	client = client 127.0.0.1 {port}
+ *	steps = s s s c c s s s s c c
+ *
+ * Every mistake is reported as "file:line: message".  The parser never
+ * executes anything; lesson_argv() only builds argument vectors.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+#define LESSON_MAX_BYTES	(256 * 1024)	/* a lesson is a page, not a book */
+#define LESSON_MAX_LINE		4096
+
+enum lesson_key_kind { LK_TEXT, LK_INT };
+
+struct lesson_key {
+	const char		*section;
+	const char		*name;
+	enum lesson_key_kind	 kind;
+	size_t			 offset;	/* of the char * or int in struct lesson */
+	int			 min, max;
+};
+
+#define LK_STR(s, n, field) \
+	{ .section = s, .name = n, .kind = LK_TEXT, \
+	  .offset = offsetof(struct lesson, field) }
+
+static const struct lesson_key lesson_keys[] = {
+	LK_STR("lesson", "title.en", title[LANG_EN]),
+	LK_STR("lesson", "title.zh", title[LANG_ZH]),
+	LK_STR("lesson", "goal.en", goal[LANG_EN]),
+	LK_STR("lesson", "goal.zh", goal[LANG_ZH]),
+	LK_STR("lesson", "server", server_cmd),
+	LK_STR("lesson", "client", client_cmd),
+	LK_STR("lesson", "steps", steps),
+	{ .section = "lesson", .name = "clients", .kind = LK_INT,
+	  .offset = offsetof(struct lesson, clients), .min = 1,
+	  .max = SOCKSTEP_MAX_CLIENTS },
+};
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int
+lesson_set(struct lesson *l, const char *section, const char *key,
+    const char *value, const char *where, char *err, size_t errlen)
+{
+	const struct lesson_key *k;
+	const char *errstr;
+	size_t i;
+
+	for (i = 0; i < sizeof lesson_keys / sizeof lesson_keys[0]; i++) {
+		k = &lesson_keys[i];
+		if (strcmp(k->section, section) != 0 || strcmp(k->name, key) != 0)
+			continue;
+		if (k->kind == LK_INT) {
+			int v = (int)strtonum(value, k->min, k->max, &errstr);
+
+			if (errstr != NULL) {
+				snprintf(err, errlen, "%s: %s = %s: %s (%d to %d)",
+				    where, key, value, errstr, k->min, k->max);
+				return -1;
+			}
+			*(int *)(void *)((char *)l + k->offset) = v;
+		} else {
+			char **dst = (char **)(void *)((char *)l + k->offset);
+
+			if (*dst != NULL) {
+				snprintf(err, errlen, "%s: %s given twice",
+				    where, key);
+				return -1;
+			}
+			*dst = xstrdup(value);
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "%s: unknown key '%s' in [%s]", where, key,
+	    section);
+	return -1;
+}
+
+int
+lesson_parse(struct lesson *l, const char *text, size_t len,
+    const char *fname, char *err, size_t errlen)
+{
+	char section[64] = "", where[512], *copy, *line, *next, *p, *eq;
+	unsigned lineno = 0;
+	int rc = -1;
+
+	memset(l, 0, sizeof *l);
+	l->clients = 1;
+	if (len > LESSON_MAX_BYTES) {
+		snprintf(err, errlen, "%s: lesson file too large (%zu bytes, "
+		    "at most %d)", fname, len, LESSON_MAX_BYTES);
+		return -1;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: not a text file (contains NUL)",
+		    fname);
+		return -1;
+	}
+	copy = xstrndup(text, len);
+	for (line = copy; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		snprintf(where, sizeof where, "%s:%u", fname, lineno);
+		if (strlen(line) > LESSON_MAX_LINE) {
+			snprintf(err, errlen, "%s: line too long", where);
+			goto out;
+		}
+		p = trim(line);
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		if (*p == '[') {
+			char *close = strchr(p, ']');
+
+			if (close == NULL || close[1] != '\0' ||
+			    close - p - 1 <= 0 ||
+			    (size_t)(close - p - 1) >= sizeof section) {
+				snprintf(err, errlen, "%s: bad section header "
+				    "(expected [name])", where);
+				goto out;
+			}
+			*close = '\0';
+			strlcpy(section, p + 1, sizeof section);
+			if (strcmp(section, "lesson") != 0) {
+				snprintf(err, errlen, "%s: unknown section [%s]",
+				    where, section);
+				goto out;
+			}
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "%s: expected 'key = value'",
+			    where);
+			goto out;
+		}
+		if (section[0] == '\0') {
+			snprintf(err, errlen, "%s: key before any [section]",
+			    where);
+			goto out;
+		}
+		*eq = '\0';
+		if (lesson_set(l, section, trim(p), trim(eq + 1), where, err,
+		    errlen) == -1)
+			goto out;
+	}
+	if (l->title[LANG_EN] == NULL && l->title[LANG_ZH] == NULL) {
+		snprintf(err, errlen, "%s: no title.en or title.zh", fname);
+		goto out;
+	}
+	if (l->server_cmd == NULL && l->client_cmd == NULL) {
+		snprintf(err, errlen, "%s: needs a server or a client command",
+		    fname);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	if (rc == -1)
+		lesson_finish(l);
+	return rc;
+}
+
+void
+lesson_finish(struct lesson *l)
+{
+	int i;
+
+	for (i = 0; i < LANG_COUNT; i++) {
+		free(l->title[i]);
+		free(l->goal[i]);
+	}
+	free(l->server_cmd);
+	free(l->client_cmd);
+	free(l->steps);
+	free(l->name);
+	free(l->dir);
+	free(l->bindir);
+	memset(l, 0, sizeof *l);
+}
+
+int
+lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+	struct stat sb;
+	int rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		fclose(f);
+		return -1;
+	}
+	if (sb.st_size > LESSON_MAX_BYTES) {
+		snprintf(err, errlen, "%s: lesson file too large (%lld bytes, "
+		    "at most %d)", path, (long long)sb.st_size,
+		    LESSON_MAX_BYTES);
+		fclose(f);
+		return -1;
+	}
+	buf = xmalloc(LESSON_MAX_BYTES + 1);
+	n = fread(buf, 1, LESSON_MAX_BYTES + 1, f);
+	fclose(f);
+	rc = lesson_parse(l, buf, n, path, err, errlen);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Split a command line into words like a shell would (quotes and
+ * backslashes, no expansion, no shell in between) and put the port in
+ * place of {port}.  A first word without a slash names a program in the
+ * lesson's program directory when one is there, else on PATH.
+ */
+char **
+lesson_argv(const char *cmd, const char *bindir, uint16_t port, char *err,
+    size_t errlen)
+{
+	char **argv = NULL, quote = 0, portstr[8];
+	struct sbuf word;
+	size_t n = 0;
+	bool inword = false;
+	const char *p;
+
+	snprintf(portstr, sizeof portstr, "%u", port);
+	sbuf_init(&word);
+	for (p = cmd;; p++) {
+		if (*p == '\0' || (quote == 0 && (*p == ' ' || *p == '\t'))) {
+			if (*p == '\0' && quote != 0) {
+				snprintf(err, errlen, "unterminated quote in "
+				    "'%s'", cmd);
+				goto fail;
+			}
+			if (inword) {
+				argv = xreallocarray(argv, n + 2, sizeof *argv);
+				argv[n++] = xstrdup(sbuf_str(&word));
+				argv[n] = NULL;
+				sbuf_reset(&word);
+				inword = false;
+			}
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		inword = true;
+		if (quote == 0 && (*p == '"' || *p == '\'')) {
+			quote = *p;
+		} else if (quote != 0 && *p == quote) {
+			quote = 0;
+		} else if (*p == '\\' && quote != '\'' && p[1] != '\0') {
+			sbuf_addc(&word, *++p);
+		} else if (quote != '\'' && strncmp(p, "{port}", 6) == 0) {
+			sbuf_add(&word, portstr);
+			p += 5;
+		} else
+			sbuf_addc(&word, *p);
+	}
+	sbuf_finish(&word);
+	if (n == 0) {
+		snprintf(err, errlen, "empty command");
+		free(argv);
+		return NULL;
+	}
+	if (bindir != NULL && strchr(argv[0], '/') == NULL) {
+		char *path;
+		struct stat sb;
+
+		xasprintf(&path, "%s/%s", bindir, argv[0]);
+		if (stat(path, &sb) == 0) {
+			free(argv[0]);
+			argv[0] = path;
+		} else
+			free(path);
+	}
+	return argv;
+fail:
+	sbuf_finish(&word);
+	lesson_argv_free(argv);
+	return NULL;
+}
+
+void
+lesson_argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}

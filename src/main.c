@@ -1,0 +1,204 @@
+/*
+ * main.c - the command line: which mode, which lesson, which options.
+ * User mistakes are one line on stderr and exit status 2.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep.h"
+#include "config.h"
+
+static const char usage_text[] =
+"usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
+"       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
+"       sockstep lessons\n"
+"       sockstep --help | --version\n"
+"\n"
+"Step a real TCP server and client, one socket call at a time, and see\n"
+"what the kernel holds between steps (accept queue, TCP states, ports).\n"
+"\n"
+"  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
+"  batch         run without a screen and print a transcript\n"
+"  lessons       list the lessons\n"
+"\n"
+"options:\n"
+"  --steps SPEC  steps to take, separated by spaces or commas:\n"
+"                s = step the server, c = client 1, c2..c9 = client N,\n"
+"                a trailing + runs that side until it blocks or exits\n"
+"                (default: the lesson's guided order)\n"
+"  --json        JSON Lines, one object per event, with the kernel view\n"
+"  --port P      the lab's port (default 9190, a free one if it is busy;\n"
+"                0 = any free port); an explicit busy port is an error\n"
+"  --clients N   start N copies of the lesson's client (1 to 9)\n"
+"  --lang L      narration language, en or zh (default from LANG)\n";
+
+static void NORETURN
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sockstep: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (sockstep --help for usage)\n", stderr);
+	exit(2);
+}
+
+void NORETURN
+user_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("sockstep: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static const struct option long_options[] = {
+	{ "steps", required_argument, NULL, 'S' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "clients", required_argument, NULL, 'n' },
+	{ "lang", required_argument, NULL, 'l' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	const char *errstr;
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	o->port = SOCKSTEP_DEFAULT_PORT;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			o->steps = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'p':
+			o->port = (uint16_t)strtonum(optarg, 0, 65535, &errstr);
+			if (errstr != NULL)
+				usage_error("--port %s: %s (0 to 65535)",
+				    optarg, errstr);
+			o->port_explicit = true;
+			break;
+		case 'n':
+			o->clients = (int)strtonum(optarg, 1,
+			    SOCKSTEP_MAX_CLIENTS, &errstr);
+			if (errstr != NULL)
+				usage_error("--clients %s: %s (1 to %d)",
+				    optarg, errstr, SOCKSTEP_MAX_CLIENTS);
+			break;
+		case 'l':
+			if (strcmp(optarg, "en") == 0)
+				o->lang = LANG_EN;
+			else if (strcmp(optarg, "zh") == 0)
+				o->lang = LANG_ZH;
+			else
+				usage_error("--lang %s: expected en or zh",
+				    optarg);
+			o->lang_explicit = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("sockstep %s\n", SOCKSTEP_VERSION);
+			exit(0);
+		default:
+			if (optopt != 0)
+				usage_error("option -%c is unknown or needs "
+				    "a value", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!o->lang_explicit) {
+		const char *l = getenv("LC_ALL");
+
+		if (l == NULL || *l == '\0')
+			l = getenv("LANG");
+		o->lang = l != NULL && strncmp(l, "zh", 2) == 0 ?
+		    LANG_ZH : LANG_EN;
+	}
+}
+
+/* Options may come before or after the lesson name (getopt permutes). */
+static const char *
+take_operand(int argc, char **argv, struct options *o)
+{
+	optind = 1;
+	parse_options(argc, argv, o);
+	if (optind + 1 < argc)
+		usage_error("unexpected argument '%s'", argv[optind + 1]);
+	return optind < argc ? argv[optind] : NULL;
+}
+
+static int
+cmd_lessons(void)
+{
+	struct lesson l;
+	char **names, err[512], text[PATH_MAX], bin[PATH_MAX];
+	size_t n, i;
+
+	names = lesson_list(&n);
+	if (n == 0) {
+		lesson_roots(text, sizeof text, bin, sizeof bin);
+		user_error("no lessons found in %s", text);
+	}
+	for (i = 0; i < n; i++) {
+		if (lesson_open(&l, names[i], err, sizeof err) == 0) {
+			printf("%-28s %s\n", names[i], l.title[LANG_EN] ?
+			    l.title[LANG_EN] : l.title[LANG_ZH]);
+			lesson_finish(&l);
+		} else
+			printf("%-28s (broken: %s)\n", names[i], err);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *operand;
+
+	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
+		operand = take_operand(argc - 1, argv + 1, &o);
+		return cmd_batch(operand != NULL ? operand : "1", &o);
+	}
+	if (cmd != NULL && strcmp(cmd, "lessons") == 0) {
+		operand = take_operand(argc - 1, argv + 1, &o);
+		if (operand != NULL)
+			usage_error("unexpected argument '%s'", operand);
+		return cmd_lessons();
+	}
+	if (cmd != NULL && strcmp(cmd, "lesson") == 0) {
+		operand = take_operand(argc - 1, argv + 1, &o);
+		if (operand == NULL)
+			usage_error("lesson: which lesson? (sockstep lessons "
+			    "lists them)");
+		return cmd_tui(operand, &o);
+	}
+	operand = take_operand(argc, argv, &o);
+	if (operand != NULL)
+		usage_error("unknown command '%s'", operand);
+	return cmd_tui("1", &o);
+}

@@ -1,0 +1,69 @@
+/*
+ * session.c - from a lesson name and the options to a lab ready to
+ * start: the lesson file, the port, the command lines, the guided order.
+ * Shared by batch and the TUI so both mean the same by every option.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+void
+session_open(struct session *s, const char *name, const struct options *o)
+{
+	struct lab_config cfg;
+	char err[1024];
+	const char *spec;
+
+	memset(s, 0, sizeof *s);
+	if (lesson_open(&s->lesson, name, err, sizeof err) == -1)
+		user_error("%s", err);
+	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
+	spec = o->steps != NULL ? o->steps : s->lesson.steps;
+	if (spec != NULL && strcmp(spec, "-") == 0)
+		spec = NULL;	/* read step by step from stdin */
+	if (spec != NULL && steps_parse(spec, s->nclients, &s->steps,
+	    &s->nsteps, err, sizeof err) == -1)
+		user_error("%s%s", o->steps != NULL ? "--steps: " :
+		    "lesson steps: ", err);
+	if (port_pick(o->port, o->port_explicit, &s->port, s->port_note,
+	    sizeof s->port_note, err, sizeof err) == -1)
+		user_error("%s", err);
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.port = s->port;
+	cfg.nclients = s->nclients;
+	if (s->lesson.server_cmd != NULL &&
+	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
+	    s->lesson.bindir, s->port, err, sizeof err)) == NULL)
+		user_error("%s: server: %s", s->lesson.name, err);
+	if (s->lesson.client_cmd != NULL &&
+	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
+	    s->lesson.bindir, s->port, err, sizeof err)) == NULL)
+		user_error("%s: client: %s", s->lesson.name, err);
+	s->lab = lab_create(&cfg, err, sizeof err);
+	lesson_argv_free(cfg.server_argv);
+	lesson_argv_free(cfg.client_argv);
+	if (s->lab == NULL)
+		user_error("%s", err);
+}
+
+void
+session_close(struct session *s)
+{
+	lab_destroy(s->lab);
+	lesson_finish(&s->lesson);
+	free(s->steps);
+	memset(s, 0, sizeof *s);
+}
+
+struct side *
+session_side(struct session *s, int index)
+{
+	size_t i;
+
+	for (i = 0; i < lab_nsides(s->lab); i++)
+		if (lab_side(s->lab, i)->index == index)
+			return lab_side(s->lab, i);
+	return NULL;
+}

@@ -1,0 +1,334 @@
+/*
+ * sock-diag.c - the kernel's list of TCP sockets on the lab port, read
+ * through NETLINK_SOCK_DIAG (what ss(8) uses), never counted by us.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep.h"
+
+/*
+ * The kernel's TCP_* numbers (include/net/tcp_states.h).  Userland
+ * <netinet/tcp.h> stops at TCP_CLOSING, so the table is indexed by the
+ * raw number.  NEW-SYN-RECV is a request sock; sock_diag reports those
+ * as SYN-RECV.  Since Linux 6.8 a socket that is bound but neither
+ * listening nor connecting is dumped too when every state bit is asked
+ * for; it comes as CLOSE, its real sk_state.
+ */
+static const char *const tcp_state_names[] = {
+	[1] = "ESTABLISHED",
+	[2] = "SYN-SENT",
+	[3] = "SYN-RECV",
+	[4] = "FIN-WAIT-1",
+	[5] = "FIN-WAIT-2",
+	[6] = "TIME-WAIT",
+	[7] = "CLOSE",
+	[8] = "CLOSE-WAIT",
+	[9] = "LAST-ACK",
+	[10] = "LISTEN",
+	[11] = "CLOSING",
+	[12] = "NEW-SYN-RECV",
+};
+
+#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One datagram of a dump is at most 32 KiB on every arch today. */
+#define DIAG_RECVBUF	(64 * 1024)
+
+const char *
+tcp_state_name(int state)
+{
+	if (state < 0 || (size_t)state >= NITEMS(tcp_state_names) ||
+	    tcp_state_names[state] == NULL)
+		return "UNKNOWN";
+	return tcp_state_names[state];
+}
+
+struct diag_req {
+	struct nlmsghdr		nlh;
+	struct inet_diag_req_v2	r;
+	struct nlattr		bc_attr;
+	struct inet_diag_bc_op	bc[5];
+};
+
+/*
+ * "sport == port || dport == port" in the kernel's filter language
+ * (net/ipv4/inet_diag.c: inet_diag_bc_run).  Every op jumps forward by
+ * "yes" bytes when its test holds and by "no" bytes when it fails; the
+ * program accepts when it runs off its exact end and rejects when it
+ * jumps 4 bytes past it.  A port compare keeps the port, in host order,
+ * in the "no" field of a second op.  The auditor walks the "yes" chain,
+ * so the OR needs ss(8)'s shape: a JMP between the two tests.
+ *
+ *	 0  S_EQ  yes 8  no 12		sport == port?  no: try dport
+ *	 4  (port)
+ *	 8  JMP   yes 4  no 12		matched: jump to 20, the end
+ *	12  D_EQ  yes 8  no 12		dport == port?  yes: 20, no: 24
+ *	16  (port)
+ */
+static void
+diag_filter(struct inet_diag_bc_op *bc, uint16_t port)
+{
+	static const struct inet_diag_bc_op prog[5] = {
+		{ INET_DIAG_BC_S_EQ, 8, 12 },
+		{ INET_DIAG_BC_NOP, 0, 0 },
+		{ INET_DIAG_BC_JMP, 4, 12 },
+		{ INET_DIAG_BC_D_EQ, 8, 12 },
+		{ INET_DIAG_BC_NOP, 0, 0 },
+	};
+
+	memcpy(bc, prog, sizeof(prog));
+	bc[1].no = port;
+	bc[4].no = port;
+}
+
+static void
+diag_set_err(char *err, size_t errlen, const char *what, int errnum)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "sock_diag %s: %s", what,
+		    strerror(errnum));
+}
+
+static int
+diag_send(int fd, int family, uint16_t port, uint32_t seq)
+{
+	struct diag_req req;
+	struct sockaddr_nl sa;
+	ssize_t n;
+
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_seq = seq;
+	req.r.sdiag_family = family;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_ext = 0;	/* nothing beyond the base message */
+	req.r.idiag_states = ~0U;
+	req.bc_attr.nla_type = INET_DIAG_REQ_BYTECODE;
+	req.bc_attr.nla_len = NLA_HDRLEN + sizeof(req.bc);
+	diag_filter(req.bc, port);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	do
+		n = sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+		    sizeof(sa));
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if ((size_t)n != sizeof(req)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* The address and port of one end, as a sockaddr like getsockname's. */
+static void
+diag_addr(struct sockaddr_storage *ss, int family, const __be32 *addr,
+    __be16 port, uint32_t ifindex)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		memcpy(&sin->sin_addr, addr, sizeof(sin->sin_addr));
+	} else if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = port;
+		memcpy(&sin6->sin6_addr, addr, sizeof(sin6->sin6_addr));
+		if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			sin6->sin6_scope_id = ifindex;
+	} else
+		ss->ss_family = family;
+}
+
+struct diag_out {
+	struct ksock	*socks;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+diag_add(struct diag_out *out, const struct inet_diag_msg *m)
+{
+	struct ksock *k;
+
+	if (out->n == out->cap) {
+		out->cap = out->cap == 0 ? 64 : out->cap * 2;
+		out->socks = xreallocarray(out->socks, out->cap,
+		    sizeof(*out->socks));
+	}
+	k = &out->socks[out->n++];
+	memset(k, 0, sizeof(*k));
+	k->state = m->idiag_state;
+	k->family = m->idiag_family;
+	diag_addr(&k->local, m->idiag_family, m->id.idiag_src,
+	    m->id.idiag_sport, m->id.idiag_if);
+	diag_addr(&k->peer, m->idiag_family, m->id.idiag_dst,
+	    m->id.idiag_dport, m->id.idiag_if);
+	k->rqueue = m->idiag_rqueue;
+	k->wqueue = m->idiag_wqueue;
+	k->inode = m->idiag_inode;
+	k->in_diag = true;
+	k->side = -1;
+	k->pid = 0;
+	k->fd = -1;
+	k->in_accept_queue = false;
+}
+
+/*
+ * Reads one datagram, growing the buffer first when the kernel queued
+ * a bigger one than expected: a truncated dump would silently lose
+ * sockets.  Returns its length, or -1.
+ */
+static ssize_t
+diag_recv(int fd, char **buf, size_t *len)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, *buf, *len, MSG_PEEK | MSG_TRUNC);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if ((size_t)n <= *len)
+			break;
+		*len = (size_t)n;
+		*buf = xreallocarray(*buf, *len, 1);
+	}
+	do
+		n = recv(fd, *buf, *len, 0);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+/*
+ * Walks the messages of one datagram.  Returns 1 when the dump is
+ * done, 0 when more datagrams follow, -1 on error with errno set.
+ */
+static int
+diag_parse(struct diag_out *out, const char *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	const struct nlmsgerr *e;
+	int left = (int)len;
+
+	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_seq != seq)
+			continue;	/* a leftover from an older request */
+		switch (h->nlmsg_type) {
+		case NLMSG_DONE:
+			return 1;
+		case NLMSG_ERROR:
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+				errno = EPROTO;
+				return -1;
+			}
+			e = NLMSG_DATA(h);
+			if (e->error == 0)
+				continue;	/* an ack */
+			errno = -e->error;
+			return -1;
+		case SOCK_DIAG_BY_FAMILY:
+			if (h->nlmsg_len <
+			    NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+				errno = EPROTO;
+				return -1;
+			}
+			diag_add(out, NLMSG_DATA(h));
+			break;
+		default:
+			break;
+		}
+	}
+	if (left > 0) {
+		/* A partial header or a length that overruns the datagram. */
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+diag_dump_family(int fd, int family, uint16_t port, uint32_t seq,
+    struct diag_out *out, char **buf, size_t *buflen, char *err,
+    size_t errlen)
+{
+	ssize_t n;
+	int done;
+
+	if (diag_send(fd, family, port, seq) == -1) {
+		diag_set_err(err, errlen, "send", errno);
+		return -1;
+	}
+	for (;;) {
+		if ((n = diag_recv(fd, buf, buflen)) == -1) {
+			diag_set_err(err, errlen, "recv", errno);
+			return -1;
+		}
+		if (n == 0) {
+			diag_set_err(err, errlen, "recv", ECONNRESET);
+			return -1;
+		}
+		done = diag_parse(out, *buf, (size_t)n, seq);
+		if (done == -1) {
+			diag_set_err(err, errlen, family == AF_INET ?
+			    "dump AF_INET" : "dump AF_INET6", errno);
+			return -1;
+		}
+		if (done == 1)
+			return 0;
+	}
+}
+
+int
+sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
+    char *err, size_t errlen)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct diag_out out = { NULL, 0, 0 };
+	size_t buflen = DIAG_RECVBUF, i;
+	char *buf;
+	int fd, rc = 0;
+
+	*socks = NULL;
+	*nsocks = 0;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd == -1) {
+		diag_set_err(err, errlen, "socket", errno);
+		return -1;
+	}
+	buf = xmalloc(buflen);
+	for (i = 0; i < NITEMS(families) && rc == 0; i++) {
+		rc = diag_dump_family(fd, families[i], port, (uint32_t)i + 1,
+		    &out, &buf, &buflen, err, errlen);
+	}
+	free(buf);
+	close(fd);
+	if (rc == -1) {
+		free(out.socks);
+		return -1;
+	}
+	*socks = out.socks;
+	*nsocks = out.n;
+	return 0;
+}

@@ -1,0 +1,166 @@
+/*
+ * sock-proc.c - what /proc says about a lab process: which of its fds
+ * are sockets, and where it sleeps.
+ */
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep.h"
+
+#define SOCKET_LINK	"socket:["
+
+/* "socket:[12345]" -> 12345; anything else (pipes, files) -> 0. */
+static uint64_t
+socket_link_inode(const char *link)
+{
+	unsigned long long ino;
+	char *end;
+
+	if (strncmp(link, SOCKET_LINK, sizeof(SOCKET_LINK) - 1) != 0)
+		return 0;
+	link += sizeof(SOCKET_LINK) - 1;
+	if (*link < '0' || *link > '9')
+		return 0;
+	errno = 0;
+	ino = strtoull(link, &end, 10);
+	if (errno != 0 || end[0] != ']' || end[1] != '\0')
+		return 0;
+	return ino;
+}
+
+int
+sock_proc_fds(pid_t pid, void (*fn)(void *, int, uint64_t), void *arg)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	const char *errstr;
+	uint64_t ino;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = (int)strtonum(de->d_name, 0, INT_MAX, &errstr);
+		if (errstr != NULL)
+			continue;
+		/* An fd closed since readdir is simply not there any more. */
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (n == -1)
+			continue;
+		link[n] = '\0';
+		if ((ino = socket_link_inode(link)) != 0)
+			fn(arg, fd, ino);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Reads a small /proc/PID file whole.  Returns its length or -1. */
+static ssize_t
+proc_read(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (off < len - 1) {
+		n = read(fd, buf + off, len - 1 - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	return (ssize_t)off;
+}
+
+/*
+ * The state letter follows the comm field, which is in parentheses and
+ * may itself hold spaces and parentheses: only the last ')' ends it.
+ */
+static int
+proc_state(pid_t pid, char *state)
+{
+	char buf[1024], *p;
+
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
+		return -1;
+	*state = p[2];
+	return 0;
+}
+
+/* First field of /proc/PID/syscall; "running" or unreadable -> -1. */
+static long
+proc_syscall(pid_t pid)
+{
+	char buf[256], *end;
+	long nr;
+
+	if (proc_read(pid, "syscall", buf, sizeof(buf)) <= 0)
+		return -1;
+	errno = 0;
+	nr = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf)
+		return -1;
+	return nr < 0 ? -1 : nr;
+}
+
+static void
+proc_wchan(pid_t pid, char *wchan, size_t len)
+{
+	char buf[128];
+	size_t n;
+
+	if (len == 0)
+		return;
+	wchan[0] = '\0';
+	if (proc_read(pid, "wchan", buf, sizeof(buf)) <= 0)
+		return;
+	n = strcspn(buf, " \t\n");
+	buf[n] = '\0';
+	/* "0" is what the kernel shows for a task that does not sleep. */
+	if (n == 0 || strcmp(buf, "0") == 0)
+		return;
+	strlcpy(wchan, buf, len);
+}
+
+int
+sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
+{
+	char st;
+
+	if (wchan != NULL && len > 0)
+		wchan[0] = '\0';
+	if (nr != NULL)
+		*nr = -1;
+	if (proc_state(pid, &st) == -1)
+		return -1;
+	if (state != NULL)
+		*state = st;
+	if (nr != NULL)
+		*nr = proc_syscall(pid);
+	if (wchan != NULL)
+		proc_wchan(pid, wchan, len);
+	return 0;
+}

@@ -1,0 +1,378 @@
+/*
+ * sock-view.c - one snapshot of what the kernel knows: sock_diag's TCP
+ * sockets on the lab port, tied to the lab processes' fds through /proc,
+ * plus the call each lab process sleeps in.
+ *
+ * kview_snapshot() takes a zeroed struct kview or one from an earlier
+ * snapshot, and replaces its contents.  It returns 0, or -1 when
+ * sock_diag failed: the view then still holds what /proc gave (the lab
+ * processes' sockets, as in_diag=false, and who is blocked), with
+ * diag_ok false and the reason in diag_err.
+ */
+#include <sys/xattr.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+/* Inode -> index into the view's sockets, sorted for bsearch. */
+struct ino_ix {
+	uint64_t	inode;
+	size_t		idx;
+};
+
+/* A lab fd on a socket that sock_diag did not list. */
+struct pending {
+	uint64_t	inode;
+	size_t		order;	/* index of its process in procs */
+	int		side;
+	pid_t		pid;
+	int		fd;
+};
+
+struct view_ctx {
+	struct kview		*v;
+	struct ino_ix		*ix;
+	size_t			 nix;
+	struct pending		*pend;
+	size_t			 npend;
+	size_t			 pendcap;
+	const struct kproc	*proc;
+	size_t			 order;
+};
+
+static uint16_t
+ksock_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+static int
+ix_cmp(const void *a, const void *b)
+{
+	const struct ino_ix *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+/*
+ * Sockets in TIME-WAIT, request socks and connections still in an
+ * accept queue have inode 0: no fd can refer to them, so they stay out.
+ */
+static void
+view_index(struct view_ctx *c)
+{
+	struct kview *v = c->v;
+	size_t i;
+
+	c->ix = xreallocarray(NULL, v->nsocks, sizeof(*c->ix));
+	c->nix = 0;
+	for (i = 0; i < v->nsocks; i++) {
+		if (v->socks[i].inode == 0)
+			continue;
+		c->ix[c->nix].inode = v->socks[i].inode;
+		c->ix[c->nix].idx = i;
+		c->nix++;
+	}
+	qsort(c->ix, c->nix, sizeof(*c->ix), ix_cmp);
+}
+
+/* The first lab process in procs keeps the socket, at its lowest fd. */
+static void
+view_hold(struct ksock *k, const struct kproc *p, int fd)
+{
+	k->nholders++;
+	if (k->side == -1 || (k->pid == p->pid && fd < k->fd)) {
+		k->side = p->side;
+		k->pid = p->pid;
+		k->fd = fd;
+	}
+}
+
+static void
+view_pending(struct view_ctx *c, int fd, uint64_t inode)
+{
+	struct pending *p;
+
+	if (c->npend == c->pendcap) {
+		c->pendcap = c->pendcap == 0 ? 8 : c->pendcap * 2;
+		c->pend = xreallocarray(c->pend, c->pendcap, sizeof(*c->pend));
+	}
+	p = &c->pend[c->npend++];
+	p->inode = inode;
+	p->order = c->order;
+	p->side = c->proc->side;
+	p->pid = c->proc->pid;
+	p->fd = fd;
+}
+
+static void
+view_fd(void *arg, int fd, uint64_t inode)
+{
+	struct view_ctx *c = arg;
+	struct ino_ix key, *hit;
+
+	key.inode = inode;
+	key.idx = 0;
+	hit = bsearch(&key, c->ix, c->nix, sizeof(*c->ix), ix_cmp);
+	if (hit != NULL)
+		view_hold(&c->v->socks[hit->idx], c->proc, fd);
+	else
+		view_pending(c, fd, inode);
+}
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/*
+ * An fd the port's dump did not list may not be TCP at all (UDP, unix).
+ * sockfs names the protocol in an xattr: one call, made only for these
+ * few fds.  Returns the family, AF_UNSPEC when the kernel would not say
+ * (shown rather than hidden), or -1 when it is not TCP.
+ */
+static int
+pending_family(const struct pending *p)
+{
+	static const struct {
+		const char	*name;
+		int		 family;
+	} tcp[] = {
+		{ "TCP", AF_INET },
+		{ "TCPv6", AF_INET6 },
+	};
+	char path[64], name[32];
+	ssize_t n;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)p->pid, p->fd);
+	n = getxattr(path, "system.sockprotoname", name, sizeof(name) - 1);
+	if (n == -1)
+		return AF_UNSPEC;
+	name[n] = '\0';
+	for (i = 0; i < sizeof(tcp) / sizeof(tcp[0]); i++) {
+		if (strcmp(name, tcp[i].name) == 0)
+			return tcp[i].family;
+	}
+	return -1;
+}
+
+/*
+ * A TCP fd missing from the port's dump is either a socket() not bound
+ * yet (which sock_diag never lists) or one bound on some other port,
+ * outside this view.  The kernel tells them apart by the local port.
+ * Returns false when the socket belongs to another port.  When the
+ * address cannot be read, the socket is shown rather than hidden.
+ */
+static bool
+pending_unbound(const struct pending *p, struct sockaddr_storage *local)
+{
+	struct sockaddr_storage ss;
+
+	if (sock_name_of(p->pid, p->fd, false, &ss, NULL, 0) == -1)
+		return true;
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return true;
+	if (ksock_port(&ss) != 0)
+		return false;
+	*local = ss;
+	return true;
+}
+
+static void
+view_add_pending(struct view_ctx *c)
+{
+	struct sockaddr_storage local;
+	struct kview *v = c->v;
+	struct pending *p;
+	struct ksock *k;
+	size_t i, j;
+	int family;
+
+	if (c->npend == 0)
+		return;
+	qsort(c->pend, c->npend, sizeof(*c->pend), pending_cmp);
+	v->socks = xreallocarray(v->socks, v->nsocks + c->npend,
+	    sizeof(*v->socks));
+	for (i = 0; i < c->npend; i = j) {
+		for (j = i + 1; j < c->npend; j++) {
+			if (c->pend[j].inode != c->pend[i].inode)
+				break;
+		}
+		p = &c->pend[i];
+		if ((family = pending_family(p)) == -1)
+			continue;
+		memset(&local, 0, sizeof(local));
+		local.ss_family = family;
+		if (!pending_unbound(p, &local))
+			continue;
+		k = &v->socks[v->nsocks++];
+		memset(k, 0, sizeof(*k));
+		k->state = TCP_CLOSE;
+		k->family = local.ss_family;
+		k->local = local;
+		k->peer.ss_family = local.ss_family;
+		k->inode = p->inode;
+		k->in_diag = false;
+		k->side = p->side;
+		k->pid = p->pid;
+		k->fd = p->fd;
+		k->nholders = (int)(j - i);
+	}
+}
+
+/*
+ * A connection the kernel completed but nobody accepted yet has no
+ * struct socket, hence inode 0; once accept() hands it out (to a lab
+ * process or any other) it gets one.  So inode 0 tells the accept queue
+ * apart exactly, with no guessing about processes outside the lab.
+ * CLOSE-WAIT counts too: a client that hung up before accept() leaves
+ * its connection queued in that state.
+ */
+static void
+view_accept_queue(struct kview *v, uint16_t port)
+{
+	struct ksock *k;
+	bool listening = false;
+	size_t i;
+
+	for (i = 0; i < v->nsocks && !listening; i++) {
+		k = &v->socks[i];
+		listening = k->state == TCP_LISTEN &&
+		    ksock_port(&k->local) == port;
+	}
+	if (!listening)
+		return;
+	for (i = 0; i < v->nsocks; i++) {
+		k = &v->socks[i];
+		if (!k->in_diag || k->inode != 0 || k->side != -1)
+			continue;
+		if (k->state != TCP_ESTABLISHED && k->state != TCP_CLOSE_WAIT)
+			continue;
+		k->in_accept_queue = ksock_port(&k->local) == port;
+	}
+}
+
+static void
+view_blocked(struct kview *v, const struct kproc *procs, size_t nprocs)
+{
+	struct kblocked *b;
+	char state, wchan[sizeof(b->wchan)];
+	long nr;
+	size_t i;
+
+	if (nprocs == 0)
+		return;
+	v->blocked = xcalloc(nprocs, sizeof(*v->blocked));
+	for (i = 0; i < nprocs; i++) {
+		if (sock_proc_sleep(procs[i].pid, &state, &nr, wchan,
+		    sizeof(wchan)) == -1)
+			continue;
+		if ((state != 'S' && state != 'D') || nr < 0)
+			continue;
+		b = &v->blocked[v->nblocked++];
+		b->side = procs[i].side;
+		b->pid = procs[i].pid;
+		b->nr = nr;
+		strlcpy(b->wchan, wchan, sizeof(b->wchan));
+	}
+}
+
+static int
+cmp_int(long a, long b)
+{
+	return (a > b) - (a < b);
+}
+
+/*
+ * Listeners first, then the lab sides in order, then what no lab
+ * process holds; within that by local port.  The rest of the key only
+ * makes the order total, so two snapshots of the same state print the
+ * same.
+ */
+static int
+ksock_cmp(const void *a, const void *b)
+{
+	const struct ksock *x = a, *y = b;
+	long xs, ys;
+	int d;
+
+	if ((d = cmp_int(x->state != TCP_LISTEN, y->state != TCP_LISTEN)))
+		return d;
+	xs = x->side >= 0 ? x->side : (long)INT32_MAX + 1;
+	ys = y->side >= 0 ? y->side : (long)INT32_MAX + 1;
+	if ((d = cmp_int(xs, ys)))
+		return d;
+	if ((d = cmp_int(ksock_port(&x->local), ksock_port(&y->local))))
+		return d;
+	if ((d = cmp_int(ksock_port(&x->peer), ksock_port(&y->peer))))
+		return d;
+	if ((d = cmp_int(x->fd, y->fd)))
+		return d;
+	if ((d = cmp_int(x->state, y->state)))
+		return d;
+	if ((d = cmp_int(x->family, y->family)))
+		return d;
+	if ((d = memcmp(&x->local, &y->local, sizeof(x->local))))
+		return d;
+	if ((d = memcmp(&x->peer, &y->peer, sizeof(x->peer))))
+		return d;
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+int
+kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
+    size_t nprocs)
+{
+	struct view_ctx c;
+	size_t i;
+
+	kview_finish(v);
+	v->diag_ok = sock_diag_dump(port, &v->socks, &v->nsocks, v->diag_err,
+	    sizeof(v->diag_err)) == 0;
+	if (v->diag_ok)
+		v->diag_err[0] = '\0';
+
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	view_index(&c);
+	for (i = 0; i < nprocs; i++) {
+		c.proc = &procs[i];
+		c.order = i;
+		/* A process that is gone holds nothing any more. */
+		(void)sock_proc_fds(procs[i].pid, view_fd, &c);
+	}
+	view_add_pending(&c);
+	free(c.ix);
+	free(c.pend);
+
+	view_accept_queue(v, port);
+	view_blocked(v, procs, nprocs);
+	if (v->nsocks > 1)
+		qsort(v->socks, v->nsocks, sizeof(*v->socks), ksock_cmp);
+	return v->diag_ok ? 0 : -1;
+}
+
+void
+kview_finish(struct kview *v)
+{
+	free(v->socks);
+	free(v->blocked);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,431 @@
+/*
+ * sockstep.h - the one internal header, a section per source file
+ * (the tmux.h habit).  Read the section of the file you are changing;
+ * the names carry the meaning.
+ */
+#ifndef SOCKSTEP_H
+#define SOCKSTEP_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <poll.h>
+
+#define SOCKSTEP_DEFAULT_PORT	9190
+#define SOCKSTEP_MAX_CLIENTS	9
+
+#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+#define NORETURN __attribute__((noreturn))
+
+/* xmalloc.c: allocation that never returns NULL (tmux xmalloc.c) */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+
+/* sbuf.c: a growable NUL-terminated string */
+struct sbuf {
+	char	*s;	/* always NUL-terminated once anything was added */
+	size_t	 len;
+	size_t	 cap;
+};
+void	 sbuf_init(struct sbuf *);
+void	 sbuf_finish(struct sbuf *);
+void	 sbuf_reset(struct sbuf *);
+void	 sbuf_add(struct sbuf *, const char *);
+void	 sbuf_addn(struct sbuf *, const char *, size_t);
+void	 sbuf_addc(struct sbuf *, char);
+void	 sbuf_addf(struct sbuf *, const char *, ...) PRINTFLIKE(2, 3);
+void	 sbuf_vaddf(struct sbuf *, const char *, va_list);
+/* Appends s as a JSON string literal, quotes included; invalid UTF-8
+ * bytes become \u00XX so the output is always valid JSON. */
+void	 sbuf_add_json(struct sbuf *, const char *);
+const char *sbuf_str(const struct sbuf *);	/* "" when empty */
+
+/* syscall-table.c: the watched system calls (strace syscallent habit) */
+enum sc_arg {
+	SA_NONE = 0,
+	SA_INT,		/* plain int */
+	SA_FD,		/* a file descriptor */
+	SA_DOMAIN,	/* AF_INET ... */
+	SA_SOCKTYPE,	/* SOCK_STREAM|SOCK_CLOEXEC ... */
+	SA_PROTOCOL,	/* IPPROTO_TCP ... */
+	SA_SOCKADDR_IN,	/* const struct sockaddr *, its length is the next arg */
+	SA_SOCKADDR_OUT,/* struct sockaddr * the kernel fills; next arg is socklen_t * */
+	SA_SOCKLEN,	/* socklen_t by value */
+	SA_SOCKLEN_PTR,	/* socklen_t *, shown as [in] at entry, [in->out] at exit */
+	SA_BUF_IN,	/* buffer the call reads (write, send); length is the next arg */
+	SA_BUF_OUT,	/* buffer the call fills (read, recv); shown at exit, ret bytes */
+	SA_SIZE,	/* size_t */
+	SA_ACCEPT_FLAGS,/* SOCK_NONBLOCK|SOCK_CLOEXEC */
+	SA_MSG_FLAGS,	/* MSG_DONTWAIT|MSG_PEEK ... */
+	SA_SHUT_HOW,	/* SHUT_RD/WR/RDWR */
+	SA_SOCKOPT_LEVEL,/* SOL_SOCKET, IPPROTO_TCP ... */
+	SA_SOCKOPT_NAME,/* SO_REUSEADDR ... (depends on the level argument) */
+	SA_SOCKOPT_VAL_IN,  /* optval the call reads, length is the next arg */
+	SA_SOCKOPT_VAL_OUT, /* optval the kernel fills, next arg is socklen_t * */
+	SA_MSGHDR_IN,	/* struct msghdr * for sendmsg */
+	SA_MSGHDR_OUT,	/* struct msghdr * for recvmsg, shown at exit */
+	SA_PTR,		/* any other pointer, shown in hex or NULL */
+};
+
+/* Which stage of the chapter's flowcharts a call belongs to. */
+enum sc_stage {
+	STAGE_NONE = 0,
+	STAGE_SOCKET,
+	STAGE_BIND,
+	STAGE_LISTEN,
+	STAGE_ACCEPT,
+	STAGE_CONNECT,
+	STAGE_RW,
+	STAGE_CLOSE,
+};
+
+#define SCF_FD0		0x01	/* arg 0 is an fd: pause only if it is a socket */
+#define SCF_RET_FD	0x02	/* a non-negative return is a new fd */
+#define SCF_MAXARGS	6
+
+struct sc_desc {
+	long		 nr;
+	const char	*name;
+	unsigned	 nargs;
+	enum sc_arg	 arg[SCF_MAXARGS];
+	unsigned	 flags;
+	enum sc_stage	 stage;
+	const char	*explain_en;	/* one line: what it does, what to watch */
+	const char	*explain_zh;
+};
+const struct sc_desc	*sc_lookup(long);
+const struct sc_desc	*sc_lookup_name(const char *);
+size_t			 sc_count(void);
+const struct sc_desc	*sc_at(size_t);
+const char		*sc_stage_name(enum sc_stage);
+
+/* syscall-xlat.c: constants to names */
+const char	*sc_errno_name(int);		/* "ECONNREFUSED"; NULL if unknown */
+/* "Connection refused", in English whatever the locale; NULL if unknown */
+const char	*sc_errno_desc(int);
+const char	*sc_domain_name(int);		/* "AF_INET"; NULL if unknown */
+void		 sc_format_socktype(struct sbuf *, int);
+void		 sc_format_protocol(struct sbuf *, int);
+void		 sc_format_msg_flags(struct sbuf *, unsigned);
+void		 sc_format_accept_flags(struct sbuf *, unsigned);
+void		 sc_format_shut_how(struct sbuf *, int);
+void		 sc_format_sockopt_level(struct sbuf *, int);
+void		 sc_format_sockopt_name(struct sbuf *, int level, int name);
+/*
+ * "{AF_INET, 127.0.0.1:9190}", "{AF_INET6, [::1]:9190}",
+ * "{AF_UNIX, \"/tmp/s\"}"; a truncated or unknown address says so.
+ */
+void		 sc_format_sockaddr(struct sbuf *, const void *, size_t);
+/* "127.0.0.1:9190" or "[::1]:9190"; "?" for other families. */
+void		 sc_format_addr_port(struct sbuf *, const struct sockaddr_storage *);
+/* Quoted, escaped with strvis, at most 64 bytes then "..." when total > len. */
+#define SC_BUF_SHOW	64
+void		 sc_format_buf(struct sbuf *, const void *, size_t len, size_t total);
+
+/* syscall-decode.c: a call's arguments from tracee memory */
+struct sc_mem {
+	/* Returns bytes read, or -1.  A fuzzer passes its own reader. */
+	ssize_t	(*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+	void	*ctx;
+};
+ssize_t	 sc_mem_tracee_read(void *ctx, uint64_t, void *, size_t); /* ctx: pid_t * */
+
+struct sc_call {
+	const struct sc_desc	*desc;
+	long			 nr;
+	uint64_t		 args[SCF_MAXARGS];
+	char			*argstr[SCF_MAXARGS];	/* decoded; owned */
+	bool			 returned;
+	int64_t			 ret;
+	int			 err;	/* errno when ret is -1..-4095, else 0 */
+	/* For accept/getsockname/getpeername/recvfrom: the address the
+	 * kernel wrote, valid when addr_len > 0. */
+	struct sockaddr_storage	 addr;
+	socklen_t		 addr_len;
+	/* The *socklen_t read at entry, for "[in->out]" at exit and to
+	 * know how much of an address the kernel may have written. */
+	bool			 socklen_in_ok;
+	socklen_t		 socklen_in;
+};
+void	sc_call_init(struct sc_call *, const struct sc_desc *, const uint64_t *);
+void	sc_decode_entry(struct sc_call *, const struct sc_mem *);
+void	sc_decode_exit(struct sc_call *, const struct sc_mem *, int64_t ret);
+void	sc_call_clear(struct sc_call *);
+void	sc_call_copy(struct sc_call *dst, const struct sc_call *src);
+void	sc_format_args(struct sbuf *, const struct sc_call *);	/* "3, {...}, 16" */
+/* "= 0", "= -1 ECONNREFUSED (Connection refused)" */
+void	sc_format_ret(struct sbuf *, const struct sc_call *);
+/* name(args) = ret, or name(args) when not returned */
+void	sc_format_call(struct sbuf *, const struct sc_call *);
+
+/* trace-spawn.c, trace-seccomp.c, trace-event.c: the tracer */
+enum trace_ev {
+	TEV_NONE = 0,
+	TEV_SYSCALL_ENTRY,	/* seccomp stop: a watched call is about to run */
+	TEV_SYSCALL_ENTRY_PLAIN,/* a plain syscall-entry stop (not expected) */
+	TEV_SYSCALL_EXIT,	/* the call returned */
+	TEV_EXEC,
+	TEV_FORK,		/* child holds the new pid */
+	TEV_SIGNAL,		/* signal-delivery stop; sig to pass on */
+	TEV_EXITED,		/* status holds the wait status */
+	TEV_KILLED,		/* killed by sig */
+	TEV_OTHER,
+};
+struct trace_event {
+	enum trace_ev	 type;
+	pid_t		 pid;
+	int		 status;
+	int		 sig;
+	pid_t		 child;
+	long		 nr;
+	uint64_t	 args[SCF_MAXARGS];
+	int64_t		 rval;
+};
+int	 trace_resolve(const char *, char *, size_t, char *, size_t);
+int	 trace_spawn(const char *path, char *const argv[], pid_t *, int *pty,
+	    char *err, size_t errlen);
+int	 trace_seccomp_install(void);
+int	 trace_next_event(struct trace_event *);
+int	 trace_resume(pid_t, bool to_exit, int sig);
+void	 trace_kill(pid_t);
+bool	 trace_fd_is_socket(pid_t, int);
+
+/* sock-diag.c, sock-proc.c, sock-name.c: the kernel view */
+struct ksock {
+	int			 state;		/* TCP_ESTABLISHED ... */
+	int			 family;
+	struct sockaddr_storage	 local;
+	struct sockaddr_storage	 peer;
+	uint32_t		 rqueue;	/* listener: accept queue length */
+	uint32_t		 wqueue;	/* listener: backlog */
+	uint64_t		 inode;
+	bool			 in_diag;	/* seen by sock_diag (else only in /proc) */
+	int			 side;		/* lab side index, -1 if no lab process holds it */
+	pid_t			 pid;
+	int			 fd;
+	bool			 in_accept_queue; /* ESTABLISHED on the port, held by no one */
+	int			 nholders;	/* lab fds on it: >1 after fork or dup */
+};
+struct kproc {			/* what the lab asks about */
+	pid_t	 pid;
+	int	 side;
+};
+struct kblocked {
+	int	 side;
+	pid_t	 pid;
+	long	 nr;		/* the call it sleeps in, from /proc/PID/syscall */
+	char	 wchan[64];	/* "" when unreadable */
+};
+struct kview {
+	struct ksock	*socks;
+	size_t		 nsocks;
+	struct kblocked	*blocked;
+	size_t		 nblocked;
+	bool		 diag_ok;
+	char		 diag_err[128];
+};
+#define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
+const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
+/* sockets whose local or peer port is port, both families, TCP */
+int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t errlen);
+/* calls fn for each socket fd of pid */
+int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
+/* state letter from /proc/PID/stat, syscall from /proc/PID/syscall (-1 if
+ * running), wchan; returns -1 when the process is gone */
+int		 sock_proc_sleep(pid_t, char *state, long *nr, char *wchan, size_t);
+int		 kview_snapshot(struct kview *, uint16_t port, const struct kproc *, size_t);
+void		 kview_finish(struct kview *);
+enum addr_source {
+	ADDR_NONE = 0,
+	ADDR_GETSOCKNAME,	/* sockstep called getsockname/getpeername on a copy of the fd */
+	ADDR_SOCK_DIAG,		/* pidfd_getfd failed; taken from the sock_diag entry */
+};
+/* getsockname (peer=false) or getpeername (peer=true) on fd of pid,
+ * through pidfd_open + pidfd_getfd. */
+int		 sock_name_of(pid_t, int fd, bool peer, struct sockaddr_storage *, char *err, size_t);
+
+/* lab.c, lab-step.c, lab-output.c: the session model (never calls curses) */
+enum side_state {
+	SIDE_NOT_STARTED = 0,
+	SIDE_BEFORE_CALL,	/* paused before a watched call, decoded in call */
+	SIDE_RUNNING,		/* between calls, or inside one not (yet) asleep */
+	SIDE_BLOCKED,		/* inside a call the kernel has put to sleep */
+	SIDE_EXITED,
+	SIDE_KILLED,
+};
+enum lab_ev {
+	LEV_CALL,	/* a side paused before a call */
+	LEV_RETURN,	/* a call returned */
+	LEV_BLOCKED,	/* a call went to sleep in the kernel */
+	LEV_OUTPUT,	/* a line the program printed */
+	LEV_EXIT,	/* the program ended */
+	LEV_NOTE,	/* something sockstep did (ended a process, ...) */
+};
+struct side;
+struct lab;
+struct lab_event {
+	uint64_t		 seq;
+	enum lab_ev		 type;
+	struct side		*side;
+	pid_t			 pid;
+	const struct sc_call	*call;		/* CALL, RETURN, BLOCKED */
+	const char		*text;		/* OUTPUT line, NOTE, BLOCKED wchan */
+	enum side_state		 state;		/* the side's state after the event */
+	/* RETURN of bind/connect/listen/accept: the address sockstep read */
+	struct sockaddr_storage	 local;
+	enum addr_source	 local_source;
+	const char		*local_origin;	/* "bind", "chosen by the kernel" */
+	struct sockaddr_storage	 peer;		/* accept: getpeername of the new fd */
+	enum addr_source	 peer_source;
+};
+typedef void (*lab_observer_fn)(struct lab *, const struct lab_event *, void *);
+
+struct side {
+	int			 index;		/* 0 server, 1.. clients */
+	char			 name[16];	/* "server", "client", "client2" */
+	bool			 is_server;
+	char			**argv;		/* owned, NULL-terminated */
+	char			 path[4096];
+	pid_t			 pid;
+	int			 pty;		/* -1 once closed */
+	enum side_state		 state;
+	bool			 in_call;	/* resumed into call, no exit yet */
+	bool			 execed;	/* its program is running (exec done) */
+	struct sc_call		 call;		/* pending, running or last call */
+	uint64_t		 sleep_since;	/* ms: first seen asleep in call */
+	int			 wait_status;	/* EXITED/KILLED */
+	unsigned		 stages_done;	/* bit per enum sc_stage */
+	enum sc_stage		 stage;		/* stage of the pending/last call */
+	char			 wchan[64];	/* when BLOCKED */
+	struct sbuf		 partial;	/* output not yet ended by \n */
+	char			**lines;	/* output lines, owned */
+	size_t			 nlines;
+	uint16_t		 bound_port[64];/* fd -> port given to bind(), 0 none */
+};
+
+struct lab_config {
+	uint16_t	 port;
+	int		 nclients;
+	char		**server_argv;	/* NULL: no server side */
+	char		**client_argv;	/* NULL: no client side */
+};
+struct lab	*lab_create(const struct lab_config *, char *err, size_t);
+void		 lab_destroy(struct lab *);
+void		 lab_set_observer(struct lab *, lab_observer_fn, void *);
+int		 lab_start(struct lab *, char *err, size_t);
+size_t		 lab_nsides(const struct lab *);
+struct side	*lab_side(const struct lab *, size_t);
+struct side	*lab_side_by_name(const struct lab *, const char *);
+uint16_t	 lab_port(const struct lab *);
+const char	*side_state_name(enum side_state);
+bool		 lab_all_done(const struct lab *);
+/* Execute side's pending call, then pause before its next one. */
+int		 lab_step(struct lab *, struct side *, char *err, size_t);
+/* Step until the side blocks, exits, or max steps (0: no limit). */
+int		 lab_run(struct lab *, struct side *, unsigned max, char *err, size_t);
+/* Handle whatever happened (stops, output, calls going to sleep) without
+ * blocking longer than timeout_ms. */
+void		 lab_pump(struct lab *, int timeout_ms);
+/* Wait until no side is about to change by itself. */
+void		 lab_settle(struct lab *);
+void		 lab_note(struct lab *, struct side *, const char *, ...) PRINTFLIKE(3, 4);
+/* End every process of the lab and reap it; says so in a NOTE per side. */
+void		 lab_kill_all(struct lab *, const char *why);
+const struct kview *lab_kernel(struct lab *);	/* snapshot of now */
+int		 lab_pollfds(struct lab *, struct pollfd *, size_t);
+uint64_t	 lab_now_ms(void);
+uint64_t	 lab_event_count(const struct lab *);
+/* lab-output.c */
+void		 lab_drain_output(struct lab *, struct side *);
+void		 lab_flush_output(struct lab *, struct side *);
+
+/* lesson.c, lesson-find.c: lesson files (never execute anything) */
+enum lang { LANG_EN = 0, LANG_ZH, LANG_COUNT };
+struct lesson {
+	char	*name;		/* "01-hello" */
+	char	*dir;		/* where lesson.ini and the sources are */
+	char	*bindir;	/* where its programs are built or installed */
+	char	*title[LANG_COUNT];
+	char	*goal[LANG_COUNT];
+	char	*server_cmd;	/* "server {port}" */
+	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
+	int	 clients;
+	char	*steps;		/* the guided order, a step SPEC */
+};
+int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
+	    char *err, size_t);
+int	 lesson_load_file(struct lesson *, const char *, char *, size_t);
+void	 lesson_finish(struct lesson *);
+char	**lesson_argv(const char *cmd, const char *bindir, uint16_t port,
+	    char *err, size_t);
+void	 lesson_argv_free(char **);
+void	 lesson_roots(char *, size_t, char *, size_t);
+char	**lesson_list(size_t *);
+int	 lesson_open(struct lesson *, const char *, char *, size_t);
+
+/* steps.c: step SPECs ("s s+ c2 c+") */
+enum step_op { STEP_ONE, STEP_RUN };
+struct step {
+	enum step_op	 op;
+	int		 side;		/* 0 server, 1.. client N */
+	char		 token[16];
+};
+/* Parses spec; the error names the bad token. */
+int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
+	    char *err, size_t);
+
+/* port.c */
+/* requested 0: a free port from the kernel; explicit: busy is an error;
+ * otherwise the default falls back to a free one (note says so). */
+int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
+	    char *note, size_t notelen, char *err, size_t errlen);
+
+/* transcript.c: batch output, text or JSON Lines */
+struct transcript;
+struct transcript *transcript_create(FILE *, bool json);
+void	 transcript_destroy(struct transcript *);
+void	 transcript_event(struct lab *, const struct lab_event *, void *);
+void	 transcript_summary(struct transcript *, struct lab *);
+void	 wait_status_format(struct sbuf *, int);
+void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
+
+/* main.c, batch.c, tui*.c: the commands */
+struct options {
+	const char	*steps;
+	bool		 json;
+	uint16_t	 port;
+	bool		 port_explicit;
+	int		 clients;	/* 0: the lesson's */
+	enum lang	 lang;
+	bool		 lang_explicit;
+};
+void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
+/* Everything a run needs, built from a lesson and the options. */
+struct session {
+	struct lesson	 lesson;
+	struct lab	*lab;
+	uint16_t	 port;
+	char		 port_note[160];
+	int		 nclients;
+	struct step	*steps;		/* guided order, may be NULL */
+	size_t		 nsteps;
+};
+/* Errors are user errors: message and exit 2, nothing left running. */
+void	 session_open(struct session *, const char *lesson,
+	    const struct options *);
+void	 session_close(struct session *);
+struct side *session_side(struct session *, int index);
+int	 cmd_batch(const char *lesson, const struct options *);
+int	 cmd_tui(const char *lesson, const struct options *);
+
+#endif

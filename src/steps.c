@@ -1,0 +1,83 @@
+/*
+ * steps.c - step SPECs: "s" steps the server, "c" client 1, "c2" client 2,
+ * a trailing "+" runs that side until it blocks or exits.  Tokens are
+ * separated by spaces or commas.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+static int
+step_parse_token(const char *tok, int nclients, struct step *st)
+{
+	size_t len = strlen(tok);
+	const char *p = tok;
+	int n = 1;
+
+	if (len == 0 || len >= sizeof st->token)
+		return -1;
+	strlcpy(st->token, tok, sizeof st->token);
+	st->op = STEP_ONE;
+	if (tok[len - 1] == '+') {
+		st->op = STEP_RUN;
+		len--;
+	}
+	if (len == 1 && *p == 's') {
+		st->side = 0;
+		return 0;
+	}
+	if (*p != 'c')
+		return -1;
+	if (len > 1) {
+		if (len != 2 || !isdigit((unsigned char)p[1]) || p[1] == '0')
+			return -1;
+		n = p[1] - '0';
+	}
+	if (n > nclients)
+		return -2;
+	st->side = n;
+	return 0;
+}
+
+int
+steps_parse(const char *spec, int nclients, struct step **stepsp,
+    size_t *np, char *err, size_t errlen)
+{
+	struct step *steps = NULL;
+	char *copy = xstrdup(spec), *tok, *save = NULL;
+	size_t n = 0;
+	int rc;
+
+	for (tok = strtok_r(copy, " \t\n,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\n,", &save)) {
+		steps = xreallocarray(steps, n + 1, sizeof *steps);
+		rc = step_parse_token(tok, nclients, &steps[n]);
+		if (rc == -1) {
+			snprintf(err, errlen, "bad step '%s' (expected s, c, "
+			    "cN, with an optional + to run until it blocks)",
+			    tok);
+			goto fail;
+		}
+		if (rc == -2) {
+			snprintf(err, errlen, "bad step '%s': there %s only "
+			    "%d client%s", tok, nclients == 1 ? "is" : "are",
+			    nclients, nclients == 1 ? "" : "s");
+			goto fail;
+		}
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "empty step list");
+		goto fail;
+	}
+	free(copy);
+	*stepsp = steps;
+	*np = n;
+	return 0;
+fail:
+	free(copy);
+	free(steps);
+	return -1;
+}

@@ -1,0 +1,257 @@
+/*
+ * syscall-table.c - the system calls sockstep stops at, one row each
+ * (strace's syscallent habit): argument kinds for the decoder, the
+ * flowchart stage, and one line each language telling the student what
+ * the call does and what to look at in the kernel view.
+ */
+#include <sys/syscall.h>
+
+#include <string.h>
+
+#include "sockstep.h"
+
+static const struct sc_desc sc_table[] = {
+	{
+		.nr = __NR_socket,
+		.name = "socket",
+		.nargs = 3,
+		.arg = { SA_DOMAIN, SA_SOCKTYPE, SA_PROTOCOL },
+		.flags = SCF_RET_FD,
+		.stage = STAGE_SOCKET,
+		.explain_en = "create an endpoint; watch a new fd appear, with no address yet",
+		.explain_zh = "创建通信端点；观察新 fd 出现，此时还没有地址",
+	},
+	{
+		.nr = __NR_bind,
+		.name = "bind",
+		.nargs = 3,
+		.arg = { SA_FD, SA_SOCKADDR_IN, SA_SOCKLEN },
+		.flags = SCF_FD0,
+		.stage = STAGE_BIND,
+		.explain_en = "give the socket a local address; watch the port become taken",
+		.explain_zh = "给套接字分配本地地址；观察端口被占用",
+	},
+	{
+		.nr = __NR_listen,
+		.name = "listen",
+		.nargs = 2,
+		.arg = { SA_FD, SA_INT },
+		.flags = SCF_FD0,
+		.stage = STAGE_LISTEN,
+		.explain_en = "make the socket a listener; watch the accept queue appear (0/backlog)",
+		.explain_zh = "把套接字变为监听状态；观察接受队列出现（0/backlog）",
+	},
+	{
+		.nr = __NR_accept,
+		.name = "accept",
+		.nargs = 3,
+		.arg = { SA_FD, SA_SOCKADDR_OUT, SA_SOCKLEN_PTR },
+		.flags = SCF_FD0 | SCF_RET_FD,
+		.stage = STAGE_ACCEPT,
+		.explain_en = "take one connection off the queue; blocks while the queue is empty",
+		.explain_zh = "从接受队列取出一个连接；队列为空时阻塞",
+	},
+	{
+		.nr = __NR_accept4,
+		.name = "accept4",
+		.nargs = 4,
+		.arg = { SA_FD, SA_SOCKADDR_OUT, SA_SOCKLEN_PTR,
+		    SA_ACCEPT_FLAGS },
+		.flags = SCF_FD0 | SCF_RET_FD,
+		.stage = STAGE_ACCEPT,
+		.explain_en = "accept, setting flags on the new fd; watch the queue shrink by one",
+		.explain_zh = "accept 并给新 fd 设置标志；观察接受队列减少一个",
+	},
+	{
+		.nr = __NR_connect,
+		.name = "connect",
+		.nargs = 3,
+		.arg = { SA_FD, SA_SOCKADDR_IN, SA_SOCKLEN },
+		.flags = SCF_FD0,
+		.stage = STAGE_CONNECT,
+		.explain_en = "start the three-way handshake; watch SYN-SENT become ESTABLISHED",
+		.explain_zh = "发起三次握手；观察 SYN-SENT 变为 ESTABLISHED",
+	},
+	{
+		.nr = __NR_read,
+		.name = "read",
+		.nargs = 3,
+		.arg = { SA_FD, SA_BUF_OUT, SA_SIZE },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "take bytes from the receive queue; blocks while it is empty",
+		.explain_zh = "从接收队列取数据；队列为空时阻塞",
+	},
+	{
+		.nr = __NR_write,
+		.name = "write",
+		.nargs = 3,
+		.arg = { SA_FD, SA_BUF_IN, SA_SIZE },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "copy bytes to the send queue; returns before the peer reads them",
+		.explain_zh = "把数据复制到发送队列；不等对端读取就返回",
+	},
+	{
+		.nr = __NR_recvfrom,
+		.name = "recvfrom",
+		.nargs = 6,
+		.arg = { SA_FD, SA_BUF_OUT, SA_SIZE, SA_MSG_FLAGS,
+		    SA_SOCKADDR_OUT, SA_SOCKLEN_PTR },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "read with flags, and the sender's address; watch Recv-Q drain",
+		.explain_zh = "带标志读取并取得发送方地址；观察接收队列减少",
+	},
+	{
+		.nr = __NR_sendto,
+		.name = "sendto",
+		.nargs = 6,
+		.arg = { SA_FD, SA_BUF_IN, SA_SIZE, SA_MSG_FLAGS,
+		    SA_SOCKADDR_IN, SA_SOCKLEN },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "write with flags (and an address for UDP); watch Send-Q grow",
+		.explain_zh = "带标志写出（UDP 可带地址）；观察发送队列增长",
+	},
+	{
+		.nr = __NR_recvmsg,
+		.name = "recvmsg",
+		.nargs = 3,
+		.arg = { SA_FD, SA_MSGHDR_OUT, SA_MSG_FLAGS },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "read into several buffers at once; watch Recv-Q drain",
+		.explain_zh = "一次读入多个缓冲区；观察接收队列减少",
+	},
+	{
+		.nr = __NR_sendmsg,
+		.name = "sendmsg",
+		.nargs = 3,
+		.arg = { SA_FD, SA_MSGHDR_IN, SA_MSG_FLAGS },
+		.flags = SCF_FD0,
+		.stage = STAGE_RW,
+		.explain_en = "write several buffers as one message; watch Send-Q grow",
+		.explain_zh = "把多个缓冲区作为一条消息写出；观察发送队列增长",
+	},
+	{
+		.nr = __NR_shutdown,
+		.name = "shutdown",
+		.nargs = 2,
+		.arg = { SA_FD, SA_SHUT_HOW },
+		.flags = SCF_FD0,
+		.stage = STAGE_CLOSE,
+		.explain_en = "close one direction; SHUT_WR sends FIN while the fd stays open",
+		.explain_zh = "关闭一个方向；SHUT_WR 发出 FIN，但 fd 仍然打开",
+	},
+	{
+		.nr = __NR_close,
+		.name = "close",
+		.nargs = 1,
+		.arg = { SA_FD },
+		.flags = SCF_FD0,
+		.stage = STAGE_CLOSE,
+		.explain_en = "drop the fd; the last close sends FIN, the first closer gets TIME-WAIT",
+		.explain_zh = "释放 fd；最后一次 close 发出 FIN，先关闭的一方进入 TIME-WAIT",
+	},
+	{
+		.nr = __NR_getsockname,
+		.name = "getsockname",
+		.nargs = 3,
+		.arg = { SA_FD, SA_SOCKADDR_OUT, SA_SOCKLEN_PTR },
+		.flags = SCF_FD0,
+		.stage = STAGE_NONE,
+		.explain_en = "ask for the local address; shows the port the kernel picked",
+		.explain_zh = "查询本地地址；可看到内核选定的端口",
+	},
+	{
+		.nr = __NR_getpeername,
+		.name = "getpeername",
+		.nargs = 3,
+		.arg = { SA_FD, SA_SOCKADDR_OUT, SA_SOCKLEN_PTR },
+		.flags = SCF_FD0,
+		.stage = STAGE_NONE,
+		.explain_en = "ask who is at the other end; ENOTCONN until connected",
+		.explain_zh = "查询对端地址；连接建立前返回 ENOTCONN",
+	},
+	{
+		.nr = __NR_setsockopt,
+		.name = "setsockopt",
+		.nargs = 5,
+		.arg = { SA_FD, SA_SOCKOPT_LEVEL, SA_SOCKOPT_NAME,
+		    SA_SOCKOPT_VAL_IN, SA_SOCKLEN },
+		.flags = SCF_FD0,
+		.stage = STAGE_SOCKET,
+		.explain_en = "set an option; SO_REUSEADDR lets bind ignore TIME-WAIT leftovers",
+		.explain_zh = "设置选项；SO_REUSEADDR 让 bind 不受 TIME-WAIT 残留影响",
+	},
+	{
+		.nr = __NR_getsockopt,
+		.name = "getsockopt",
+		.nargs = 5,
+		.arg = { SA_FD, SA_SOCKOPT_LEVEL, SA_SOCKOPT_NAME,
+		    SA_SOCKOPT_VAL_OUT, SA_SOCKLEN_PTR },
+		.flags = SCF_FD0,
+		.stage = STAGE_NONE,
+		.explain_en = "read an option; SO_ERROR tells how a non-blocking connect ended",
+		.explain_zh = "读取选项；SO_ERROR 给出非阻塞 connect 的结果",
+	},
+};
+
+#define SC_NTABLE	(sizeof(sc_table) / sizeof(sc_table[0]))
+
+/* Twenty rows: a loop is as fast as anything cleverer and cannot rot. */
+const struct sc_desc *
+sc_lookup(long nr)
+{
+	size_t i;
+
+	for (i = 0; i < SC_NTABLE; i++) {
+		if (sc_table[i].nr == nr)
+			return &sc_table[i];
+	}
+	return NULL;
+}
+
+const struct sc_desc *
+sc_lookup_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SC_NTABLE; i++) {
+		if (strcmp(sc_table[i].name, name) == 0)
+			return &sc_table[i];
+	}
+	return NULL;
+}
+
+size_t
+sc_count(void)
+{
+	return SC_NTABLE;
+}
+
+const struct sc_desc *
+sc_at(size_t i)
+{
+	return i < SC_NTABLE ? &sc_table[i] : NULL;
+}
+
+static const char *const stage_names[] = {
+	[STAGE_NONE] = "none",
+	[STAGE_SOCKET] = "socket",
+	[STAGE_BIND] = "bind",
+	[STAGE_LISTEN] = "listen",
+	[STAGE_ACCEPT] = "accept",
+	[STAGE_CONNECT] = "connect",
+	[STAGE_RW] = "read/write",
+	[STAGE_CLOSE] = "close",
+};
+
+const char *
+sc_stage_name(enum sc_stage stage)
+{
+	if ((unsigned)stage >= sizeof(stage_names) / sizeof(stage_names[0]))
+		return "none";
+	return stage_names[stage];
+}

@@ -1,0 +1,207 @@
+/*
+ * trace-spawn.c - start a program under ptrace with its own pty.
+ *
+ * The child asks to be traced, stops itself so the tracer can set its
+ * options, installs the seccomp filter (so only the watched calls stop)
+ * and execs.  PR_SET_PDEATHSIG and PTRACE_O_EXITKILL both make sure a
+ * tracee never outlives sockstep, even after kill -9.
+ */
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sockstep.h"
+
+#define TRACE_OPTIONS (PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | \
+	PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
+	PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE)
+
+static int
+trace_check_exec(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	if (access(path, X_OK) == -1) {
+		snprintf(err, errlen, "%s: not executable", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Resolve a command name like execvp would, but in the tracer, so that
+ * a missing program is a clear error before anything is forked.
+ */
+int
+trace_resolve(const char *file, char *path, size_t len, char *err,
+    size_t errlen)
+{
+	const char *p, *end;
+	char *dirs;
+	char buf[4096];
+
+	if (*file == '\0') {
+		snprintf(err, errlen, "empty program name");
+		return -1;
+	}
+	if (strchr(file, '/') != NULL) {
+		if (trace_check_exec(file, err, errlen) == -1)
+			return -1;
+		strlcpy(path, file, len);
+		return 0;
+	}
+	if ((p = getenv("PATH")) == NULL || *p == '\0')
+		p = "/usr/local/bin:/usr/bin:/bin";
+	dirs = xstrdup(p);
+	for (p = dirs; p != NULL; p = end != NULL ? end + 1 : NULL) {
+		end = strchr(p, ':');
+		snprintf(buf, sizeof buf, "%.*s/%s",
+		    end != NULL ? (int)(end - p) : (int)strlen(p),
+		    *p == ':' || *p == '\0' ? "." : p, file);
+		if (access(buf, X_OK) == 0) {
+			struct stat sb;
+
+			if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode)) {
+				strlcpy(path, buf, len);
+				free(dirs);
+				return 0;
+			}
+		}
+	}
+	free(dirs);
+	snprintf(err, errlen, "%s: command not found", file);
+	return -1;
+}
+
+static int
+trace_open_pty(int *masterp, char **slavep, char *err, size_t errlen)
+{
+	int m;
+	char *name;
+
+	if ((m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    grantpt(m) == -1 || unlockpt(m) == -1 ||
+	    (name = ptsname(m)) == NULL) {
+		snprintf(err, errlen, "pseudo-terminal: %s", strerror(errno));
+		if (m != -1)
+			close(m);
+		return -1;
+	}
+	if (fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "pty: %s", strerror(errno));
+		close(m);
+		return -1;
+	}
+	*masterp = m;
+	*slavep = xstrdup(name);
+	return 0;
+}
+
+/* In the child: never returns. */
+static void NORETURN
+trace_child(const char *path, char *const argv[], const char *slave,
+    pid_t parent)
+{
+	struct termios tio;
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	sigset_t none;
+	int fd;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(126);
+	setsid();
+	if ((fd = open(slave, O_RDWR)) == -1)
+		_exit(126);
+	ioctl(fd, TIOCSCTTY, 0);
+	/* Raw output: the program's bytes arrive as written (no \r\n). */
+	if (tcgetattr(fd, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(fd, TCSANOW, &tio);
+	}
+	ioctl(fd, TIOCSWINSZ, &ws);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == -1)
+		_exit(126);
+	raise(SIGSTOP);
+	if (trace_seccomp_install() == -1)
+		_exit(126);
+	execv(path, argv);
+	_exit(127);
+}
+
+int
+trace_spawn(const char *path, char *const argv[], pid_t *pidp, int *ptyp,
+    char *err, size_t errlen)
+{
+	pid_t pid, parent = getpid();
+	int master, status;
+	char *slave;
+
+	if (trace_open_pty(&master, &slave, err, errlen) == -1)
+		return -1;
+	switch (pid = fork()) {
+	case -1:
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		free(slave);
+		close(master);
+		return -1;
+	case 0:
+		trace_child(path, argv, slave, parent);
+	default:
+		break;
+	}
+	free(slave);
+
+	/* The child's own SIGSTOP: the one blocking wait, bounded by it. */
+	while (waitpid(pid, &status, __WALL) == -1) {
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	if (!WIFSTOPPED(status)) {
+		snprintf(err, errlen, "%s: the program could not be started "
+		    "under ptrace (is ptrace allowed here?)", path);
+		goto fail;
+	}
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)TRACE_OPTIONS) == -1 ||
+	    ptrace(PTRACE_CONT, pid, NULL, NULL) == -1) {
+		snprintf(err, errlen, "ptrace: %s", strerror(errno));
+		goto fail;
+	}
+	*pidp = pid;
+	*ptyp = master;
+	return 0;
+
+fail:
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, __WALL);
+	close(master);
+	return -1;
+}

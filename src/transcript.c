@@ -1,0 +1,388 @@
+/*
+ * transcript.c - batch output.  Text is one strace-like line per event
+ * and a one-line kernel summary after each step; JSON Lines is one
+ * object per event, each with the kernel snapshot of that moment.
+ */
+#include <netinet/in.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "sockstep.h"
+
+struct transcript {
+	FILE		*out;
+	bool		 json;
+	struct sbuf	 buf;
+};
+
+static const char *const lev_names[] = {
+	[LEV_CALL] = "call",
+	[LEV_RETURN] = "return",
+	[LEV_BLOCKED] = "blocked",
+	[LEV_OUTPUT] = "output",
+	[LEV_EXIT] = "exit",
+	[LEV_NOTE] = "note",
+};
+
+static const char *const source_names[] = {
+	[ADDR_NONE] = NULL,
+	[ADDR_GETSOCKNAME] = "getsockname",
+	[ADDR_SOCK_DIAG] = "sock_diag",
+};
+
+struct transcript *
+transcript_create(FILE *out, bool json)
+{
+	struct transcript *t = xcalloc(1, sizeof *t);
+
+	t->out = out;
+	t->json = json;
+	sbuf_init(&t->buf);
+	return t;
+}
+
+void
+transcript_destroy(struct transcript *t)
+{
+	if (t == NULL)
+		return;
+	sbuf_finish(&t->buf);
+	free(t);
+}
+
+static const char *
+side_name_of(struct lab *lab, int index)
+{
+	size_t i;
+
+	for (i = 0; i < lab_nsides(lab); i++)
+		if (lab_side(lab, i)->index == index)
+			return lab_side(lab, i)->name;
+	return NULL;
+}
+
+static void
+addr_str(struct sbuf *b, const struct sockaddr_storage *ss)
+{
+	sc_format_addr_port(b, ss);
+}
+
+/* "exited (0)", "killed by SIGSEGV" */
+void
+wait_status_format(struct sbuf *b, int status)
+{
+	if (WIFEXITED(status))
+		sbuf_addf(b, "exited (%d)", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		sbuf_addf(b, "killed by SIG%s", sigabbrev_np(WTERMSIG(status)) ?
+		    sigabbrev_np(WTERMSIG(status)) : "?");
+	else
+		sbuf_add(b, "ended");
+}
+
+static void
+json_kv_str(struct sbuf *b, const char *key, const char *val)
+{
+	sbuf_addf(b, "\"%s\":", key);
+	if (val == NULL)
+		sbuf_add(b, "null");
+	else
+		sbuf_add_json(b, val);
+}
+
+static void
+json_addr(struct sbuf *b, const char *key, const struct sockaddr_storage *ss)
+{
+	struct sbuf a;
+
+	sbuf_init(&a);
+	addr_str(&a, ss);
+	json_kv_str(b, key, sbuf_str(&a));
+	sbuf_finish(&a);
+}
+
+static void
+json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
+{
+	const char *sep = "";
+	size_t i;
+
+	sbuf_add(b, "\"kernel\":{\"diag_ok\":");
+	sbuf_add(b, kv->diag_ok ? "true" : "false");
+	sbuf_add(b, ",\"listeners\":[");
+	for (i = 0; i < kv->nsocks; i++) {
+		const struct ksock *k = &kv->socks[i];
+
+		if (k->state != TCP_LISTEN_STATE)
+			continue;
+		sbuf_addf(b, "%s{", sep);
+		json_addr(b, "addr", &k->local);
+		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,", k->rqueue,
+		    k->wqueue);
+		json_kv_str(b, "side", side_name_of(lab, k->side));
+		sbuf_addf(b, ",\"fd\":%d}", k->fd);
+		sep = ",";
+	}
+	sbuf_add(b, "],\"sockets\":[");
+	sep = "";
+	for (i = 0; i < kv->nsocks; i++) {
+		const struct ksock *k = &kv->socks[i];
+
+		sbuf_addf(b, "%s{", sep);
+		json_kv_str(b, "side", side_name_of(lab, k->side));
+		if (k->fd >= 0)
+			sbuf_addf(b, ",\"pid\":%d,\"fd\":%d,", (int)k->pid,
+			    k->fd);
+		else
+			sbuf_add(b, ",\"pid\":null,\"fd\":null,");
+		json_kv_str(b, "state", tcp_state_name(k->state));
+		sbuf_add(b, ",");
+		json_addr(b, "local", &k->local);
+		sbuf_add(b, ",");
+		json_addr(b, "peer", &k->peer);
+		sbuf_addf(b, ",\"rqueue\":%u,\"wqueue\":%u,\"inode\":%llu,"
+		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s}",
+		    k->rqueue, k->wqueue, (unsigned long long)k->inode,
+		    k->in_diag ? "true" : "false",
+		    k->in_accept_queue ? "true" : "false");
+		sep = ",";
+	}
+	sbuf_add(b, "],\"blocked\":[");
+	sep = "";
+	for (i = 0; i < kv->nblocked; i++) {
+		const struct kblocked *kb = &kv->blocked[i];
+		const struct sc_desc *d = sc_lookup(kb->nr);
+
+		/* Asleep outside a watched call (sleep(), a tty read) is
+		 * not "blocked in a socket call". */
+		if (d == NULL)
+			continue;
+		sbuf_addf(b, "%s{", sep);
+		json_kv_str(b, "side", side_name_of(lab, kb->side));
+		sbuf_addf(b, ",\"pid\":%d,", (int)kb->pid);
+		json_kv_str(b, "call", d->name);
+		sbuf_add(b, ",");
+		json_kv_str(b, "wchan", kb->wchan[0] != '\0' ? kb->wchan : NULL);
+		sbuf_add(b, "}");
+		sep = ",";
+	}
+	sbuf_add(b, "]}");
+}
+
+static void
+json_args(struct sbuf *b, const struct sc_call *c)
+{
+	unsigned i;
+
+	sbuf_add(b, "\"args\":[");
+	for (i = 0; i < c->desc->nargs; i++) {
+		if (i > 0)
+			sbuf_addc(b, ',');
+		sbuf_add_json(b, c->argstr[i] != NULL ? c->argstr[i] : "?");
+	}
+	sbuf_add(b, "]");
+}
+
+static void
+transcript_json(struct transcript *t, struct lab *lab,
+    const struct lab_event *ev)
+{
+	struct sbuf *b = &t->buf;
+	const struct sc_call *c = ev->call;
+
+	sbuf_reset(b);
+	sbuf_addf(b, "{\"seq\":%llu,", (unsigned long long)ev->seq);
+	json_kv_str(b, "side", ev->side != NULL ? ev->side->name : NULL);
+	sbuf_addf(b, ",\"pid\":%d,", (int)ev->pid);
+	json_kv_str(b, "event", lev_names[ev->type]);
+	sbuf_add(b, ",");
+	json_kv_str(b, "call", c != NULL ? c->desc->name : NULL);
+	sbuf_add(b, ",");
+	if (c != NULL)
+		json_args(b, c);
+	else
+		sbuf_add(b, "\"args\":null");
+	if (c != NULL && ev->type == LEV_RETURN) {
+		sbuf_addf(b, ",\"ret\":%lld,", (long long)c->ret);
+		json_kv_str(b, "errno", c->err != 0 ?
+		    sc_errno_name(c->err) : NULL);
+	} else
+		sbuf_add(b, ",\"ret\":null,\"errno\":null");
+	if (ev->side != NULL) {
+		sbuf_add(b, ",");
+		json_kv_str(b, "state", side_state_name(ev->state));
+	}
+	if (ev->type == LEV_OUTPUT || ev->type == LEV_NOTE) {
+		sbuf_add(b, ",");
+		json_kv_str(b, "text", ev->text);
+	}
+	if (ev->type == LEV_BLOCKED) {
+		sbuf_add(b, ",");
+		json_kv_str(b, "wchan", ev->text != NULL && *ev->text ?
+		    ev->text : NULL);
+	}
+	if (ev->type == LEV_EXIT && ev->side != NULL) {
+		struct sbuf s;
+		int st = ev->side->wait_status;
+
+		sbuf_init(&s);
+		wait_status_format(&s, st);
+		if (WIFEXITED(st))
+			sbuf_addf(b, ",\"status\":%d,\"signal\":null,",
+			    WEXITSTATUS(st));
+		else
+			sbuf_addf(b, ",\"status\":null,\"signal\":%d,",
+			    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		json_kv_str(b, "text", sbuf_str(&s));
+		sbuf_finish(&s);
+	}
+	if (ev->local_source != ADDR_NONE) {
+		sbuf_add(b, ",");
+		json_addr(b, "local", &ev->local);
+		sbuf_add(b, ",");
+		json_kv_str(b, "local_source", source_names[ev->local_source]);
+		sbuf_add(b, ",");
+		json_kv_str(b, "local_origin", ev->local_origin);
+	}
+	if (ev->peer_source != ADDR_NONE) {
+		sbuf_add(b, ",");
+		json_addr(b, "peer", &ev->peer);
+		sbuf_add(b, ",");
+		json_kv_str(b, "peer_source", source_names[ev->peer_source]);
+	}
+	sbuf_add(b, ",");
+	json_kernel(b, lab, lab_kernel(lab));
+	sbuf_add(b, "}\n");
+	fputs(sbuf_str(b), t->out);
+}
+
+static void
+transcript_text(struct transcript *t, const struct lab_event *ev)
+{
+	struct sbuf *b = &t->buf;
+	const char *name = ev->side != NULL ? ev->side->name : "sockstep";
+	char who[32];
+
+	sbuf_reset(b);
+	if (ev->side != NULL && ev->pid != ev->side->pid)
+		snprintf(who, sizeof who, "%s[%d]", name, (int)ev->pid);
+	else
+		strlcpy(who, name, sizeof who);
+	switch (ev->type) {
+	case LEV_CALL:
+		return;		/* the pause itself; the return line says it all */
+	case LEV_RETURN:
+		sbuf_addf(b, "%-8s ", who);
+		sc_format_call(b, ev->call);
+		if (ev->local_source != ADDR_NONE) {
+			sbuf_add(b, "  [local ");
+			addr_str(b, &ev->local);
+			if (ev->local_origin != NULL)
+				sbuf_addf(b, ", %s", ev->local_origin);
+			sbuf_addf(b, ", from %s]",
+			    source_names[ev->local_source]);
+		}
+		if (ev->peer_source != ADDR_NONE) {
+			sbuf_add(b, "  [peer ");
+			addr_str(b, &ev->peer);
+			sbuf_addf(b, ", from %s]",
+			    ev->peer_source == ADDR_GETSOCKNAME ?
+			    "getpeername" : "sock_diag");
+		}
+		break;
+	case LEV_BLOCKED:
+		sbuf_addf(b, "%-8s ", who);
+		sc_format_call(b, ev->call);
+		sbuf_add(b, " blocked");
+		if (ev->text != NULL && *ev->text != '\0')
+			sbuf_addf(b, " (kernel: %s)", ev->text);
+		break;
+	case LEV_OUTPUT:
+		sbuf_addf(b, "%-8s | %s", who, ev->text);
+		break;
+	case LEV_EXIT:
+		sbuf_addf(b, "%-8s ", who);
+		wait_status_format(b, ev->side->wait_status);
+		break;
+	case LEV_NOTE:
+		sbuf_addf(b, "%-8s -- %s", who, ev->text);
+		break;
+	}
+	sbuf_addc(b, '\n');
+	fputs(sbuf_str(b), t->out);
+}
+
+void
+transcript_event(struct lab *lab, const struct lab_event *ev, void *arg)
+{
+	struct transcript *t = arg;
+
+	if (t->json)
+		transcript_json(t, lab, ev);
+	else
+		transcript_text(t, ev);
+}
+
+/* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
+void
+kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
+{
+	const char *sep = "";
+	size_t i;
+
+	if (!kv->diag_ok) {
+		sbuf_addf(b, "sock_diag unavailable: %s", kv->diag_err);
+		sep = " | ";
+	}
+	for (i = 0; i < kv->nsocks; i++) {
+		const struct ksock *k = &kv->socks[i];
+		const char *owner = side_name_of(lab, k->side);
+
+		sbuf_add(b, sep);
+		sep = " | ";
+		if (k->state == TCP_LISTEN_STATE) {
+			sbuf_addf(b, "queue %u/%u", k->rqueue, k->wqueue);
+			continue;
+		}
+		if (k->in_accept_queue) {
+			sbuf_add(b, "in accept queue ");
+			sc_format_addr_port(b, &k->peer);
+			continue;
+		}
+		sbuf_addf(b, "%s ", owner != NULL ? owner : "(no lab process)");
+		if (k->in_diag)
+			sc_format_addr_port(b, &k->local);
+		else
+			sbuf_addf(b, "fd %d unbound", k->fd);
+		sbuf_addf(b, " %s", tcp_state_name(k->state));
+	}
+	for (i = 0; i < kv->nblocked; i++) {
+		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);
+		const char *owner = side_name_of(lab, kv->blocked[i].side);
+
+		if (d == NULL)
+			continue;
+		sbuf_addf(b, "%s%s blocked in %s", sep,
+		    owner != NULL ? owner : "?", d->name);
+		sep = " | ";
+	}
+	if (*sep == '\0')
+		sbuf_add(b, "no sockets on the port");
+}
+
+void
+transcript_summary(struct transcript *t, struct lab *lab)
+{
+	struct sbuf *b = &t->buf;
+
+	if (t->json)
+		return;
+	sbuf_reset(b);
+	sbuf_add(b, "         ~ kernel: ");
+	kview_summary(b, lab, lab_kernel(lab));
+	sbuf_addc(b, '\n');
+	fputs(sbuf_str(b), t->out);
+}
