@@ -241,20 +241,22 @@ lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
 /*
  * Split a command line into words like a shell would (quotes and
  * backslashes, no expansion, no shell in between) and put the port in
- * place of {port}.  A first word without a slash names a program in the
+ * place of {port} (and a second free port in place of {port2}, for a
+ * client that binds its own).  A first word without a slash names a program in the
  * lesson's program directory when one is there, else on PATH.
  */
 char **
-lesson_argv(const char *cmd, const char *bindir, uint16_t port, char *err,
-    size_t errlen)
+lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
+    char *err, size_t errlen)
 {
-	char **argv = NULL, quote = 0, portstr[8];
+	char **argv = NULL, quote = 0, portstr[8], port2str[8];
 	struct sbuf word;
 	size_t n = 0;
 	bool inword = false;
 	const char *p;
 
-	snprintf(portstr, sizeof portstr, "%u", port);
+	snprintf(portstr, sizeof portstr, "%u", ports[0]);
+	snprintf(port2str, sizeof port2str, "%u", ports[1]);
 	sbuf_init(&word);
 	for (p = cmd;; p++) {
 		if (*p == '\0' || (quote == 0 && (*p == ' ' || *p == '\t'))) {
@@ -284,6 +286,9 @@ lesson_argv(const char *cmd, const char *bindir, uint16_t port, char *err,
 		} else if (quote != '\'' && strncmp(p, "{port}", 6) == 0) {
 			sbuf_add(&word, portstr);
 			p += 5;
+		} else if (quote != '\'' && strncmp(p, "{port2}", 7) == 0) {
+			sbuf_add(&word, port2str);
+			p += 6;
 		} else
 			sbuf_addc(&word, *p);
 	}

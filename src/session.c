@@ -14,6 +14,7 @@ session_open(struct session *s, const char *name, const struct options *o)
 	struct lab_config cfg;
 	char err[1024];
 	const char *spec;
+	uint16_t ports[2];
 
 	memset(s, 0, sizeof *s);
 	if (lesson_open(&s->lesson, name, err, sizeof err) == -1)
@@ -30,16 +31,29 @@ session_open(struct session *s, const char *name, const struct options *o)
 	    sizeof s->port_note, err, sizeof err) == -1)
 		user_error("%s", err);
 
+	if ((s->lesson.server_cmd != NULL &&
+	    strstr(s->lesson.server_cmd, "{port2}") != NULL) ||
+	    (s->lesson.client_cmd != NULL &&
+	    strstr(s->lesson.client_cmd, "{port2}") != NULL)) {
+		char note[160];
+
+		/* Any free port other than the lab's, quietly. */
+		if (port_pick(s->port == 65535 ? 1024 : s->port + 1, false,
+		    &s->port2, note, sizeof note, err, sizeof err) == -1)
+			user_error("%s", err);
+	}
+	ports[0] = s->port;
+	ports[1] = s->port2;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.port = s->port;
 	cfg.nclients = s->nclients;
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
-	    s->lesson.bindir, s->port, err, sizeof err)) == NULL)
+	    s->lesson.bindir, ports, err, sizeof err)) == NULL)
 		user_error("%s: server: %s", s->lesson.name, err);
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
-	    s->lesson.bindir, s->port, err, sizeof err)) == NULL)
+	    s->lesson.bindir, ports, err, sizeof err)) == NULL)
 		user_error("%s: client: %s", s->lesson.name, err);
 	s->lab = lab_create(&cfg, err, sizeof err);
 	lesson_argv_free(cfg.server_argv);

@@ -366,7 +366,7 @@ int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
 	    char *err, size_t);
 int	 lesson_load_file(struct lesson *, const char *, char *, size_t);
 void	 lesson_finish(struct lesson *);
-char	**lesson_argv(const char *cmd, const char *bindir, uint16_t port,
+char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
 void	 lesson_argv_free(char **);
 void	 lesson_roots(char *, size_t, char *, size_t);
@@ -415,6 +415,7 @@ struct session {
 	struct lesson	 lesson;
 	struct lab	*lab;
 	uint16_t	 port;
+	uint16_t	 port2;		/* {port2}: a second free port, 0 if unused */
 	char		 port_note[160];
 	int		 nclients;
 	struct step	*steps;		/* guided order, may be NULL */

@@ -85,9 +85,10 @@ static void
 test_argv(void)
 {
 	char err[256], **av;
+	const uint16_t ports[2] = { 9190, 9191 };
 
-	av = lesson_argv("client 127.0.0.1 {port} 'a b' \"x{port}\" c\\ d",
-	    NULL, 9190, err, sizeof err);
+	av = lesson_argv("client 127.0.0.1 {port} 'a b' \"x{port}\" c\\ d "
+	    "{port2}", NULL, ports, err, sizeof err);
 	CHECK(av != NULL);
 	if (av != NULL) {
 		CHECK_STR(av[0], "client");
@@ -96,11 +97,12 @@ test_argv(void)
 		CHECK_STR(av[3], "a b");
 		CHECK_STR(av[4], "x9190");
 		CHECK_STR(av[5], "c d");
-		CHECK(av[6] == NULL);
+		CHECK_STR(av[6], "9191");
+		CHECK(av[7] == NULL);
 	}
 	lesson_argv_free(av);
-	CHECK(lesson_argv("a 'b", NULL, 1, err, sizeof err) == NULL);
-	CHECK(lesson_argv("   ", NULL, 1, err, sizeof err) == NULL);
+	CHECK(lesson_argv("a 'b", NULL, ports, err, sizeof err) == NULL);
+	CHECK(lesson_argv("   ", NULL, ports, err, sizeof err) == NULL);
 }
 
 static void
