@@ -36,7 +36,8 @@ raise_nofile(rlim_t want)
 	if (rl.rlim_max < want)
 		rl.rlim_max = want;	/* root may raise the hard limit */
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		err(1, "setrlimit RLIMIT_NOFILE %llu", (unsigned long long)want);
+		err(1, "setrlimit RLIMIT_NOFILE %llu",
+		    (unsigned long long)want);
 }
 
 static int
@@ -67,7 +68,8 @@ open_connections(int lfd, const struct sockaddr_in *sin, int *fds, int n)
 		c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (c == -1)
 			err(1, "socket %d", i);
-		if (connect(c, (const struct sockaddr *)sin, sizeof(*sin)) == -1)
+		if (connect(c, (const struct sockaddr *)sin,
+		    sizeof(*sin)) == -1)
 			err(1, "connect %d", i);
 		if ((a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
 			err(1, "accept %d", i);
@@ -121,7 +123,8 @@ main(int argc, char **argv)
 	if (kview_snapshot(&v, ntohs(sin.sin_port), &self, 1) == -1)
 		errx(1, "kview_snapshot: %s", v.diag_err);
 	if (v.nsocks != (size_t)n * 2 + 1)
-		errx(1, "snapshot saw %zu sockets, want %d", v.nsocks, 2 * n + 1);
+		errx(1, "snapshot saw %zu sockets, want %d", v.nsocks,
+		    2 * n + 1);
 
 	for (i = 0; i < RUNS; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -3,7 +3,6 @@
  * through NETLINK_SOCK_DIAG (what ss(8) uses), never counted by us.
  */
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -247,6 +246,12 @@ diag_parse(struct diag_out *out, const char *buf, size_t len, uint32_t seq)
 			continue;	/* a leftover from an older request */
 		switch (h->nlmsg_type) {
 		case NLMSG_DONE:
+			/* A dump the kernel had to cut short says why here. */
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+			    *(const int *)NLMSG_DATA(h) < 0) {
+				errno = -*(const int *)NLMSG_DATA(h);
+				return -1;
+			}
 			return 1;
 		case NLMSG_ERROR:
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {

@@ -6,8 +6,8 @@
  * kview_snapshot() takes a zeroed struct kview or one from an earlier
  * snapshot, and replaces its contents.  It returns 0, or -1 when
  * sock_diag failed: the view then still holds what /proc gave (the lab
- * processes' sockets, as in_diag=false, and who is blocked), with
- * diag_ok false and the reason in diag_err.
+ * processes' TCP sockets, as in_diag=false with state 0, and who is
+ * blocked), with diag_ok false and the reason in diag_err.
  */
 #include <sys/xattr.h>
 
@@ -43,6 +43,7 @@ struct view_ctx {
 	size_t			 pendcap;
 	const struct kproc	*proc;
 	size_t			 order;
+	uint16_t		 port;
 };
 
 static uint16_t
@@ -173,28 +174,29 @@ pending_family(const struct pending *p)
 	return -1;
 }
 
-/*
- * A TCP fd missing from the port's dump is either a socket() not bound
- * yet (which sock_diag never lists) or one bound on some other port,
- * outside this view.  The kernel tells them apart by the local port.
- * Returns false when the socket belongs to another port.  When the
- * address cannot be read, the socket is shown rather than hidden.
- */
+/* The local address, asked of the kernel; false when it would not say. */
 static bool
-pending_unbound(const struct pending *p, struct sockaddr_storage *local)
+pending_name(const struct pending *p, struct sockaddr_storage *local)
 {
 	struct sockaddr_storage ss;
 
 	if (sock_name_of(p->pid, p->fd, false, &ss, NULL, 0) == -1)
-		return true;
+		return false;
 	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
-		return true;
-	if (ksock_port(&ss) != 0)
 		return false;
 	*local = ss;
 	return true;
 }
 
+/*
+ * A TCP fd missing from the port's dump is either a socket() not bound
+ * yet, which sock_diag never lists and which is in CLOSE, or one bound
+ * on some other port, outside this view: the kernel tells them apart by
+ * the local port.  Before Linux 6.8 a socket bound on the lab port but
+ * neither listening nor connecting is missing too; it is in CLOSE as
+ * well.  Without a dump nothing is known of the state (0, "UNKNOWN"),
+ * and every socket stays.
+ */
 static void
 view_add_pending(struct view_ctx *c)
 {
@@ -204,6 +206,7 @@ view_add_pending(struct view_ctx *c)
 	struct ksock *k;
 	size_t i, j;
 	int family;
+	bool named;
 
 	if (c->npend == 0)
 		return;
@@ -220,11 +223,13 @@ view_add_pending(struct view_ctx *c)
 			continue;
 		memset(&local, 0, sizeof(local));
 		local.ss_family = family;
-		if (!pending_unbound(p, &local))
+		named = pending_name(p, &local);
+		if (v->diag_ok && named && ksock_port(&local) != 0 &&
+		    ksock_port(&local) != c->port)
 			continue;
 		k = &v->socks[v->nsocks++];
 		memset(k, 0, sizeof(*k));
-		k->state = TCP_CLOSE;
+		k->state = v->diag_ok ? TCP_CLOSE : 0;
 		k->family = local.ss_family;
 		k->local = local;
 		k->peer.ss_family = local.ss_family;
@@ -310,14 +315,13 @@ static int
 ksock_cmp(const void *a, const void *b)
 {
 	const struct ksock *x = a, *y = b;
-	long xs, ys;
 	int d;
 
 	if ((d = cmp_int(x->state != TCP_LISTEN, y->state != TCP_LISTEN)))
 		return d;
-	xs = x->side >= 0 ? x->side : (long)INT32_MAX + 1;
-	ys = y->side >= 0 ? y->side : (long)INT32_MAX + 1;
-	if ((d = cmp_int(xs, ys)))
+	if ((d = cmp_int(x->side < 0, y->side < 0)))
+		return d;
+	if ((d = cmp_int(x->side, y->side)))
 		return d;
 	if ((d = cmp_int(ksock_port(&x->local), ksock_port(&y->local))))
 		return d;
@@ -351,6 +355,7 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 
 	memset(&c, 0, sizeof(c));
 	c.v = v;
+	c.port = port;
 	view_index(&c);
 	for (i = 0; i < nprocs; i++) {
 		c.proc = &procs[i];

@@ -429,4 +429,25 @@ struct side *session_side(struct session *, int index);
 int	 cmd_batch(const char *lesson, const struct options *);
 int	 cmd_tui(const char *lesson, const struct options *);
 
+/* srcmap.c: where in the program a stopped tracee is (libdw) */
+struct srcloc {
+	bool	 ok;
+	char	 file[4096];	/* absolute path of the source file */
+	int	 line;
+	char	 func[128];	/* "main" */
+	char	 why[160];	/* when !ok: "no debug info in /path/prog", ... */
+};
+struct srcmap;			/* caches per-executable state */
+struct srcmap	*srcmap_create(void);
+void		 srcmap_destroy(struct srcmap *);	/* accepts NULL */
+/* pid must be ptrace-stopped by us (it is, at a syscall stop).  The
+ * first frame in the main executable that has a source line; 0, or -1
+ * with loc->why.  Never detaches or resumes pid. */
+int		 srcmap_call_site(struct srcmap *, pid_t, struct srcloc *);
+/* source file lines for display: reads once and caches; NULL + why if
+ * unreadable.  lines[0] is line 1; the array is NULL-terminated too. */
+const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t *nlines);
+/* why the last srcmap_source_lines returned NULL */
+const char	*srcmap_error(const struct srcmap *);
+
 #endif
