@@ -65,9 +65,34 @@ trim(char *s)
 	return s;
 }
 
+const char *const lang_names[LANG_COUNT] = { [LANG_EN] = "en", [LANG_ZH] = "zh" };
+
 static int
-lesson_set(struct lesson *l, const char *section, const char *key,
-    const char *value, const char *where, char *err, size_t errlen)
+lang_of(const char *s)
+{
+	int i;
+
+	for (i = 0; i < LANG_COUNT; i++)
+		if (strcmp(s, lang_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+set_text(char **dst, const char *value, const char *where, const char *key,
+    char *err, size_t errlen)
+{
+	if (*dst != NULL) {
+		snprintf(err, errlen, "%s: %s given twice", where, key);
+		return -1;
+	}
+	*dst = xstrdup(value);
+	return 0;
+}
+
+static int
+lesson_set_main(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
 {
 	const struct lesson_key *k;
 	const char *errstr;
@@ -75,7 +100,7 @@ lesson_set(struct lesson *l, const char *section, const char *key,
 
 	for (i = 0; i < sizeof lesson_keys / sizeof lesson_keys[0]; i++) {
 		k = &lesson_keys[i];
-		if (strcmp(k->section, section) != 0 || strcmp(k->name, key) != 0)
+		if (strcmp(k->name, key) != 0)
 			continue;
 		if (k->kind == LK_INT) {
 			int v = (int)strtonum(value, k->min, k->max, &errstr);
@@ -86,20 +111,174 @@ lesson_set(struct lesson *l, const char *section, const char *key,
 				return -1;
 			}
 			*(int *)(void *)((char *)l + k->offset) = v;
-		} else {
-			char **dst = (char **)(void *)((char *)l + k->offset);
+			return 0;
+		}
+		if (strncmp(key, "title.", 6) == 0 && l->title_line == 0)
+			l->title_line = lineno;
+		if (strcmp(key, "steps") == 0)
+			l->steps_line = lineno;
+		return set_text((char **)(void *)((char *)l + k->offset), value,
+		    where, key, err, errlen);
+	}
+	snprintf(err, errlen, "%s: unknown key '%s' in [lesson]", where, key);
+	return -1;
+}
 
-			if (*dst != NULL) {
-				snprintf(err, errlen, "%s: %s given twice",
-				    where, key);
-				return -1;
-			}
-			*dst = xstrdup(value);
+/* [SIDE.]CALL.before|after.LANG */
+static int
+lesson_set_narration(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	char *copy = xstrdup(key), *part[4], *p, *save = NULL;
+	const char *side = NULL, *call;
+	struct lesson_narration *n = NULL;
+	int np = 0, lang, rc = -1;
+	bool after;
+	size_t i;
+
+	for (p = strtok_r(copy, ".", &save); p != NULL && np < 4;
+	    p = strtok_r(NULL, ".", &save))
+		part[np++] = p;
+	if (p != NULL || np < 3 || (lang = lang_of(part[np - 1])) < 0 ||
+	    (strcmp(part[np - 2], "before") != 0 &&
+	    strcmp(part[np - 2], "after") != 0)) {
+		snprintf(err, errlen, "%s: narration key '%s' should be "
+		    "[side.]call.before|after.en|zh", where, key);
+		goto out;
+	}
+	after = strcmp(part[np - 2], "after") == 0;
+	call = part[np - 3];
+	if (np == 4)
+		side = part[0];
+	for (i = 0; i < l->nnarr && n == NULL; i++) {
+		if (strcmp(l->narr[i].call, call) == 0 &&
+		    ((side == NULL && l->narr[i].side == NULL) ||
+		    (side != NULL && l->narr[i].side != NULL &&
+		    strcmp(side, l->narr[i].side) == 0)))
+			n = &l->narr[i];
+	}
+	if (n == NULL) {
+		l->narr = xreallocarray(l->narr, l->nnarr + 1, sizeof *l->narr);
+		n = &l->narr[l->nnarr++];
+		memset(n, 0, sizeof *n);
+		n->side = side != NULL ? xstrdup(side) : NULL;
+		n->call = xstrdup(call);
+		n->line = lineno;
+	}
+	rc = set_text(after ? &n->after[lang] : &n->before[lang], value, where,
+	    key, err, errlen);
+out:
+	free(copy);
+	return rc;
+}
+
+/* N.question|choices|explain.LANG, N.answer */
+static int
+lesson_set_predict(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	struct lesson_predict *pr = NULL;
+	const char *errstr, *dot = strchr(key, '.'), *field, *ldot;
+	char num[8];
+	unsigned step;
+	int lang = -1;
+	size_t i;
+
+	if (dot == NULL || (size_t)(dot - key) >= sizeof num)
+		goto bad;
+	memcpy(num, key, (size_t)(dot - key));
+	num[dot - key] = '\0';
+	step = (unsigned)strtonum(num, 1, 10000, &errstr);
+	if (errstr != NULL)
+		goto bad;
+	field = dot + 1;
+	if ((ldot = strchr(field, '.')) != NULL &&
+	    (lang = lang_of(ldot + 1)) < 0)
+		goto bad;
+	for (i = 0; i < l->npred && pr == NULL; i++)
+		if (l->pred[i].step == step)
+			pr = &l->pred[i];
+	if (pr == NULL) {
+		l->pred = xreallocarray(l->pred, l->npred + 1, sizeof *l->pred);
+		pr = &l->pred[l->npred++];
+		memset(pr, 0, sizeof *pr);
+		pr->step = step;
+		pr->line = lineno;
+	}
+	if (strcmp(field, "answer") == 0) {
+		pr->answer = (int)strtonum(value, 1, LESSON_MAX_CHOICES, &errstr);
+		if (errstr != NULL) {
+			snprintf(err, errlen, "%s: answer '%s' is not a choice "
+			    "number (1 to %d)", where, value, LESSON_MAX_CHOICES);
+			return -1;
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "%s: unknown key '%s' in [%s]", where, key,
-	    section);
+	if (lang < 0)
+		goto bad;
+	if (strncmp(field, "question.", 9) == 0)
+		return set_text(&pr->question[lang], value, where, key, err,
+		    errlen);
+	if (strncmp(field, "choices.", 8) == 0)
+		return set_text(&pr->choices[lang], value, where, key, err,
+		    errlen);
+	if (strncmp(field, "explain.", 8) == 0)
+		return set_text(&pr->explain[lang], value, where, key, err,
+		    errlen);
+bad:
+	snprintf(err, errlen, "%s: prediction key '%s' should be "
+	    "N.question|choices|explain.en|zh or N.answer", where, key);
+	return -1;
+}
+
+/* after N = EXPR, end = EXPR (as many as needed) */
+static int
+lesson_set_check(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	const char *errstr;
+	unsigned step = 0;
+
+	if (strncmp(key, "after ", 6) == 0) {
+		step = (unsigned)strtonum(key + 6, 1, 10000, &errstr);
+		if (errstr != NULL)
+			step = 0;
+		if (step == 0) {
+			snprintf(err, errlen, "%s: '%s': expected 'after N' "
+			    "with N a guided step number", where, key);
+			return -1;
+		}
+	} else if (strcmp(key, "end") != 0) {
+		snprintf(err, errlen, "%s: check key '%s' should be 'after N' "
+		    "or 'end'", where, key);
+		return -1;
+	}
+	l->checks = xreallocarray(l->checks, l->nchecks + 1, sizeof *l->checks);
+	l->checks[l->nchecks].step = step;
+	l->checks[l->nchecks].expr = xstrdup(value);
+	l->checks[l->nchecks++].line = lineno;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*set)(struct lesson *, const char *, const char *, unsigned,
+	    const char *, char *, size_t);
+} lesson_sections[] = {
+	{ "lesson", lesson_set_main },
+	{ "narration", lesson_set_narration },
+	{ "predict", lesson_set_predict },
+	{ "checks", lesson_set_check },
+};
+
+static int
+lesson_section(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lesson_sections / sizeof lesson_sections[0]; i++)
+		if (strcmp(lesson_sections[i].name, name) == 0)
+			return (int)i;
 	return -1;
 }
 
@@ -107,9 +286,9 @@ int
 lesson_parse(struct lesson *l, const char *text, size_t len,
     const char *fname, char *err, size_t errlen)
 {
-	char section[64] = "", where[512], *copy, *line, *next, *p, *eq;
+	char where[512], *copy, *line, *next, *p, *eq;
 	unsigned lineno = 0;
-	int rc = -1;
+	int rc = -1, section = -1;
 
 	memset(l, 0, sizeof *l);
 	l->clients = 1;
@@ -140,17 +319,16 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			char *close = strchr(p, ']');
 
 			if (close == NULL || close[1] != '\0' ||
-			    close - p - 1 <= 0 ||
-			    (size_t)(close - p - 1) >= sizeof section) {
+			    close - p - 1 <= 0) {
 				snprintf(err, errlen, "%s: bad section header "
 				    "(expected [name])", where);
 				goto out;
 			}
 			*close = '\0';
-			strlcpy(section, p + 1, sizeof section);
-			if (strcmp(section, "lesson") != 0) {
-				snprintf(err, errlen, "%s: unknown section [%s]",
-				    where, section);
+			if ((section = lesson_section(p + 1)) < 0) {
+				snprintf(err, errlen, "%s: unknown section [%s] "
+				    "(lesson, narration, predict, checks)",
+				    where, p + 1);
 				goto out;
 			}
 			continue;
@@ -160,14 +338,14 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			    where);
 			goto out;
 		}
-		if (section[0] == '\0') {
+		if (section < 0) {
 			snprintf(err, errlen, "%s: key before any [section]",
 			    where);
 			goto out;
 		}
 		*eq = '\0';
-		if (lesson_set(l, section, trim(p), trim(eq + 1), where, err,
-		    errlen) == -1)
+		if (lesson_sections[section].set(l, trim(p), trim(eq + 1),
+		    lineno, where, err, errlen) == -1)
 			goto out;
 	}
 	if (l->title[LANG_EN] == NULL && l->title[LANG_ZH] == NULL) {
@@ -190,12 +368,31 @@ out:
 void
 lesson_finish(struct lesson *l)
 {
+	size_t j;
 	int i;
 
 	for (i = 0; i < LANG_COUNT; i++) {
 		free(l->title[i]);
 		free(l->goal[i]);
+		for (j = 0; j < l->nnarr; j++) {
+			free(l->narr[j].before[i]);
+			free(l->narr[j].after[i]);
+		}
+		for (j = 0; j < l->npred; j++) {
+			free(l->pred[j].question[i]);
+			free(l->pred[j].choices[i]);
+			free(l->pred[j].explain[i]);
+		}
 	}
+	for (j = 0; j < l->nnarr; j++) {
+		free(l->narr[j].side);
+		free(l->narr[j].call);
+	}
+	for (j = 0; j < l->nchecks; j++)
+		free(l->checks[j].expr);
+	free(l->narr);
+	free(l->pred);
+	free(l->checks);
 	free(l->server_cmd);
 	free(l->client_cmd);
 	free(l->steps);

@@ -15,6 +15,7 @@ static const char usage_text[] =
 "usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "       sockstep lessons\n"
+"       sockstep check-lesson DIR|NAME\n"
 "       sockstep --help | --version\n"
 "\n"
 "Step a real TCP server and client, one socket call at a time, and see\n"
@@ -23,6 +24,7 @@ static const char usage_text[] =
 "  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  batch         run without a screen and print a transcript\n"
 "  lessons       list the lessons\n"
+"  check-lesson  check a lesson file, then run it and evaluate its checks\n"
 "\n"
 "options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
@@ -183,6 +185,15 @@ main(int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		return cmd_batch(operand != NULL ? operand : "1", &o);
+	}
+	if (cmd != NULL && strcmp(cmd, "check-lesson") == 0) {
+		operand = take_operand(argc - 1, argv + 1, &o);
+		if (operand == NULL)
+			usage_error("check-lesson: which lesson directory?");
+		o.steps = NULL;
+		o.clients = 0;
+		o.port = 0;
+		return cmd_check_lesson(operand, &o);
 	}
 	if (cmd != NULL && strcmp(cmd, "lessons") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);

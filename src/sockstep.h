@@ -351,6 +351,33 @@ void		 lab_flush_output(struct lab *, struct side *);
 
 /* lesson.c, lesson-find.c: lesson files (never execute anything) */
 enum lang { LANG_EN = 0, LANG_ZH, LANG_COUNT };
+extern const char *const lang_names[LANG_COUNT];	/* "en", "zh" */
+/* [narration]  [SIDE.]CALL.before.en = ... : shown while CALL is pending;
+ * .after. once it returned.  SIDE "client" means every client. */
+struct lesson_narration {
+	char		*side;		/* NULL: any side */
+	char		*call;
+	char		*before[LANG_COUNT];
+	char		*after[LANG_COUNT];
+	unsigned	 line;
+};
+#define LESSON_MAX_CHOICES 6
+/* [predict]  N.question.en, N.choices.en = a | b | c, N.answer, N.explain.en:
+ * asked before guided step N. */
+struct lesson_predict {
+	unsigned	 step;
+	char		*question[LANG_COUNT];
+	char		*choices[LANG_COUNT];
+	int		 answer;	/* 1-based */
+	char		*explain[LANG_COUNT];
+	unsigned	 line;
+};
+/* [checks]  after N = EXPR, end = EXPR: what the kernel must show. */
+struct lesson_check {
+	unsigned	 step;		/* after guided step N; 0: at the end */
+	char		*expr;
+	unsigned	 line;
+};
 struct lesson {
 	char	*name;		/* "01-hello" */
 	char	*dir;		/* where lesson.ini and the sources are */
@@ -361,10 +388,27 @@ struct lesson {
 	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
 	int	 clients;
 	char	*steps;		/* the guided order, a step SPEC */
+	unsigned title_line;
+	unsigned steps_line;
+	struct lesson_narration	*narr;
+	size_t			 nnarr;
+	struct lesson_predict	*pred;
+	size_t			 npred;
+	struct lesson_check	*checks;
+	size_t			 nchecks;
 };
 int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
 	    char *err, size_t);
 int	 lesson_load_file(struct lesson *, const char *, char *, size_t);
+/* Everything a file can be checked for without running it; each
+ * problem is reported through fn as "file:line: message". */
+unsigned lesson_validate(const struct lesson *, const char *fname,
+	    void (*fn)(void *, const char *), void *);
+const char *lesson_narration_text(const struct lesson *, const char *side,
+	    const char *call, bool after, enum lang);
+/* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
+ * (owned by the caller: free each); returns how many. */
+size_t	 lesson_choices(const char *, char **, size_t);
 void	 lesson_finish(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
@@ -392,12 +436,36 @@ int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
 
 /* transcript.c: batch output, text or JSON Lines */
 struct transcript;
-struct transcript *transcript_create(FILE *, bool json);
+struct transcript *transcript_create(FILE *, bool json, const struct lesson *,
+	    enum lang);
+void	 transcript_check(struct transcript *, unsigned step, const char *expr,
+	    bool ok, const char *why);
 void	 transcript_destroy(struct transcript *);
 void	 transcript_event(struct lab *, const struct lab_event *, void *);
 void	 transcript_summary(struct transcript *, struct lab *);
 void	 wait_status_format(struct sbuf *, int);
 void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
+
+/* lesson-check.c: a lesson's checks, evaluated against the kernel */
+struct check_expr;
+struct check_record {
+	char		 side[16];
+	char		 call[16];
+	int64_t		 ret;
+	int		 err;
+	const char	*origin;	/* static string from the lab */
+	uint16_t	 local_port;
+};
+struct check_history {
+	struct check_record	*rec;
+	size_t			 n;
+};
+struct check_expr *check_create(const char *, char *err, size_t);
+void	 check_destroy(struct check_expr *);
+void	 check_history_record(struct check_history *, const struct lab_event *);
+void	 check_history_finish(struct check_history *);
+bool	 check_eval(const struct check_expr *, struct lab *,
+	    const struct check_history *, uint16_t port2, char *why, size_t);
 
 /* main.c, batch.c, tui*.c: the commands */
 struct options {
@@ -428,6 +496,7 @@ void	 session_close(struct session *);
 struct side *session_side(struct session *, int index);
 int	 cmd_batch(const char *lesson, const struct options *);
 int	 cmd_tui(const char *lesson, const struct options *);
+int	 cmd_check_lesson(const char *dir, const struct options *);
 
 /* srcmap.c: where in the program a stopped tracee is (libdw) */
 struct srcloc {
@@ -437,12 +506,13 @@ struct srcloc {
 	char	 func[128];	/* "main" */
 	char	 why[160];	/* when !ok: "no debug info in /path/prog", ... */
 };
-struct srcmap;			/* caches per-executable state */
+struct srcmap;			/* caches per-process unwind state, sources */
 struct srcmap	*srcmap_create(void);
 void		 srcmap_destroy(struct srcmap *);	/* accepts NULL */
 /* pid must be ptrace-stopped by us (it is, at a syscall stop).  The
- * first frame in the main executable that has a source line; 0, or -1
- * with loc->why.  Never detaches or resumes pid. */
+ * first frame in the main executable that has a source line, func the
+ * innermost (inlined) function there; 0, or -1 with loc->why.  Never
+ * detaches or resumes pid. */
 int		 srcmap_call_site(struct srcmap *, pid_t, struct srcloc *);
 /* source file lines for display: reads once and caches; NULL + why if
  * unreadable.  lines[0] is line 1; the array is NULL-terminated too. */

@@ -13,9 +13,11 @@
 #include "sockstep.h"
 
 struct transcript {
-	FILE		*out;
-	bool		 json;
-	struct sbuf	 buf;
+	FILE			*out;
+	bool			 json;
+	const struct lesson	*lesson;	/* narration; may be NULL */
+	enum lang		 lang;
+	struct sbuf		 buf;
 };
 
 static const char *const lev_names[] = {
@@ -34,12 +36,15 @@ static const char *const source_names[] = {
 };
 
 struct transcript *
-transcript_create(FILE *out, bool json)
+transcript_create(FILE *out, bool json, const struct lesson *lesson,
+    enum lang lang)
 {
 	struct transcript *t = xcalloc(1, sizeof *t);
 
 	t->out = out;
 	t->json = json;
+	t->lesson = lesson;
+	t->lang = lang;
 	sbuf_init(&t->buf);
 	return t;
 }
@@ -186,10 +191,22 @@ json_args(struct sbuf *b, const struct sc_call *c)
 	sbuf_add(b, "]");
 }
 
+/* The lesson's words for this call: before it runs, or once it returned. */
+static const char *
+narration(const struct transcript *t, const struct lab_event *ev)
+{
+	if (t->lesson == NULL || ev->call == NULL || ev->side == NULL ||
+	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
+		return NULL;
+	return lesson_narration_text(t->lesson, ev->side->name,
+	    ev->call->desc->name, ev->type == LEV_RETURN, t->lang);
+}
+
 static void
 transcript_json(struct transcript *t, struct lab *lab,
     const struct lab_event *ev)
 {
+	const char *narr = narration(t, ev);
 	struct sbuf *b = &t->buf;
 	const struct sc_call *c = ev->call;
 
@@ -239,6 +256,10 @@ transcript_json(struct transcript *t, struct lab *lab,
 		json_kv_str(b, "text", sbuf_str(&s));
 		sbuf_finish(&s);
 	}
+	if (narr != NULL) {
+		sbuf_add(b, ",");
+		json_kv_str(b, "narration", narr);
+	}
 	if (ev->local_source != ADDR_NONE) {
 		sbuf_add(b, ",");
 		json_addr(b, "local", &ev->local);
@@ -264,6 +285,7 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 {
 	struct sbuf *b = &t->buf;
 	const char *name = ev->side != NULL ? ev->side->name : "sockstep";
+	const char *narr = narration(t, ev);
 	char who[32];
 
 	sbuf_reset(b);
@@ -273,7 +295,10 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 		strlcpy(who, name, sizeof who);
 	switch (ev->type) {
 	case LEV_CALL:
-		return;		/* the pause itself; the return line says it all */
+		/* The pause itself is silent; the return line says it all. */
+		if (narr != NULL)
+			fprintf(t->out, "%-8s » %s\n", who, narr);
+		return;
 	case LEV_RETURN:
 		sbuf_addf(b, "%-8s ", who);
 		sc_format_call(b, ev->call);
@@ -312,6 +337,33 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 		break;
 	}
 	sbuf_addc(b, '\n');
+	if (narr != NULL && ev->type == LEV_RETURN)
+		sbuf_addf(b, "         » %s\n", narr);
+	fputs(sbuf_str(b), t->out);
+}
+
+void
+transcript_check(struct transcript *t, unsigned step, const char *expr,
+    bool ok, const char *why)
+{
+	struct sbuf *b = &t->buf;
+	char at[32];
+
+	sbuf_reset(b);
+	if (step == 0)
+		strlcpy(at, "at the end", sizeof at);
+	else
+		snprintf(at, sizeof at, "after step %u", step);
+	if (t->json) {
+		sbuf_addf(b, "{\"event\":\"check\",\"step\":%u,", step);
+		json_kv_str(b, "expr", expr);
+		sbuf_addf(b, ",\"result\":\"%s\",", ok ? "passed" : "failed");
+		json_kv_str(b, "detail", ok ? NULL : why);
+		sbuf_add(b, "}\n");
+	} else if (ok)
+		sbuf_addf(b, "check    %s: %s: passed\n", at, expr);
+	else
+		sbuf_addf(b, "check    %s: %s: failed: %s\n", at, expr, why);
 	fputs(sbuf_str(b), t->out);
 }
 

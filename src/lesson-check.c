@@ -1,0 +1,427 @@
+/*
+ * lesson-check.c - a lesson's checks: small sentences about what the
+ * kernel and the programs must show at a step, evaluated against the
+ * kernel view of that moment and the calls the programs really made.
+ *
+ *	queue = 1			the listener's accept queue (sock_diag)
+ *	backlog = 5			its backlog (sock_diag)
+ *	sockets SYN-SENT = 2		sockets on the port in a TCP state
+ *	accept-queue = 3		connections waiting for accept()
+ *	client connect = -1 ECONNREFUSED	the last return of a call
+ *	server accept >= 0
+ *	server blocked accept		asleep in that call (/proc)
+ *	client is exited		the side's state
+ *	client output "Hello World!"	a line the program printed
+ *	client origin bind		who chose the address: bind or kernel
+ *	client local-port = port2	the port getsockname gave after connect
+ */
+#include <netinet/in.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+enum check_kind {
+	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
+	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT,
+};
+enum check_op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT };
+
+static const char *const op_names[] = {
+	[OP_EQ] = "=", [OP_NE] = "!=", [OP_GE] = ">=", [OP_LE] = "<=",
+	[OP_GT] = ">", [OP_LT] = "<",
+};
+
+#define CHECK_MAX_WORDS 6
+
+struct check_expr {
+	enum check_kind	 kind;
+	char		 side[16];
+	char		 word[64];	/* call, TCP state, side state, origin, text */
+	enum check_op	 op;
+	long long	 value;
+	bool		 value_port2;
+	char		 errname[24];
+};
+
+static int
+split_words(const char *s, char w[][64], int max)
+{
+	int n = 0;
+	size_t len;
+
+	while (*s != '\0') {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		if (n == max)
+			return -1;
+		len = 0;
+		if (*s == '"') {
+			for (s++; *s != '\0' && *s != '"'; s++)
+				if (len < 63)
+					w[n][len++] = *s;
+			if (*s != '"')
+				return -1;
+			s++;
+		} else {
+			for (; *s != '\0' && *s != ' ' && *s != '\t'; s++)
+				if (len < 63)
+					w[n][len++] = *s;
+		}
+		w[n++][len] = '\0';
+	}
+	return n;
+}
+
+static int
+parse_op(const char *s, enum check_op *op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof op_names / sizeof op_names[0]; i++)
+		if (strcmp(s, op_names[i]) == 0) {
+			*op = (enum check_op)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+parse_value(const char *s, struct check_expr *c)
+{
+	const char *errstr;
+
+	if (strcmp(s, "port2") == 0) {
+		c->value_port2 = true;
+		return 0;
+	}
+	c->value = strtonum(s, -4096, 1LL << 40, &errstr);
+	return errstr == NULL ? 0 : -1;
+}
+
+static bool
+is_side_name(const char *s)
+{
+	if (strcmp(s, "server") == 0 || strcmp(s, "client") == 0)
+		return true;
+	return strncmp(s, "client", 6) == 0 && s[6] >= '2' && s[6] <= '9' &&
+	    s[7] == '\0';
+}
+
+static bool
+is_tcp_state(const char *s)
+{
+	int i;
+
+	for (i = 1; i <= 12; i++)
+		if (strcmp(tcp_state_name(i), s) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_side_state(const char *s)
+{
+	int i;
+
+	for (i = SIDE_NOT_STARTED; i <= SIDE_KILLED; i++)
+		if (strcmp(side_state_name((enum side_state)i), s) == 0)
+			return true;
+	return false;
+}
+
+int
+check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
+{
+	char w[CHECK_MAX_WORDS][64];
+	int n = split_words(expr, w, CHECK_MAX_WORDS);
+
+	memset(c, 0, sizeof *c);
+	if (n < 2)
+		goto bad;
+	if ((strcmp(w[0], "queue") == 0 || strcmp(w[0], "backlog") == 0 ||
+	    strcmp(w[0], "accept-queue") == 0) && n == 3) {
+		c->kind = w[0][0] == 'q' ? CK_QUEUE : w[0][0] == 'b' ?
+		    CK_BACKLOG : CK_ACCEPTQ;
+		if (parse_op(w[1], &c->op) == -1 || parse_value(w[2], c) == -1)
+			goto bad;
+		return 0;
+	}
+	if (strcmp(w[0], "sockets") == 0 && n == 4) {
+		c->kind = CK_SOCKETS;
+		if (!is_tcp_state(w[1])) {
+			snprintf(err, errlen, "'%s' is not a TCP state "
+			    "(LISTEN, SYN-SENT, ESTABLISHED, ...)", w[1]);
+			return -1;
+		}
+		strlcpy(c->word, w[1], sizeof c->word);
+		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+			goto bad;
+		return 0;
+	}
+	if (!is_side_name(w[0])) {
+		snprintf(err, errlen, "'%s' is not a side (server, client, "
+		    "client2...) nor queue, backlog, sockets, accept-queue",
+		    w[0]);
+		return -1;
+	}
+	strlcpy(c->side, w[0], sizeof c->side);
+	strlcpy(c->word, n > 2 ? w[2] : "", sizeof c->word);
+	if (strcmp(w[1], "blocked") == 0 && n == 3) {
+		c->kind = CK_BLOCKED;
+		if (sc_lookup_name(w[2]) == NULL)
+			goto badcall;
+		return 0;
+	}
+	if (strcmp(w[1], "is") == 0 && n == 3) {
+		c->kind = CK_IS;
+		if (!is_side_state(w[2])) {
+			snprintf(err, errlen, "'%s' is not a side state "
+			    "(before-call, running, blocked, exited, killed)",
+			    w[2]);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(w[1], "output") == 0 && n == 3) {
+		c->kind = CK_OUTPUT;
+		return 0;
+	}
+	if (strcmp(w[1], "origin") == 0 && n == 3) {
+		c->kind = CK_ORIGIN;
+		if (strcmp(w[2], "bind") != 0 && strcmp(w[2], "kernel") != 0)
+			goto bad;
+		return 0;
+	}
+	if (strcmp(w[1], "local-port") == 0 && n == 4) {
+		c->kind = CK_LOCALPORT;
+		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+			goto bad;
+		return 0;
+	}
+	/* SIDE CALL OP VALUE [ERRNO] */
+	strlcpy(c->word, w[1], sizeof c->word);
+	c->kind = CK_RET;
+	if (sc_lookup_name(w[1]) == NULL)
+		goto badcall;
+	if ((n != 4 && n != 5) || parse_op(w[2], &c->op) == -1 ||
+	    parse_value(w[3], c) == -1 || c->value_port2)
+		goto bad;
+	if (n == 5)
+		strlcpy(c->errname, w[4], sizeof c->errname);
+	return 0;
+badcall:
+	snprintf(err, errlen, "'%s' is not a watched call",
+	    c->kind == CK_RET ? w[1] : w[2]);
+	return -1;
+bad:
+	snprintf(err, errlen, "cannot read check '%s' (see the list of check "
+	    "forms in the README)", expr);
+	return -1;
+}
+
+struct check_expr *
+check_create(const char *expr, char *err, size_t errlen)
+{
+	struct check_expr *c = xmalloc(sizeof *c);
+
+	if (check_parse(expr, c, err, errlen) == -1) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+check_destroy(struct check_expr *c)
+{
+	free(c);
+}
+
+static bool
+compare(long long a, enum check_op op, long long b)
+{
+	switch (op) {
+	case OP_EQ: return a == b;
+	case OP_NE: return a != b;
+	case OP_GE: return a >= b;
+	case OP_LE: return a <= b;
+	case OP_GT: return a > b;
+	case OP_LT: return a < b;
+	}
+	return false;
+}
+
+static uint16_t
+port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* The programs' calls as they returned, for checks about them. */
+void
+check_history_record(struct check_history *h, const struct lab_event *ev)
+{
+	struct check_record *r;
+
+	if (ev->type != LEV_RETURN || ev->side == NULL || ev->call == NULL)
+		return;
+	h->rec = xreallocarray(h->rec, h->n + 1, sizeof *h->rec);
+	r = &h->rec[h->n++];
+	memset(r, 0, sizeof *r);
+	strlcpy(r->side, ev->side->name, sizeof r->side);
+	strlcpy(r->call, ev->call->desc->name, sizeof r->call);
+	r->ret = ev->call->ret;
+	r->err = ev->call->err;
+	r->origin = ev->local_origin;
+	if (ev->local_source != ADDR_NONE)
+		r->local_port = port_of(&ev->local);
+}
+
+void
+check_history_finish(struct check_history *h)
+{
+	free(h->rec);
+	memset(h, 0, sizeof *h);
+}
+
+static const struct check_record *
+history_last(const struct check_history *h, const char *side, const char *call)
+{
+	size_t i;
+
+	for (i = h->n; i > 0; i--)
+		if (strcmp(h->rec[i - 1].side, side) == 0 &&
+		    (call == NULL || strcmp(h->rec[i - 1].call, call) == 0))
+			return &h->rec[i - 1];
+	return NULL;
+}
+
+static const struct ksock *
+first_listener(const struct kview *kv)
+{
+	size_t i;
+
+	for (i = 0; i < kv->nsocks; i++)
+		if (kv->socks[i].state == TCP_LISTEN_STATE)
+			return &kv->socks[i];
+	return NULL;
+}
+
+static bool
+eval_count(const struct check_expr *c, long long got, const char *what,
+    long long want, char *why, size_t len)
+{
+	if (compare(got, c->op, want))
+		return true;
+	snprintf(why, len, "expected %s %s %lld, the kernel shows %lld",
+	    what, op_names[c->op], want, got);
+	return false;
+}
+
+/* true when the check holds now; else why says what was seen instead. */
+bool
+check_eval(const struct check_expr *c, struct lab *lab,
+    const struct check_history *h, uint16_t port2, char *why, size_t len)
+{
+	const struct kview *kv = lab_kernel(lab);
+	const struct ksock *ls = first_listener(kv);
+	const struct check_record *r;
+	struct side *side = NULL;
+	long long want = c->value_port2 ? port2 : c->value, n = 0;
+	size_t i;
+
+	if (c->side[0] != '\0' && (side = lab_side_by_name(lab, c->side)) ==
+	    NULL) {
+		snprintf(why, len, "there is no %s in this run", c->side);
+		return false;
+	}
+	switch (c->kind) {
+	case CK_QUEUE:
+	case CK_BACKLOG:
+		if (ls == NULL) {
+			snprintf(why, len, "no listening socket on the port");
+			return false;
+		}
+		return eval_count(c, c->kind == CK_QUEUE ? ls->rqueue :
+		    ls->wqueue, c->kind == CK_QUEUE ? "accept queue" :
+		    "backlog", want, why, len);
+	case CK_SOCKETS:
+		for (i = 0; i < kv->nsocks; i++)
+			if (strcmp(tcp_state_name(kv->socks[i].state),
+			    c->word) == 0)
+				n++;
+		return eval_count(c, n, c->word, want, why, len);
+	case CK_ACCEPTQ:
+		for (i = 0; i < kv->nsocks; i++)
+			n += kv->socks[i].in_accept_queue;
+		return eval_count(c, n, "connections waiting in the accept "
+		    "queue", want, why, len);
+	case CK_BLOCKED:
+		for (i = 0; i < kv->nblocked; i++)
+			if (kv->blocked[i].side == side->index &&
+			    kv->blocked[i].nr == sc_lookup_name(c->word)->nr)
+				return true;
+		snprintf(why, len, "expected %s blocked in %s(), it is %s",
+		    c->side, c->word, side_state_name(side->state));
+		return false;
+	case CK_IS:
+		if (strcmp(side_state_name(side->state), c->word) == 0)
+			return true;
+		snprintf(why, len, "expected %s %s, it is %s", c->side,
+		    c->word, side_state_name(side->state));
+		return false;
+	case CK_OUTPUT:
+		for (i = 0; i < side->nlines; i++)
+			if (strstr(side->lines[i], c->word) != NULL)
+				return true;
+		snprintf(why, len, "%s never printed \"%s\"", c->side, c->word);
+		return false;
+	case CK_ORIGIN:
+	case CK_LOCALPORT:
+		r = history_last(h, c->side, "connect");
+		if (r == NULL || r->local_port == 0) {
+			snprintf(why, len, "%s has no connected address yet",
+			    c->side);
+			return false;
+		}
+		if (c->kind == CK_LOCALPORT)
+			return eval_count(c, r->local_port, "the local port",
+			    want, why, len);
+		if (r->origin != NULL && strncmp(r->origin, c->word,
+		    strlen(c->word)) == 0)
+			return true;
+		if (r->origin != NULL && strcmp(c->word, "kernel") == 0 &&
+		    strstr(r->origin, "kernel") != NULL)
+			return true;
+		snprintf(why, len, "expected the address chosen by %s, it was "
+		    "%s", c->word, r->origin != NULL ? r->origin : "unknown");
+		return false;
+	case CK_RET:
+		r = history_last(h, c->side, c->word);
+		if (r == NULL) {
+			snprintf(why, len, "expected %s() to return, %s has not "
+			    "returned from it", c->word, c->side);
+			return false;
+		}
+		if (compare(r->ret, c->op, want) && (c->errname[0] == '\0' ||
+		    (r->err != 0 && sc_errno_name(r->err) != NULL &&
+		    strcmp(sc_errno_name(r->err), c->errname) == 0)))
+			return true;
+		snprintf(why, len, "expected %s() %s %lld%s%s, it returned "
+		    "%lld%s%s", c->word, op_names[c->op], want,
+		    c->errname[0] ? " " : "", c->errname, (long long)r->ret,
+		    r->err != 0 ? " " : "",
+		    r->err != 0 && sc_errno_name(r->err) ?
+		    sc_errno_name(r->err) : "");
+		return false;
+	}
+	return false;
+}
