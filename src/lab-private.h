@@ -15,6 +15,7 @@ struct lab_child {
 	struct side		*side;
 	bool			 in_call;
 	bool			 seen_stop;	/* its first SIGSTOP was swallowed */
+	unsigned		 ncalls;	/* watched calls it made */
 	struct sc_call		 call;
 	LIST_ENTRY(lab_child)	 entry;
 };

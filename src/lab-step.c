@@ -257,6 +257,7 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 		sc_call_init(&ch->call, desc, tev->args);
 		sc_decode_entry(&ch->call, &mem);
 		ch->in_call = true;
+		ch->ncalls++;
 		ev.type = LEV_CALL;
 		ev.call = &ch->call;
 		lab_emit(lab, &ev);
@@ -285,9 +286,12 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 		LIST_REMOVE(ch, entry);
 		lab->nchildren--;
 		sc_call_clear(&ch->call);
-		lab_note(lab, ch->side, "%s[%d] %s", ch->side->name,
-		    (int)ch->pid, tev->type == TEV_EXITED ? "exited" :
-		    "was killed");
+		/* Helpers that never touched a socket (a shell, a thread
+		 * pool) come and go unremarked. */
+		if (ch->ncalls > 0)
+			lab_note(lab, ch->side, "%s[%d] %s", ch->side->name,
+			    (int)ch->pid, tev->type == TEV_EXITED ?
+			    "exited" : "was killed");
 		free(ch);
 		return;
 	default:

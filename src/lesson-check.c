@@ -292,6 +292,14 @@ check_history_finish(struct check_history *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* accept4 is accept with flags: a check about one holds for both. */
+static bool
+same_call(const char *want, const char *got)
+{
+	return strcmp(want, got) == 0 ||
+	    (strcmp(want, "accept") == 0 && strcmp(got, "accept4") == 0);
+}
+
 static const struct check_record *
 history_last(const struct check_history *h, const char *side, const char *call)
 {
@@ -299,7 +307,7 @@ history_last(const struct check_history *h, const char *side, const char *call)
 
 	for (i = h->n; i > 0; i--)
 		if (strcmp(h->rec[i - 1].side, side) == 0 &&
-		    (call == NULL || strcmp(h->rec[i - 1].call, call) == 0))
+		    (call == NULL || same_call(call, h->rec[i - 1].call)))
 			return &h->rec[i - 1];
 	return NULL;
 }

@@ -14,6 +14,8 @@
 static const char usage_text[] =
 "usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
+"       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
+"                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
 "       sockstep lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
 "       sockstep --help | --version\n"
@@ -23,6 +25,9 @@ static const char usage_text[] =
 "\n"
 "  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  batch         run without a screen and print a transcript\n"
+"  run           step your own programs (any command; {port} is the lab's\n"
+"                port); with --lesson, against that lesson's other side,\n"
+"                its guided order and its checks\n"
 "  lessons       list the lessons\n"
 "  check-lesson  check a lesson file, then run it and evaluate its checks\n"
 "\n"
@@ -70,6 +75,10 @@ static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
 	{ "clients", required_argument, NULL, 'n' },
 	{ "lang", required_argument, NULL, 'l' },
+	{ "server", required_argument, NULL, 'R' },
+	{ "client", required_argument, NULL, 'C' },
+	{ "lesson", required_argument, NULL, 'L' },
+	{ "batch", no_argument, NULL, 'B' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -115,6 +124,18 @@ parse_options(int argc, char **argv, struct options *o)
 				usage_error("--lang %s: expected en or zh",
 				    optarg);
 			o->lang_explicit = true;
+			break;
+		case 'R':
+			o->run_server = optarg;
+			break;
+		case 'C':
+			o->run_client = optarg;
+			break;
+		case 'L':
+			o->run_lesson = optarg;
+			break;
+		case 'B':
+			o->run_batch = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -175,6 +196,39 @@ cmd_lessons(void)
 	return 0;
 }
 
+/*
+ * sockstep run: the user's own server and/or client, alone or against
+ * a lesson's other side with the lesson's guided order and checks.
+ */
+static int
+cmd_run(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+
+	if (operand != NULL)
+		usage_error("run: unexpected argument '%s' (quote the "
+		    "commands: --server 'CMD ARGS')", operand);
+	if (o.run_server == NULL && o.run_client == NULL)
+		usage_error("run: needs --server 'CMD' or --client 'CMD' "
+		    "(or both)");
+	if (!o.run_batch && (o.json || o.steps != NULL))
+		usage_error("run: --json and --steps need --batch");
+	if (o.run_batch)
+		return cmd_batch(o.run_lesson, &o);
+	return cmd_tui(o.run_lesson, &o);
+}
+
+/* Options that only sockstep run takes. */
+static void
+no_run_options(const struct options *o)
+{
+	if (o->run_server != NULL || o->run_client != NULL ||
+	    o->run_lesson != NULL || o->run_batch)
+		usage_error("--server, --client, --lesson and --batch belong "
+		    "to 'sockstep run'");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -182,8 +236,11 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 	const char *operand;
 
+	if (cmd != NULL && strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
+		no_run_options(&o);
 		return cmd_batch(operand != NULL ? operand : "1", &o);
 	}
 	if (cmd != NULL && strcmp(cmd, "check-lesson") == 0) {
@@ -203,12 +260,14 @@ main(int argc, char **argv)
 	}
 	if (cmd != NULL && strcmp(cmd, "lesson") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
+		no_run_options(&o);
 		if (operand == NULL)
 			usage_error("lesson: which lesson? (sockstep lessons "
 			    "lists them)");
 		return cmd_tui(operand, &o);
 	}
 	operand = take_operand(argc, argv, &o);
+	no_run_options(&o);
 	if (operand != NULL)
 		usage_error("unknown command '%s'", operand);
 	return cmd_tui("1", &o);

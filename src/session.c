@@ -8,6 +8,42 @@
 
 #include "sockstep.h"
 
+/* sockstep run with no lesson: the user's commands alone. */
+static void
+session_adhoc_lesson(struct lesson *l, const struct options *o)
+{
+	memset(l, 0, sizeof *l);
+	l->name = xstrdup("run");
+	l->title[LANG_EN] = xstrdup("your own programs");
+	l->title[LANG_ZH] = xstrdup("你自己的程序");
+	l->clients = 1;
+	if (o->run_server != NULL)
+		l->server_cmd = xstrdup(o->run_server);
+	if (o->run_client != NULL)
+		l->client_cmd = xstrdup(o->run_client);
+}
+
+/*
+ * sockstep run --lesson: the user's program takes one side, the lesson's
+ * program the other, under the lesson's guided order and checks.  The
+ * user's command is found like a shell would (PATH or a path), never
+ * in the lesson's directory.
+ */
+static void
+session_user_programs(struct lesson *l, const struct options *o)
+{
+	if (o->run_server != NULL) {
+		free(l->server_cmd);
+		l->server_cmd = xstrdup(o->run_server);
+		l->server_is_user = true;
+	}
+	if (o->run_client != NULL) {
+		free(l->client_cmd);
+		l->client_cmd = xstrdup(o->run_client);
+		l->client_is_user = true;
+	}
+}
+
 void
 session_open(struct session *s, const char *name, const struct options *o)
 {
@@ -17,8 +53,12 @@ session_open(struct session *s, const char *name, const struct options *o)
 	uint16_t ports[2];
 
 	memset(s, 0, sizeof *s);
-	if (lesson_open(&s->lesson, name, err, sizeof err) == -1)
+	if (name == NULL)
+		session_adhoc_lesson(&s->lesson, o);
+	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1)
 		user_error("%s", err);
+	else
+		session_user_programs(&s->lesson, o);
 	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
 	spec = o->steps != NULL ? o->steps : s->lesson.steps;
 	if (spec != NULL && strcmp(spec, "-") == 0)
@@ -49,11 +89,13 @@ session_open(struct session *s, const char *name, const struct options *o)
 	cfg.nclients = s->nclients;
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
-	    s->lesson.bindir, ports, err, sizeof err)) == NULL)
+	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports, err,
+	    sizeof err)) == NULL)
 		user_error("%s: server: %s", s->lesson.name, err);
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
-	    s->lesson.bindir, ports, err, sizeof err)) == NULL)
+	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports, err,
+	    sizeof err)) == NULL)
 		user_error("%s: client: %s", s->lesson.name, err);
 	s->lab = lab_create(&cfg, err, sizeof err);
 	lesson_argv_free(cfg.server_argv);

@@ -388,6 +388,8 @@ struct lesson {
 	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
 	int	 clients;
 	char	*steps;		/* the guided order, a step SPEC */
+	bool	 server_is_user;	/* sockstep run: the user's program */
+	bool	 client_is_user;
 	unsigned title_line;
 	unsigned steps_line;
 	struct lesson_narration	*narr;
@@ -476,6 +478,11 @@ struct options {
 	int		 clients;	/* 0: the lesson's */
 	enum lang	 lang;
 	bool		 lang_explicit;
+	/* sockstep run: the user's own programs, on either side or both */
+	const char	*run_server;
+	const char	*run_client;
+	const char	*run_lesson;
+	bool		 run_batch;
 };
 void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 /* Everything a run needs, built from a lesson and the options. */
