@@ -476,8 +476,12 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 
 		if (!side->execed && (side->state == SIDE_EXITED ||
 		    side->state == SIDE_KILLED)) {
-			snprintf(err, errlen, "%s: %s could not be started "
-			    "(exec failed)", side->name, side->path);
+			char why[300];
+
+			trace_setup_failure(side->wait_status, why,
+			    sizeof why);
+			snprintf(err, errlen, "%s: %s: %s", side->name,
+			    side->path, why);
 			lab_kill_all(lab, NULL);
 			return -1;
 		}

@@ -195,6 +195,7 @@ int	 trace_resolve(const char *, char *, size_t, char *, size_t);
 int	 trace_spawn(const char *path, char *const argv[], pid_t *, int *pty,
 	    char *err, size_t errlen);
 int	 trace_seccomp_install(void);
+void	 trace_setup_failure(int status, char *, size_t);
 int	 trace_next_event(struct trace_event *);
 int	 trace_resume(pid_t, bool to_exit, int sig);
 void	 trace_kill(pid_t);
@@ -342,6 +343,7 @@ void		 lab_note(struct lab *, struct side *, const char *, ...) PRINTFLIKE(3, 4)
 /* End every process of the lab and reap it; says so in a NOTE per side. */
 void		 lab_kill_all(struct lab *, const char *why);
 const struct kview *lab_kernel(struct lab *);	/* snapshot of now */
+void		 lab_kernel_invalidate(struct lab *);	/* next lab_kernel() reads anew */
 int		 lab_pollfds(struct lab *, struct pollfd *, size_t);
 uint64_t	 lab_now_ms(void);
 uint64_t	 lab_event_count(const struct lab *);
@@ -526,5 +528,135 @@ int		 srcmap_call_site(struct srcmap *, pid_t, struct srcloc *);
 const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t *nlines);
 /* why the last srcmap_source_lines returned NULL */
 const char	*srcmap_error(const struct srcmap *);
+
+/* tui*.c: the interactive screen (ncursesw).  It keeps view state only:
+ * scroll positions, the chosen client, the snapshot before the last step
+ * and the timeline of events the lab reported; the lab stays the model. */
+enum tui_role {			/* what a piece of text means; tui-theme.c
+				 * maps it to colour or, without, attributes */
+	TR_NORMAL = 0,
+	TR_TITLE,	/* the top bar */
+	TR_HEADER,	/* SERVER, CLIENT, pane titles */
+	TR_DIM,		/* context: source around the call, stages to come */
+	TR_PENDING,	/* paused before a call: what happens next */
+	TR_BLOCKED,	/* asleep in the kernel: unmistakable */
+	TR_OK,		/* done, returned, connected */
+	TR_ERROR,	/* a call failed, a step was refused */
+	TR_QUEUE,	/* the accept-queue gauge */
+	TR_CHANGED,	/* what the last step changed */
+	TR_EXITED,
+	TR_KEY,		/* a key in the key bar */
+	TR_LINE,	/* the source line of the pending call */
+	TR_LINE_BLOCKED,/* the source line of a blocked call */
+	TR_COUNT
+};
+enum tui_glyph {
+	TG_RIGHT, TG_LEFT, TG_BOTH, TG_MARK, TG_DONE, TG_HEAD_R, TG_HEAD_L,
+	TG_LINE, TG_VLINE, TG_ELLIPSIS, TG_DASH, TG_SLOT_FULL, TG_SLOT_EMPTY,
+	TG_BIG_FULL, TG_BIG_EMPTY, TG_CORNER, TG_COUNT
+};
+struct tui_rect {
+	int	 y, x, h, w;
+};
+struct tui_layout {
+	int		 rows, cols;
+	bool		 too_small;	/* below 80x24 */
+	bool		 roomy;		/* a projector: more of everything */
+	int		 sep_x;		/* the line between the two sides */
+	struct tui_rect	 title, side[2], kernel, timeline, narration,
+			 message, keys;
+};
+enum tui_arrow { TA_NONE = 0, TA_TO_SERVER, TA_TO_CLIENT, TA_BOTH };
+struct tui_row {		/* one line of the timeline */
+	int		 side;	/* 0 server, 1.. client N, -1 sockstep */
+	enum tui_role	 role;
+	enum tui_arrow	 arrow;
+	enum tui_role	 arrow_role;
+	char		 text[120];
+	char		 label[24];	/* on the arrow: "SYN", "12 B", "FIN" */
+};
+#define TUI_ROWS_MAX	1024	/* timeline rows kept */
+struct tui_sideview {
+	struct srcloc	*loc;		/* call site of the pending or last call */
+	bool		 loc_valid;
+	bool		 local_ok;	/* the address read after bind/connect */
+	int		 local_fd;
+	struct sockaddr_storage local;
+	char		 local_origin[32];
+	enum addr_source local_source;
+	uint64_t	 connected;	/* bit per fd < 64 with a connection */
+};
+struct tui {
+	struct session	 s;
+	const char	*lesson_name;
+	const struct options *opts;
+	struct srcmap	*srcmap;
+	struct tui_sideview sv[SOCKSTEP_MAX_CLIENTS + 1];
+	int		 client;	/* the client the CLIENT column shows */
+	size_t		 guided;	/* next step of s.steps */
+	bool		 stepped;	/* a step was taken since the start */
+	struct tui_row	*rows;		/* ring of TUI_ROWS_MAX */
+	size_t		 nrows;		/* rows ever added */
+	size_t		 scroll;	/* timeline rows back from the newest */
+	struct ksock	*prev;		/* the kernel before the last step */
+	size_t		 nprev;
+	bool		 have_prev;
+	struct sbuf	 msg;		/* what the last key did */
+	bool		 msg_error;
+	bool		 help, quit, restart, dirty, utf8, color;
+	int		 sigfd;
+	struct tui_layout lay;
+};
+/* tui-term.c: the terminal, signals, every way out */
+int	 tui_signals_open(void);
+int	 tui_signal_read(int);
+void	 tui_fatal_handlers(void);
+void	 tui_term_start(void);
+void	 tui_term_stop(void);
+void	 tui_term_resize(void);
+/* tui-theme.c */
+void	 tui_theme_init(struct tui *);
+void	 tui_style(enum tui_role);
+enum tui_role tui_state_role(int tcp_state);
+const char *tui_glyph(enum tui_glyph);
+/* tui-text.c: text measured in display columns, never bytes */
+int	 tui_width(const char *);
+int	 tui_put(int y, int x, int w, const char *);
+int	 tui_putf(int y, int x, int w, const char *, ...) PRINTFLIKE(4, 5);
+int	 tui_put_right(int y, int x, int w, const char *);
+int	 tui_put_wrapped(int y, int x, int w, int h, const char *);
+void	 tui_blank(int y, int x, int w);
+void	 tui_rule(int y, int x, int w, const char *title);
+/* tui-layout.c */
+void	 tui_layout_compute(struct tui_layout *, int rows, int cols);
+/* tui-words.c: the sides' states in words */
+void	 tui_state_words(struct sbuf *, const struct side *, enum tui_role *);
+const char *tui_waiting_for(const struct side *);
+const char *tui_wake_hint(const struct side *);
+void	 tui_call_brief(struct sbuf *, const struct sc_call *, bool ret);
+const char *tui_explain(const struct tui *, const struct sc_call *);
+/* tui-observe.c: lab events into view state */
+void	 tui_observe(struct lab *, const struct lab_event *, void *);
+void	 tui_view_reset(struct tui *);
+void	 tui_message(struct tui *, bool error, const char *, ...) PRINTFLIKE(3, 4);
+/* tui-side.c, tui-source.c, tui-flow.c: one side's column */
+void	 tui_draw_side(struct tui *, struct side *, const struct tui_rect *);
+void	 tui_draw_source(struct tui *, struct side *, int y, int x, int w, int h);
+void	 tui_draw_flow(struct tui *, const struct side *, int y, int x, int w);
+/* tui-kernel.c, tui-gauge.c */
+void	 tui_kernel_remember(struct tui *);
+void	 tui_draw_kernel(struct tui *, const struct tui_rect *);
+int	 tui_draw_gauge(struct tui *, int y, int x, int w, uint32_t queue,
+	    uint32_t backlog);
+/* tui-timeline.c */
+void	 tui_timeline_add(struct tui *, const struct tui_row *);
+void	 tui_draw_timeline(struct tui *, const struct tui_rect *);
+/* tui-draw.c, tui-help.c */
+void	 tui_draw(struct tui *);
+void	 tui_draw_keys(struct tui *, const struct tui_rect *);
+void	 tui_draw_help(struct tui *);
+void	 tui_draw_too_small(const struct tui_layout *);
+/* tui-keys.c */
+void	 tui_key(struct tui *, int key, bool is_code);
 
 #endif

@@ -22,6 +22,10 @@
 
 #include "sockstep.h"
 
+/* How the child tells the tracer which set-up step failed. */
+#define TRACE_EXIT_NOPTRACE	125
+#define TRACE_EXIT_NOSECCOMP	124
+
 #define TRACE_OPTIONS (PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | \
 	PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
 	PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE)
@@ -147,12 +151,54 @@ trace_child(const char *path, char *const argv[], const char *slave,
 	if (fd > 2)
 		close(fd);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == -1)
-		_exit(126);
+		_exit(TRACE_EXIT_NOPTRACE);
 	raise(SIGSTOP);
 	if (trace_seccomp_install() == -1)
-		_exit(126);
+		_exit(TRACE_EXIT_NOSECCOMP);
 	execv(path, argv);
 	_exit(127);
+}
+
+/* ptrace was refused: say what to change, from what this system shows. */
+static void
+trace_ptrace_advice(char *err, size_t errlen)
+{
+	FILE *f;
+	int scope = -1;
+
+	if ((f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r")) != NULL) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	if (scope == 3)
+		snprintf(err, errlen, "ptrace is disabled on this system "
+		    "(kernel.yama.ptrace_scope is 3, which only a reboot "
+		    "undoes); sockstep needs to trace its own children");
+	else if (scope == 2)
+		snprintf(err, errlen, "ptrace is limited to root here "
+		    "(kernel.yama.ptrace_scope is 2): run 'sudo sysctl "
+		    "kernel.yama.ptrace_scope=1', or sockstep as root");
+	else
+		snprintf(err, errlen, "ptrace is refused here (a container "
+		    "without CAP_SYS_PTRACE, or a seccomp profile that blocks "
+		    "ptrace): start the container with --cap-add=SYS_PTRACE");
+}
+
+/* What the tracer calls the ways a child can fail before exec. */
+void
+trace_setup_failure(int status, char *err, size_t errlen)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRACE_EXIT_NOPTRACE)
+		trace_ptrace_advice(err, errlen);
+	else if (WIFEXITED(status) &&
+	    WEXITSTATUS(status) == TRACE_EXIT_NOSECCOMP)
+		snprintf(err, errlen, "the kernel refused sockstep's seccomp "
+		    "filter (seccomp filters are needed: CONFIG_SECCOMP_FILTER, "
+		    "and not blocked by a container profile)");
+	else
+		snprintf(err, errlen, "the program could not be started "
+		    "(exec failed)");
 }
 
 int
@@ -186,8 +232,7 @@ trace_spawn(const char *path, char *const argv[], pid_t *pidp, int *ptyp,
 		}
 	}
 	if (!WIFSTOPPED(status)) {
-		snprintf(err, errlen, "%s: the program could not be started "
-		    "under ptrace (is ptrace allowed here?)", path);
+		trace_setup_failure(status, err, errlen);
 		goto fail;
 	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)TRACE_OPTIONS) == -1 ||

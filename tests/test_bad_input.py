@@ -1,5 +1,6 @@
 """Bad input: one line on stderr, exit status 2, nothing left running."""
 import os
+import subprocess
 import tempfile
 from sslib import *
 
@@ -37,6 +38,15 @@ with tempfile.TemporaryDirectory() as d:
     bad(["batch", les], "lesson.ini:3:", "malformed lesson names file:line")
     os.remove(os.path.join(les, "lesson.ini"))
     bad(["batch", les], "no lesson.ini", "lesson dir without its file")
+
+# A system that refuses ptrace: explained, exit 2, nothing left behind.
+noptrace = os.environ.get("NOPTRACE")
+if noptrace:
+    p = subprocess.run([noptrace, os.path.abspath(SOCKSTEP), "batch", "01-hello",
+                        "--port", "0"], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 2 and "ptrace" in p.stderr and
+          len(p.stderr.strip().splitlines()) == 1,
+          f"ptrace refused: {p.returncode} {p.stderr!r}")
 
 # Stepping a side that has exited: the client exits after 4 calls.
 rc, out, err = run(["batch", "--json", "01-hello", "--port", "0", "--steps",
