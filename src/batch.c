@@ -51,6 +51,8 @@ batch_one(struct session *s, const struct step *st, char *err, size_t errlen)
 {
 	struct side *side = session_side(s, st->side);
 
+	if (st->op == STEP_ALL)
+		return lab_run_all(s->lab, err, errlen);
 	if (side == NULL) {
 		snprintf(err, errlen, "this lesson has no %s side",
 		    st->side == 0 ? "server" : "such client");

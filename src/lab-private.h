@@ -32,6 +32,7 @@ struct lab {
 	size_t			 nchildren;
 	struct kview		 kv;
 	bool			 kv_valid;
+	bool			 free_run;	/* all+: pauses are not held */
 };
 
 void	lab_emit(struct lab *, struct lab_event *);

@@ -17,6 +17,9 @@
 #include "sockstep.h"
 #include "lab-private.h"
 
+static int	lab_resume_call(struct side *);
+static bool	lab_side_settled(struct side *, uint64_t);
+
 static const char *const origin_bind = "bind";
 static const char *const origin_kernel = "chosen by the kernel";
 
@@ -141,6 +144,9 @@ lab_side_entry(struct lab *lab, struct side *side, const struct trace_event *tev
 	side->state = SIDE_BEFORE_CALL;
 	ev.call = &side->call;
 	lab_emit(lab, &ev);
+	/* Free-running (all+): the pause is recorded, not held. */
+	if (lab->free_run && side->state == SIDE_BEFORE_CALL)
+		lab_resume_call(side);
 }
 
 static void
@@ -384,10 +390,11 @@ lab_pump(struct lab *lab, int timeout_ms)
 	struct signalfd_siginfo si;
 	struct trace_event tev;
 	size_t i;
-	int n;
+	int n, ready;
 
 	n = lab_pollfds(lab, pfd, sizeof pfd / sizeof pfd[0]);
-	if (poll(pfd, (nfds_t)n, timeout_ms) > 0 && (pfd[0].revents & POLLIN))
+	ready = poll(pfd, (nfds_t)n, timeout_ms);
+	if (ready > 0 && (pfd[0].revents & POLLIN))
 		while (read(lab->sigfd, &si, sizeof si) == sizeof si)
 			;
 	/* Drain every pending stop, whether or not SIGCHLD was seen. */
@@ -395,7 +402,10 @@ lab_pump(struct lab *lab, int timeout_ms)
 		lab_dispatch(lab, &tev);
 	for (i = 0; i < lab->nsides; i++)
 		lab_drain_output(lab, lab->sides[i]);
-	lab_check_sleepers(lab);
+	/* Only a quiet moment can show a call asleep: while stops keep
+	 * coming, /proc is not worth reading (free-running stays fast). */
+	if (ready <= 0)
+		lab_check_sleepers(lab);
 }
 
 /* Will this side change state by itself soon?  If not, it is settled. */
@@ -514,6 +524,55 @@ lab_stepable(struct side *side, char *err, size_t errlen)
 	}
 }
 
+/* Let a paused side's call run; its return (or sleep) comes later. */
+static int
+lab_resume_call(struct side *side)
+{
+	side->in_call = true;
+	side->sleep_since = 0;
+	side->state = SIDE_RUNNING;
+	return trace_resume(side->pid, true, 0);
+}
+
+/*
+ * all+: every side runs at once, calls recorded as they happen and never
+ * held, until each side has exited or sits still (asleep in a call, or
+ * outside any) with nothing left that could wake it.  No timer runs
+ * between calls: the loop waits on SIGCHLD and only a quiet moment ends it.
+ */
+int
+lab_run_all(struct lab *lab, char *err, size_t errlen)
+{
+	uint64_t now;
+	bool settled;
+	size_t i;
+
+	lab->free_run = true;
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (side->state == SIDE_BEFORE_CALL &&
+		    lab_resume_call(side) == -1) {
+			snprintf(err, errlen, "%s: ptrace: %s", side->name,
+			    strerror(errno));
+			lab->free_run = false;
+			return -1;
+		}
+	}
+	for (;;) {
+		lab_pump(lab, 5);
+		now = lab_now_ms();
+		settled = true;
+		for (i = 0; i < lab->nsides && settled; i++)
+			if (!lab_side_settled(lab->sides[i], now))
+				settled = false;
+		if (settled)
+			break;
+	}
+	lab->free_run = false;
+	return 0;
+}
+
 int
 lab_step(struct lab *lab, struct side *side, char *err, size_t errlen)
 {
@@ -521,10 +580,7 @@ lab_step(struct lab *lab, struct side *side, char *err, size_t errlen)
 		lab_settle(lab);
 	if (lab_stepable(side, err, errlen) == -1)
 		return -1;
-	side->in_call = true;
-	side->sleep_since = 0;
-	side->state = SIDE_RUNNING;
-	if (trace_resume(side->pid, true, 0) == -1) {
+	if (lab_resume_call(side) == -1) {
 		snprintf(err, errlen, "%s: ptrace: %s", side->name,
 		    strerror(errno));
 		return -1;

@@ -334,6 +334,8 @@ bool		 lab_all_done(const struct lab *);
 int		 lab_step(struct lab *, struct side *, char *err, size_t);
 /* Step until the side blocks, exits, or max steps (0: no limit). */
 int		 lab_run(struct lab *, struct side *, unsigned max, char *err, size_t);
+/* all+: every side at once, nothing held, until all are still. */
+int		 lab_run_all(struct lab *, char *err, size_t);
 /* Handle whatever happened (stops, output, calls going to sleep) without
  * blocking longer than timeout_ms. */
 void		 lab_pump(struct lab *, int timeout_ms);
@@ -422,7 +424,7 @@ char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
 /* steps.c: step SPECs ("s s+ c2 c+") */
-enum step_op { STEP_ONE, STEP_RUN };
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
@@ -630,8 +632,10 @@ void	 tui_rule(int y, int x, int w, const char *title);
 /* tui-layout.c */
 void	 tui_layout_compute(struct tui_layout *, int rows, int cols);
 /* tui-words.c: the sides' states in words */
-void	 tui_state_words(struct sbuf *, const struct side *, enum tui_role *);
+void	 tui_state_words(struct sbuf *, const struct side *, bool brief,
+	    enum tui_role *);
 const char *tui_waiting_for(const struct side *);
+const char *tui_waiting_brief(const struct side *);
 const char *tui_wake_hint(const struct side *);
 void	 tui_call_brief(struct sbuf *, const struct sc_call *, bool ret);
 const char *tui_explain(const struct tui *, const struct sc_call *);

@@ -1,6 +1,7 @@
 /*
  * steps.c - step SPECs: "s" steps the server, "c" client 1, "c2" client 2,
- * a trailing "+" runs that side until it blocks or exits.  Tokens are
+ * a trailing "+" runs that side until it blocks or exits; "all+" runs
+ * every side at once, without pausing, until all have exited or are stuck.  Tokens are
  * separated by spaces or commas.
  */
 #include <ctype.h>
@@ -19,6 +20,11 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 	if (len == 0 || len >= sizeof st->token)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
+	if (strcmp(tok, "all+") == 0) {
+		st->op = STEP_ALL;
+		st->side = -1;
+		return 0;
+	}
 	st->op = STEP_ONE;
 	if (tok[len - 1] == '+') {
 		st->op = STEP_RUN;

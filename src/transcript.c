@@ -198,6 +198,9 @@ narration(const struct transcript *t, const struct lab_event *ev)
 	if (t->lesson == NULL || ev->call == NULL || ev->side == NULL ||
 	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
 		return NULL;
+	/* "after" tells what a call did; a failed call did not do it. */
+	if (ev->type == LEV_RETURN && ev->call->err != 0)
+		return NULL;
 	return lesson_narration_text(t->lesson, ev->side->name,
 	    ev->call->desc->name, ev->type == LEV_RETURN, t->lang);
 }
