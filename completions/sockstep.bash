@@ -1,0 +1,28 @@
+# bash completion for sockstep
+_sockstep()
+{
+	local cur prev words cword
+	_init_completion || return
+	local cmds="lesson batch run lessons check-lesson"
+	local opts="--port --clients --lang --help --version"
+	case $prev in
+	--port|--clients) return ;;
+	--lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
+	--steps) COMPREPLY=($(compgen -W "s c s+ c+ all+ -" -- "$cur")); return ;;
+	--server|--client) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+	lesson|batch|--lesson)
+		COMPREPLY=($(compgen -W "$(sockstep lessons 2>/dev/null | awk '{print $1}')" -- "$cur"))
+		return ;;
+	check-lesson) _filedir -d; return ;;
+	esac
+	if [[ $cword -eq 1 ]]; then
+		COMPREPLY=($(compgen -W "$cmds $opts" -- "$cur"))
+		return
+	fi
+	case ${words[1]} in
+	batch) opts="$opts --steps --json" ;;
+	run) opts="$opts --server --client --lesson --batch --json --steps" ;;
+	esac
+	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+}
+complete -F _sockstep sockstep
