@@ -16,7 +16,7 @@ static const char usage_text[] =
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
-"       sockstep lessons\n"
+"       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
 "       sockstep --help | --version\n"
 "\n"
@@ -28,7 +28,7 @@ static const char usage_text[] =
 "  run           step your own programs (any command; {port} is the lab's\n"
 "                port); with --lesson, against that lesson's other side,\n"
 "                its guided order and its checks\n"
-"  lessons       list the lessons\n"
+"  list          the lessons, with your progress\n"
 "  check-lesson  check a lesson file, then run it and evaluate its checks\n"
 "\n"
 "options:\n"
@@ -172,27 +172,43 @@ take_operand(int argc, char **argv, struct options *o)
 }
 
 static int
-cmd_lessons(void)
+cmd_lessons(enum lang lang)
 {
 	struct lesson l;
-	char **names, err[512], text[PATH_MAX], bin[PATH_MAX];
+	struct progress prog;
+	const struct progress_entry *pe;
+	char **names, err[512], text[PATH_MAX], bin[PATH_MAX], note[PATH_MAX * 3];
+	char mark[64];
 	size_t n, i;
 
+	progress_load(&prog, note, sizeof note);
+	if (note[0] != '\0')
+		fprintf(stderr, "sockstep: %s\n", note);
 	names = lesson_list(&n);
 	if (n == 0) {
 		lesson_roots(text, sizeof text, bin, sizeof bin);
 		user_error("no lessons found in %s", text);
 	}
 	for (i = 0; i < n; i++) {
+		pe = progress_get(&prog, names[i]);
+		mark[0] = '\0';
+		if (pe != NULL && (pe->finished || pe->right || pe->wrong))
+			snprintf(mark, sizeof mark, "%s%d/%d right",
+			    pe->finished ? "done, " : "", pe->right,
+			    pe->right + pe->wrong);
 		if (lesson_open(&l, names[i], err, sizeof err) == 0) {
-			printf("%-28s %s\n", names[i], l.title[LANG_EN] ?
-			    l.title[LANG_EN] : l.title[LANG_ZH]);
+			const char *title = l.title[lang] != NULL ?
+			    l.title[lang] : l.title[LANG_EN];
+
+			printf("%-26s %-15s %s\n", names[i],
+			    mark[0] ? mark : "-", title != NULL ? title : "");
 			lesson_finish(&l);
 		} else
-			printf("%-28s (broken: %s)\n", names[i], err);
+			printf("%-26s %-15s (broken: %s)\n", names[i], "-", err);
 		free(names[i]);
 	}
 	free(names);
+	progress_finish(&prog);
 	return 0;
 }
 
@@ -252,11 +268,12 @@ main(int argc, char **argv)
 		o.port = 0;
 		return cmd_check_lesson(operand, &o);
 	}
-	if (cmd != NULL && strcmp(cmd, "lessons") == 0) {
+	if (cmd != NULL && (strcmp(cmd, "lessons") == 0 ||
+	    strcmp(cmd, "list") == 0)) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		if (operand != NULL)
 			usage_error("unexpected argument '%s'", operand);
-		return cmd_lessons();
+		return cmd_lessons(o.lang);
 	}
 	if (cmd != NULL && strcmp(cmd, "lesson") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);

@@ -473,6 +473,25 @@ void	 check_history_finish(struct check_history *);
 bool	 check_eval(const struct check_expr *, struct lab *,
 	    const struct check_history *, uint16_t port2, char *why, size_t);
 
+/* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */
+struct progress_entry {
+	char	 lesson[64];
+	int	 finished;
+	int	 right;		/* predictions answered right */
+	int	 wrong;
+};
+struct progress {
+	struct progress_entry	*e;
+	size_t			 n;
+};
+void	 progress_load(struct progress *, char *note, size_t);
+int	 progress_save(const struct progress *, char *err, size_t);
+void	 progress_finish(struct progress *);
+const struct progress_entry *progress_get(const struct progress *, const char *);
+/* finished: 1 marks the lesson done; answer_right: 1 right, -1 wrong, 0 none */
+int	 progress_record(const char *lesson, int finished, int answer_right,
+	    char *err, size_t);
+
 /* main.c, batch.c, tui*.c: the commands */
 struct options {
 	const char	*steps;
