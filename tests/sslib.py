@@ -128,3 +128,75 @@ def ready_port(ev_list):
         for l in e.get("kernel", {}).get("listeners", []):
             return port_of(l["addr"])
     return None
+
+
+def wait_for(cond, timeout=10.0, interval=0.05):
+    """Poll cond() until it returns something true (returned) or timeout
+    seconds pass (None).  For kernel state that changes by itself, such as
+    a retransmitted SYN getting into a freed accept-queue slot."""
+    end = time.monotonic() + timeout
+    while True:
+        got = cond()
+        if got or time.monotonic() >= end:
+            return got or None
+        time.sleep(interval)
+
+
+def output_lines(evs, side):
+    """What a traced program printed (its pty), line by line."""
+    return [e["text"] for e in evs
+            if e.get("event") == "output" and e.get("side") == side]
+
+
+def exits(evs):
+    """{side: exit status} of the sides that exited by themselves."""
+    return {e["side"]: e["status"] for e in evs if e.get("event") == "exit"}
+
+
+def ss_listener(port):
+    """(Recv-Q, Send-Q) of the TCP listener on 127.0.0.1:port as ss shows
+    it (accept-queue length, backlog), or None when nothing listens."""
+    rows = ss(["-ltn", f"sport = :{port}"])
+    if len(rows) != 1:
+        return None
+    return int(rows[0][1]), int(rows[0][2])
+
+
+def last_kernel(evs):
+    """The kernel view sockstep printed with the latest event."""
+    for e in reversed(evs):
+        if "kernel" in e:
+            return e["kernel"]
+    return None
+
+
+def netstat_counter(name, group="TcpExt"):
+    """A counter from /proc/net/netstat (e.g. ListenOverflows)."""
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    for head, vals in zip(lines[::2], lines[1::2]):
+        keys = head.split()
+        if keys[0] == group + ":" and name in keys:
+            return int(vals.split()[keys.index(name)])
+    return None
+
+
+def ss_sockets(port):
+    """Every TCP socket from or to port, as ss -tanoe shows it: dicts with
+    state, recvq, sendq, local and peer (ports), ino (0 for a connection
+    still in an accept queue, a TIME-WAIT or request sock) and retrans
+    (the timer's retransmission count, 0 without a timer)."""
+    out = []
+    for r in ss(["-tanoe", f"( sport = :{port} or dport = :{port} )"]):
+        d = {"state": r[0], "recvq": int(r[1]), "sendq": int(r[2]),
+             "local": r[3], "peer": r[4], "ino": None, "retrans": 0}
+        for w in r[5:]:
+            if w.startswith("ino:"):
+                d["ino"] = int(w[4:])
+            elif w.startswith("timer:("):
+                d["retrans"] = int(w.rstrip(")").split(",")[-1])
+        for k in ("local", "peer"):
+            tail = d[k].rsplit(":", 1)[1]
+            d[k] = int(tail) if tail.isdigit() else 0
+        out.append(d)
+    return out
