@@ -278,6 +278,13 @@ lab_kernel(struct lab *lab)
 	return &lab->kv;
 }
 
+/* The kernel may have moved on with no event (a timed refresh). */
+void
+lab_kernel_invalidate(struct lab *lab)
+{
+	lab->kv_valid = false;
+}
+
 int
 lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
 {

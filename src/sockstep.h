@@ -574,7 +574,7 @@ enum tui_role {			/* what a piece of text means; tui-theme.c
 enum tui_glyph {
 	TG_RIGHT, TG_LEFT, TG_BOTH, TG_MARK, TG_DONE, TG_HEAD_R, TG_HEAD_L,
 	TG_LINE, TG_VLINE, TG_ELLIPSIS, TG_DASH, TG_SLOT_FULL, TG_SLOT_EMPTY,
-	TG_BIG_FULL, TG_BIG_EMPTY, TG_CORNER, TG_COUNT
+	TG_BIG_FULL, TG_BIG_EMPTY, TG_CORNER, TG_FLOW, TG_FLOW_DONE, TG_COUNT
 };
 struct tui_rect {
 	int	 y, x, h, w;
@@ -606,6 +606,8 @@ struct tui_sideview {
 	char		 local_origin[32];
 	enum addr_source local_source;
 	uint64_t	 connected;	/* bit per fd < 64 with a connection */
+	const char	*after;		/* the lesson's words on its last call */
+	uint64_t	 after_action;	/* ... said during this action */
 };
 struct tui {
 	struct session	 s;
@@ -615,6 +617,7 @@ struct tui {
 	struct tui_sideview sv[SOCKSTEP_MAX_CLIENTS + 1];
 	int		 client;	/* the client the CLIENT column shows */
 	size_t		 guided;	/* next step of s.steps */
+	uint64_t	 action;	/* steps asked for by a key, counted */
 	bool		 stepped;	/* a step was taken since the start */
 	struct tui_row	*rows;		/* ring of TUI_ROWS_MAX */
 	size_t		 nrows;		/* rows ever added */
@@ -666,16 +669,22 @@ void	 tui_message(struct tui *, bool error, const char *, ...) PRINTFLIKE(3, 4);
 void	 tui_draw_side(struct tui *, struct side *, const struct tui_rect *);
 void	 tui_draw_source(struct tui *, struct side *, int y, int x, int w, int h);
 void	 tui_draw_flow(struct tui *, const struct side *, int y, int x, int w);
-/* tui-kernel.c, tui-gauge.c */
+/* tui-kernel.c, tui-diff.c, tui-gauge.c */
 void	 tui_kernel_remember(struct tui *);
+bool	 tui_addr_same(const struct sockaddr_storage *,
+	    const struct sockaddr_storage *);
+bool	 tui_ksock_same(const struct ksock *, const struct ksock *);
+const struct ksock *tui_prev_of(const struct tui *, const struct ksock *);
+void	 tui_kernel_change(struct sbuf *, struct tui *, const struct ksock *);
 void	 tui_draw_kernel(struct tui *, const struct tui_rect *);
 int	 tui_draw_gauge(struct tui *, int y, int x, int w, uint32_t queue,
 	    uint32_t backlog);
 /* tui-timeline.c */
 void	 tui_timeline_add(struct tui *, const struct tui_row *);
 void	 tui_draw_timeline(struct tui *, const struct tui_rect *);
-/* tui-draw.c, tui-help.c */
+/* tui-draw.c, tui-narrate.c, tui-help.c */
 void	 tui_draw(struct tui *);
+void	 tui_draw_narration(struct tui *, const struct tui_rect *);
 void	 tui_draw_keys(struct tui *, const struct tui_rect *);
 void	 tui_draw_help(struct tui *);
 void	 tui_draw_too_small(const struct tui_layout *);

@@ -1,0 +1,89 @@
+/*
+ * tui-diff.c - what the last step changed in the kernel: the snapshot
+ * taken just before it, and for each socket now the words that mark
+ * the difference, shown in the "changed" colour: "NEW", "was
+ * SYN-SENT", "NEW ADDRESS", "+1 (was 0)" on a listener's queue.
+ */
+#include <netinet/in.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+/* Take the kernel as it is now: what the next step is compared with. */
+void
+tui_kernel_remember(struct tui *t)
+{
+	const struct kview *kv;
+
+	lab_kernel_invalidate(t->s.lab);
+	kv = lab_kernel(t->s.lab);
+	free(t->prev);
+	t->prev = xreallocarray(NULL, kv->nsocks + 1, sizeof *t->prev);
+	if (kv->nsocks > 0)
+		memcpy(t->prev, kv->socks, kv->nsocks * sizeof *t->prev);
+	t->nprev = kv->nsocks;
+	t->have_prev = true;
+}
+
+/* Family, address and port; never the padding, which nobody cleared. */
+bool
+tui_addr_same(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof a6->sin6_addr) == 0;
+	return true;
+}
+
+/* Sockets with no fd (accept queue, TIME-WAIT) are known by addresses. */
+bool
+tui_ksock_same(const struct ksock *a, const struct ksock *b)
+{
+	if (a->inode != 0 || b->inode != 0)
+		return a->inode == b->inode;
+	return tui_addr_same(&a->local, &b->local) &&
+	    tui_addr_same(&a->peer, &b->peer);
+}
+
+const struct ksock *
+tui_prev_of(const struct tui *t, const struct ksock *k)
+{
+	size_t i;
+
+	for (i = 0; i < t->nprev; i++)
+		if (tui_ksock_same(&t->prev[i], k))
+			return &t->prev[i];
+	return NULL;
+}
+
+/* The change tag for a row ("NEW", "was SYN-SENT", "+1 (was 0)"), or
+ * nothing when it did not change. */
+void
+tui_kernel_change(struct sbuf *b, struct tui *t, const struct ksock *k)
+{
+	const struct ksock *p;
+
+	if (!t->have_prev)
+		return;
+	if ((p = tui_prev_of(t, k)) == NULL)
+		sbuf_add(b, "NEW");
+	else if (p->state != k->state && p->in_diag)
+		sbuf_addf(b, "was %s", tcp_state_name(p->state));
+	else if (!p->in_diag && k->in_diag)
+		sbuf_add(b, "NEW ADDRESS");
+	else if (k->state == TCP_LISTEN_STATE && p->rqueue != k->rqueue)
+		sbuf_addf(b, "%+d (was %u)", (int)k->rqueue - (int)p->rqueue,
+		    p->rqueue);
+}

@@ -1,0 +1,172 @@
+/*
+ * tui-help.c - the key bar that is always there, the help overlay
+ * behind '?', and the message for a window too small to draw in.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+struct tui_keyhelp {
+	const char	*key;
+	const char	*label;		/* roomy */
+	const char	*brief;		/* 80 columns */
+};
+
+/* pad: a space either side of the key, when there is room for it. */
+static int
+tui_key_item(int y, int x, int w, const char *key, const char *label,
+    bool pad)
+{
+	int used;
+
+	if (w <= 0)
+		return 0;
+	tui_style(TR_KEY);
+	used = tui_putf(y, x, w, pad ? " %s " : "%s", key);
+	tui_style(TR_NORMAL);
+	used += tui_putf(y, x + used, w - used, " %s  ", label);
+	return used;
+}
+
+void
+tui_draw_keys(struct tui *t, const struct tui_rect *r)
+{
+	char client[32], client_brief[32], guided[48];
+	struct tui_keyhelp items[] = {
+		{ "s", "step server", "server" },
+		{ "c", client, client_brief },
+		{ "S/C", "run until blocked", "run" },
+		{ "space", guided, guided },
+		{ "1-9/Tab", "client", "client" },
+		{ "r", "restart", "restart" },
+		{ "?", "help", "help" },
+		{ "q", "quit", "quit" },
+	};
+	size_t n = sizeof items / sizeof items[0], i;
+	int pass, x, width;
+
+	if (t->s.nclients > 1) {
+		snprintf(client, sizeof client, "step client %d", t->client);
+		snprintf(client_brief, sizeof client_brief, "client %d",
+		    t->client);
+	} else {
+		snprintf(client, sizeof client, "step client");
+		snprintf(client_brief, sizeof client_brief, "client");
+	}
+	if (t->s.nsteps == 0)
+		snprintf(guided, sizeof guided, "guided: none");
+	else if (t->guided >= t->s.nsteps)
+		snprintf(guided, sizeof guided, "guided: done");
+	else
+		snprintf(guided, sizeof guided, "guided: %s",
+		    t->s.steps[t->guided].token);
+	/* Long labels if they all fit, else brief ones, else bare keys. */
+	for (pass = 0; pass < 3; pass++) {
+		width = 0;
+		for (i = 0; i < n; i++) {
+			if (i == 4 && (t->s.nclients < 2 || pass > 0))
+				continue;
+			width += tui_width(items[i].key) + (pass < 2 ? 2 : 0) +
+			    tui_width(pass == 0 ? items[i].label :
+			    items[i].brief) + 3;
+		}
+		if (width <= r->w || pass == 2)
+			break;
+	}
+	x = r->x;
+	for (i = 0; i < n; i++) {
+		if (i == 4 && (t->s.nclients < 2 || pass > 0))
+			continue;
+		x += tui_key_item(r->y, x, r->x + r->w - x, items[i].key,
+		    pass == 0 ? items[i].label : items[i].brief, pass < 2);
+	}
+}
+
+static const char *const tui_help_text[] = {
+	"Step a real TCP server and client one socket call at a time.",
+	"Each side is paused before its next socket call; a key runs it.",
+	"",
+	"  s        step the server: run its call, pause before the next",
+	"  c        step the client (1-9 or Tab choose among clients)",
+	"  S / C    run that side until it blocks or exits",
+	"  space    the next step of the lesson's guided order",
+	"  click    on a column steps that side",
+	"  PgUp/PgDn/End  scroll the timeline",
+	"  r        restart the lesson        q  quit",
+	"",
+	"KERNEL is read from the kernel after every step (sock_diag,",
+	"/proc, getsockname): nothing on this screen is simulated.",
+	"NEW, was ..., +1: what the last step changed.",
+	NULL,
+};
+
+static const char *const tui_help_colors[] = {
+	"Colours: yellow = paused before a call, red = BLOCKED in the",
+	"kernel, green = done or connected, cyan = accept queue,",
+	"magenta = changed by the last step.",
+	NULL,
+};
+
+static const char *const tui_help_mono[] = {
+	"Bold = paused before a call, reverse = BLOCKED in the kernel,",
+	"underline = changed by the last step; the words say it too.",
+	NULL,
+};
+
+void
+tui_draw_help(struct tui *t)
+{
+	const char *const *colors = t->color ? tui_help_colors : tui_help_mono;
+	int h = 0, w = 70, y, x, i, row;
+
+	for (i = 0; tui_help_text[i] != NULL; i++)
+		h++;
+	for (i = 0; colors[i] != NULL; i++)
+		h++;
+	h += 5;
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	tui_style(TR_NORMAL);
+	for (row = 0; row < h; row++)
+		tui_blank(y + row, x, w);
+	tui_style(TR_HEADER);
+	mvhline(y, x + 1, ACS_HLINE, w - 2);
+	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+	mvvline(y + 1, x, ACS_VLINE, h - 2);
+	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y, x, ACS_ULCORNER);
+	mvaddch(y, x + w - 1, ACS_URCORNER);
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	tui_put(y, x + 2, w - 4, " sockstep help ");
+	tui_style(TR_NORMAL);
+	row = y + 2;
+	for (i = 0; tui_help_text[i] != NULL; i++)
+		tui_put(row++, x + 2, w - 4, tui_help_text[i]);
+	row++;
+	for (i = 0; colors[i] != NULL; i++)
+		tui_put(row++, x + 2, w - 4, colors[i]);
+	tui_style(TR_DIM);
+	tui_put(y + h - 2, x + 2, w - 4, "any key closes this");
+	tui_style(TR_NORMAL);
+}
+
+void
+tui_draw_too_small(const struct tui_layout *l)
+{
+	char size[64];
+	const char *msg = "enlarge the window to at least 80x24";
+	int y = l->rows / 2 - 1;
+
+	if (y < 0)
+		y = 0;
+	snprintf(size, sizeof size, "(it is %dx%d; q quits)", l->cols, l->rows);
+	tui_style(TR_HEADER);
+	tui_put(y, l->cols > tui_width(msg) ? (l->cols - tui_width(msg)) / 2 :
+	    0, l->cols, msg);
+	tui_style(TR_NORMAL);
+	if (l->rows > 1)
+		tui_put(y + 1, l->cols > tui_width(size) ?
+		    (l->cols - tui_width(size)) / 2 : 0, l->cols, size);
+}

@@ -1,0 +1,230 @@
+/*
+ * tui-kernel.c - what the kernel holds now, read fresh (sock_diag,
+ * /proc, getsockname): each listener with its accept queue, each socket
+ * with state, owner and addresses, connections waiting to be accepted,
+ * and the client's address with where it came from.  Whatever differs
+ * from the snapshot taken before the last step is marked (tui-diff.c).
+ */
+#include <netinet/in.h>
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+#define COL_OWNER	12
+#define COL_ADDR	28
+
+static bool
+addr_has_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port != 0;
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port != 0;
+	return false;
+}
+
+static void
+tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
+{
+	struct side *side = k->side >= 0 ? session_side(&t->s, k->side) : NULL;
+
+	if (k->in_accept_queue)
+		sbuf_add(b, "in accept queue");
+	else if (side == NULL)
+		sbuf_add(b, "no process");
+	else
+		sbuf_addf(b, "%s fd %d", side->name, k->fd);
+}
+
+static void
+tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
+{
+	struct sbuf b;
+	int cx;
+
+	sbuf_init(&b);
+	tui_style(tui_state_role(k->state));
+	tui_put(y, x, COL_OWNER - 1, tcp_state_name(k->state));
+	tui_style(k->in_accept_queue ? TR_QUEUE : TR_NORMAL);
+	tui_owner(&b, t, k);
+	tui_put(y, x + COL_OWNER, COL_ADDR - COL_OWNER - 1, sbuf_str(&b));
+	tui_style(TR_NORMAL);
+	sbuf_reset(&b);
+	if (!k->in_diag)
+		sbuf_add(&b, "no address yet (not bound)");
+	else {
+		sc_format_addr_port(&b, &k->local);
+		if (addr_has_port(&k->peer)) {
+			sbuf_addf(&b, " %s ", tui_glyph(TG_BOTH));
+			sc_format_addr_port(&b, &k->peer);
+		}
+	}
+	cx = COL_ADDR + tui_put(y, x + COL_ADDR, w - COL_ADDR, sbuf_str(&b));
+	if (k->state == TCP_LISTEN_STATE) {
+		cx += tui_put(y, x + cx, w - cx, " accept queue ");
+		cx += tui_draw_gauge(t, y, x + cx, w - cx, k->rqueue,
+		    k->wqueue);
+	}
+	sbuf_reset(&b);
+	tui_kernel_change(&b, t, k);
+	if (b.len > 0 && cx + 2 < w) {
+		tui_style(TR_CHANGED);
+		tui_put(y, x + cx + 2, w - cx - 2, sbuf_str(&b));
+		tui_style(TR_NORMAL);
+	}
+	sbuf_finish(&b);
+}
+
+/* "└ client's address 127.0.0.1:37936: chosen by the kernel (from
+ * getsockname)" under the client's socket; 1 if drawn. */
+static int
+tui_local_note(struct tui *t, int y, int x, int w, const struct ksock *k)
+{
+	struct side *side = k->side > 0 ? session_side(&t->s, k->side) : NULL;
+	const struct tui_sideview *sv;
+	const struct ksock *p;
+	struct sbuf b;
+
+	if (side == NULL || side->is_server || !k->in_diag)
+		return 0;
+	sv = &t->sv[side->index];
+	if (!sv->local_ok || sv->local_fd != k->fd || k->pid != side->pid ||
+	    !tui_addr_same(&sv->local, &k->local))
+		return 0;
+	if (y < 0)
+		return 1;	/* only counting */
+	p = t->have_prev ? tui_prev_of(t, k) : NULL;
+	sbuf_init(&b);
+	sbuf_addf(&b, "  %s %s ", tui_glyph(TG_CORNER), side->name);
+	sc_format_addr_port(&b, &sv->local);
+	sbuf_addf(&b, ": %s (from %s)", strcmp(sv->local_origin, "bind") == 0 ?
+	    "set by its bind()" : "port chosen by the kernel",
+	    sv->local_source == ADDR_GETSOCKNAME ? "getsockname" : "sock_diag");
+	tui_style(t->have_prev && (p == NULL || !p->in_diag ||
+	    !tui_addr_same(&p->local, &k->local)) ?
+	    TR_CHANGED : TR_OK);
+	tui_put(y, x, w, sbuf_str(&b));
+	tui_style(TR_NORMAL);
+	sbuf_finish(&b);
+	return 1;
+}
+
+/* A lab process asleep in a socket call, as /proc tells it. */
+static bool
+tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
+{
+	const struct sc_desc *d = sc_lookup(kb->nr);
+	struct side *side = session_side(&t->s, kb->side);
+	char who[32];
+
+	if (d == NULL || side == NULL)
+		return false;
+	if (y < 0)
+		return true;
+	if (kb->pid != side->pid)
+		snprintf(who, sizeof who, "%s[%d]", side->name, (int)kb->pid);
+	else
+		strlcpy(who, side->name, sizeof who);
+	tui_style(TR_BLOCKED);
+	tui_put(y, x, COL_OWNER - 1, "asleep");
+	tui_style(TR_NORMAL);
+	tui_putf(y, x + COL_OWNER, w - COL_OWNER, "%-15s in %s(), wchan %s "
+	    "(from /proc)", who, d->name, kb->wchan[0] != '\0' ?
+	    kb->wchan : "?");
+	return true;
+}
+
+/* Which sockets a small pane keeps: listeners, the server's, the
+ * client on screen, the accept queue, then the rest. */
+static int
+tui_kernel_rank(const struct tui *t, const struct ksock *k)
+{
+	if (k->state == TCP_LISTEN_STATE)
+		return 0;
+	if (k->side == 0)
+		return 1;
+	if (k->side == t->client)
+		return 2;
+	if (k->in_accept_queue)
+		return 3;
+	return k->side > 0 ? 4 : 5;
+}
+
+void
+tui_draw_kernel(struct tui *t, const struct tui_rect *r)
+{
+	const struct kview *kv = lab_kernel(t->s.lab);
+	int y = r->y + 1, end = r->y + r->h, need = 0, x = r->x + 1;
+	int w = r->w - 2;
+	size_t i, j, n = 0, gone = 0;
+	const struct ksock **order;
+	char title[128];
+	int rank;
+
+	snprintf(title, sizeof title, "KERNEL now: sockets on port %u%s",
+	    t->s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
+	    "");
+	tui_rule(r->y, r->x, r->w, title);
+	if (!kv->diag_ok) {
+		tui_style(TR_ERROR);
+		tui_putf(y++, x, w, "sock_diag unavailable: %s", kv->diag_err);
+		tui_style(TR_NORMAL);
+	}
+	for (i = 0; i < kv->nsocks; i++)
+		need += 1 + tui_local_note(t, -1, 0, 0, &kv->socks[i]);
+	for (i = 0; i < kv->nblocked; i++)
+		need += tui_asleep_row(t, -1, 0, 0, &kv->blocked[i]);
+	order = xreallocarray(NULL, kv->nsocks + 1, sizeof *order);
+	for (rank = 0; rank <= 5; rank++)
+		for (j = 0; j < kv->nsocks; j++)
+			if (tui_kernel_rank(t, &kv->socks[j]) == rank)
+				order[n++] = &kv->socks[j];
+	for (i = 0; i < n && y < end; i++) {
+		if (y == end - 1 && need > 1) {
+			tui_style(TR_DIM);
+			tui_putf(y++, x, w, "%s %d more: a larger window shows "
+			    "them", tui_glyph(TG_ELLIPSIS), need);
+			break;
+		}
+		tui_kernel_row(t, y++, x, w, order[i]);
+		need--;
+		if (y < end && tui_local_note(t, y, x, w, order[i])) {
+			y++;
+			need--;
+		}
+	}
+	free(order);
+	for (i = 0; i < kv->nblocked && y < end; i++)
+		if (tui_asleep_row(t, y, x, w, &kv->blocked[i]))
+			y++;
+	for (i = 0; t->have_prev && i < t->nprev; i++) {
+		size_t j;
+		bool found = false;
+
+		for (j = 0; j < kv->nsocks && !found; j++)
+			found = tui_ksock_same(&t->prev[i], &kv->socks[j]);
+		if (found || t->prev[i].state == 6)	/* TIME-WAIT expired */
+			continue;
+		if (y < end) {
+			struct sbuf b;
+
+			sbuf_init(&b);
+			tui_owner(&b, t, &t->prev[i]);
+			tui_style(TR_CHANGED);
+			tui_putf(y++, x, w, "GONE        %-15s closed by the "
+			    "last step", sbuf_str(&b));
+			tui_style(TR_NORMAL);
+			sbuf_finish(&b);
+		}
+		gone++;
+	}
+	if (kv->nsocks == 0 && gone == 0 && y < end) {
+		tui_style(TR_DIM);
+		tui_putf(y, x, w, "no sockets on port %u yet: socket() makes "
+		    "one, bind() gives it this port", t->s.port);
+		tui_style(TR_NORMAL);
+	}
+}

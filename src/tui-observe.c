@@ -1,0 +1,205 @@
+/*
+ * tui-observe.c - the lab's events turned into view state: where each
+ * side's call is in its source (asked while the tracee is stopped), the
+ * address sockstep read after bind/connect, the timeline rows, and the
+ * message line that says what the last key did.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+
+void
+tui_message(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (error) {
+		sbuf_reset(&t->msg);
+		t->msg_error = true;
+	} else if (t->msg_error)
+		return;		/* a refusal stays readable */
+	if (t->msg.len > 0)
+		sbuf_add(&t->msg, "; ");
+	va_start(ap, fmt);
+	sbuf_vaddf(&t->msg, fmt, ap);
+	va_end(ap);
+	t->dirty = true;
+}
+
+/* Forget what the last lab showed (restart). */
+void
+tui_view_reset(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof t->sv / sizeof t->sv[0]; i++) {
+		struct srcloc *loc = t->sv[i].loc;
+
+		memset(&t->sv[i], 0, sizeof t->sv[i]);
+		t->sv[i].loc = loc;
+	}
+	t->nrows = 0;
+	t->scroll = 0;
+	t->have_prev = false;
+	t->guided = 0;
+	t->stepped = false;
+	t->client = 1;
+	sbuf_reset(&t->msg);
+	t->msg_error = false;
+}
+
+static void
+tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
+{
+	struct tui_sideview *sv = &t->sv[side->index];
+	const struct sc_call *c = ev->call;
+	const char *name = c->desc->name;
+	struct tui_row row;
+	struct sbuf b;
+	int fd = (int)c->args[0];
+	bool ok = c->returned && c->err == 0;
+	bool fd_conn = fd >= 0 && fd < 64 && (sv->connected >> fd & 1);
+
+	memset(&row, 0, sizeof row);
+	row.side = side->index;
+	row.role = c->err != 0 ? TR_ERROR : TR_NORMAL;
+	sbuf_init(&b);
+	if (ev->pid != side->pid)
+		sbuf_addf(&b, "[%d] ", (int)ev->pid);
+	tui_call_brief(&b, c, ev->type == LEV_RETURN);
+	if (ev->type == LEV_BLOCKED) {
+		sbuf_add(&b, " BLOCKED");
+		row.role = TR_BLOCKED;
+	}
+	strlcpy(row.text, sbuf_str(&b), sizeof row.text);
+	sbuf_finish(&b);
+	row.arrow_role = TR_OK;
+	if (ev->type != LEV_RETURN)
+		goto add;
+	if (strcmp(name, "connect") == 0 &&
+	    (ok || c->err == EINPROGRESS)) {
+		row.arrow = TA_BOTH;
+		strlcpy(row.label, "handshake", sizeof row.label);
+		if (fd >= 0 && fd < 64)
+			sv->connected |= 1ull << fd;
+	} else if (strcmp(name, "connect") == 0 && c->err == ECONNREFUSED) {
+		row.arrow = TA_BOTH;
+		row.arrow_role = TR_ERROR;
+		strlcpy(row.label, "SYN, RST", sizeof row.label);
+	} else if ((strcmp(name, "accept") == 0 ||
+	    strcmp(name, "accept4") == 0) && c->ret >= 0 && c->ret < 64) {
+		sv->connected |= 1ull << c->ret;
+	} else if (c->desc->stage == STAGE_RW && c->ret > 0 &&
+	    (c->desc->arg[1] == SA_BUF_IN || c->desc->arg[1] == SA_MSGHDR_IN)) {
+		row.arrow = side->is_server ? TA_TO_CLIENT : TA_TO_SERVER;
+		snprintf(row.label, sizeof row.label, "%lld B",
+		    (long long)c->ret);
+	} else if (strcmp(name, "read") == 0 && ok && c->ret == 0) {
+		strlcat(row.text, " (end of stream)", sizeof row.text);
+	} else if ((strcmp(name, "close") == 0 ||
+	    strcmp(name, "shutdown") == 0) && ok && fd_conn) {
+		row.arrow = side->is_server ? TA_TO_CLIENT : TA_TO_SERVER;
+		strlcpy(row.label, "FIN", sizeof row.label);
+		if (strcmp(name, "close") == 0)
+			sv->connected &= ~(1ull << fd);
+	}
+add:
+	tui_timeline_add(t, &row);
+}
+
+static void
+tui_row_text(struct tui *t, int side, enum tui_role role, const char *text)
+{
+	struct tui_row row;
+
+	memset(&row, 0, sizeof row);
+	row.side = side;
+	row.role = role;
+	strlcpy(row.text, text, sizeof row.text);
+	tui_timeline_add(t, &row);
+}
+
+static void
+tui_remember_local(struct tui *t, const struct lab_event *ev,
+    struct side *side)
+{
+	struct tui_sideview *sv = &t->sv[side->index];
+
+	if (ev->local_source == ADDR_NONE || ev->pid != side->pid ||
+	    strcmp(ev->call->desc->name, "accept") == 0 ||
+	    strcmp(ev->call->desc->name, "accept4") == 0)
+		return;
+	sv->local_ok = true;
+	sv->local_fd = (int)ev->call->args[0];
+	sv->local = ev->local;
+	sv->local_source = ev->local_source;
+	strlcpy(sv->local_origin, ev->local_origin != NULL ?
+	    ev->local_origin : "", sizeof sv->local_origin);
+}
+
+void
+tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
+{
+	struct tui *t = arg;
+	struct side *side = ev->side;
+	struct tui_sideview *sv;
+	struct sbuf b;
+
+	(void)lab;
+	t->dirty = true;
+	if (side == NULL || side->index < 0 ||
+	    (size_t)side->index >= sizeof t->sv / sizeof t->sv[0]) {
+		if (ev->type == LEV_NOTE) {
+			tui_row_text(t, -1, TR_DIM, ev->text);
+			tui_message(t, false, "%s", ev->text);
+		}
+		return;
+	}
+	sv = &t->sv[side->index];
+	sbuf_init(&b);
+	switch (ev->type) {
+	case LEV_CALL:
+		if (ev->pid != side->pid || t->srcmap == NULL)
+			break;
+		if (sv->loc == NULL)
+			sv->loc = xcalloc(1, sizeof *sv->loc);
+		if (srcmap_call_site(t->srcmap, side->pid, sv->loc) == -1)
+			sv->loc->ok = false;
+		sv->loc_valid = true;
+		break;
+	case LEV_RETURN:
+		/* The lesson's words on what the call did (not if it failed). */
+		if (ev->pid == side->pid) {
+			sv->after = ev->call->err != 0 ? NULL :
+			    lesson_narration_text(&t->s.lesson, side->name,
+			    ev->call->desc->name, true, t->opts->lang);
+			sv->after_action = t->action;
+		}
+		tui_remember_local(t, ev, side);
+		tui_row_call(t, ev, side);
+		tui_call_brief(&b, ev->call, true);
+		tui_message(t, false, "%s %s", side->name, sbuf_str(&b));
+		break;
+	case LEV_BLOCKED:
+		tui_row_call(t, ev, side);
+		tui_message(t, false, "%s BLOCKED in %s()", side->name,
+		    ev->call->desc->name);
+		break;
+	case LEV_OUTPUT:
+		sbuf_addf(&b, "out: %s", ev->text);
+		tui_row_text(t, side->index, TR_DIM, sbuf_str(&b));
+		break;
+	case LEV_EXIT:
+		wait_status_format(&b, side->wait_status);
+		tui_row_text(t, side->index, TR_EXITED, sbuf_str(&b));
+		tui_message(t, false, "%s %s", side->name, sbuf_str(&b));
+		break;
+	case LEV_NOTE:
+		tui_row_text(t, side->index, TR_DIM, ev->text);
+		tui_message(t, false, "%s", ev->text);
+		break;
+	}
+	sbuf_finish(&b);
+}

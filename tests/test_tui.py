@@ -1,0 +1,380 @@
+"""The TUI, driven for real in tmux: keys in with send-keys, the screen
+out with capture-pane, compared with what the kernel (ss, /proc) says.
+Every wait polls the captured screen until it matches or a few seconds
+pass; nothing sleeps for a fixed long time.  Skips (77) without tmux."""
+import locale
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+
+from sslib import SOCKSTEP, check, finish, ss
+
+if shutil.which("tmux") is None:
+    print("skip: tmux is not installed")
+    sys.exit(77)
+
+SOCK = f"sockstep-test-{os.getpid()}"
+TMP = tempfile.mkdtemp(prefix="sockstep-tui-")
+WAIT = 5.0
+
+
+def utf8_locale():
+    """zh_CN.UTF-8 when it is generated, else C.UTF-8."""
+    for name in ("zh_CN.UTF-8", "zh_CN.utf8", "C.UTF-8"):
+        try:
+            locale.setlocale(locale.LC_ALL, name)
+            locale.setlocale(locale.LC_ALL, "C")
+            return name
+        except locale.Error:
+            pass
+    return "C.UTF-8"
+
+
+UTF8 = utf8_locale()
+
+
+def tmux(*args):
+    p = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
+                       capture_output=True, encoding="utf-8",
+                       errors="replace")
+    return p.stdout
+
+
+def start(name, args="", env="", x=80, y=24):
+    """A detached session running sockstep (in sh), at x by y."""
+    cmd = (f"cd {shlex.quote(TMP)}; env LANG={UTF8} {env} "
+           f"{shlex.quote(SOCKSTEP)} --port 0 {args}; "
+           f"echo sockstep-exit=$?; sleep 300")
+    tmux("new-session", "-d", "-x", str(x), "-y", str(y), "-s", name, cmd)
+
+
+def screen(name, escapes=False):
+    return tmux("capture-pane", "-p", "-t", name, *(["-e"] if escapes else []))
+
+
+def wait(name, pred, what, timeout=WAIT):
+    """Poll the screen until pred(text) is true; the last text either way."""
+    end = time.monotonic() + timeout
+    while True:
+        text = screen(name)
+        if pred(text):
+            return text
+        if time.monotonic() > end:
+            check(False, f"{name}: {what}; screen was:\n{text}")
+            return text
+        time.sleep(0.05)
+
+
+def has(*pats):
+    return lambda s: all(re.search(p, s) for p in pats)
+
+
+def keys(name, *k):
+    tmux("send-keys", "-t", name, *k)
+
+
+def width(line):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in line)
+
+
+def lines(text):
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+
+
+def frame_ok(name, text, cols, rows):
+    """Both columns, the key bar, nothing past the edge, nothing torn."""
+    ls = lines(text)
+    check(len(ls) == rows, f"{name}: {len(ls)} lines at {cols}x{rows}")
+    check(all(width(l) <= cols for l in ls),
+          f"{name}: a line wider than {cols}: " +
+          repr([l for l in ls if width(l) > cols][:1]))
+    check(ls and "sockstep" in ls[0], f"{name}: title on the first line")
+    check(ls and re.search(r"SERVER.*│ CLIENT", ls[1]),
+          f"{name}: SERVER and CLIENT headers: {ls[1:2]}")
+    check(ls and re.search(r"\bs\b.*server.*\bq\b\s+quit", ls[-1]),
+          f"{name}: key bar on the last line: {ls[-1:]}")
+    # The line between the sides stays at the middle column.
+    sep = [width(l[:l.index("│")]) if "│" in l else -1 for l in ls[1:8]]
+    check(all(s == cols // 2 for s in sep),
+          f"{name}: column separator at {cols // 2}: {sep}")
+
+
+def listen_port(text):
+    m = re.search(r"port (\d+)", lines(text)[0])
+    return int(m.group(1)) if m else None
+
+
+def descendants(pid):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        ppid = int(st[st.rindex(")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for k in kids.get(p, []):
+            out.append(k)
+            todo.append(k)
+    return out
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            st = f.read()
+    except OSError:
+        return False
+    return st[st.rindex(")") + 2] != "Z"
+
+
+def test_initial_and_listen():
+    name = "listen"
+    start(name)
+    text = wait(name, has(r"SERVER", r"CLIENT", r"paused before socket\(\)",
+                          r"q\s+quit"), "initial screen")
+    frame_ok(name, text, 80, 24)
+    keys(name, "s", "s")
+    text = wait(name, has(r"paused before listen\(\)"), "listen pending")
+    flow = lines(text)[2]
+    check(re.search(r"▶listen", flow) and "✓socket" in flow,
+          f"flow strip at listen, socket done: {flow!r}")
+    check("next ▶ listen(3, 5)" in text, "the pending call decoded")
+    keys(name, "s")
+    text = wait(name, has(r"paused before accept\(\)", r"LISTEN .*0/5"),
+                "listen done: a listener with an empty queue")
+    check("listen(3, 5) = 0" in text, "listen in the timeline")
+    check(re.search(r"accept queue ▯▯▯▯▯ 0/5", text), "queue gauge 0/5")
+    # The client connects before accept: the queue goes 0 -> 1.
+    keys(name, "c", "c")
+    text = wait(name, has(r"accept queue ▮▯▯▯▯ 1/5", r"\+1 \(was 0\)"),
+                "gauge 1/5 after connect, marked as changed")
+    port = listen_port(text)
+    m = re.search(r"client (\d+\.\d+\.\d+\.\d+):(\d+): port chosen by the "
+                  r"kernel \(from getsockname\)", text)
+    check(m is not None, "the client's kernel-chosen address on screen")
+    if m and port:
+        rows = ss(["-tn", f"dport = :{port}"])
+        check([int(r[3].rsplit(":", 1)[1]) for r in rows] ==
+              [int(m.group(2))], f"screen port {m.group(2)} vs ss {rows}")
+    keys(name, "s")
+    text = wait(name, has(r"accept queue ▯▯▯▯▯ 0/5", r"-1 \(was 1\)",
+                          r"paused before write\(\)"),
+                "accept took the connection: 0/5 again")
+
+
+def test_blocked():
+    name = "blocked"
+    start(name)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s", "s")
+    text = wait(name, has(r"BLOCKED in accept\(\)", r"asleep .*server .*"
+                          r"inet_csk_accept"), "server BLOCKED in accept")
+    keys(name, "s")
+    text = wait(name, has(r"server is blocked in accept\(\), it cannot "
+                          r"step; a client's connect\(\) wakes it"),
+                "a step of the blocked side is refused in words")
+    keys(name, "c", "c")
+    text = wait(name, lambda s: "BLOCKED" not in lines(s)[3] and
+                "paused before write()" in s and "handshake" in s and
+                not re.search("asleep", s),
+                "connect wakes accept: not blocked any more")
+    frame_ok(name, text, 80, 24)
+
+
+def test_resize():
+    name = "resize"
+    start(name)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s")
+    before = wait(name, has(r"LISTEN .*0/5"), "listening")
+    tmux("resize-window", "-t", name, "-x", "200", "-y", "50")
+    big = wait(name, lambda s: len(lines(s)) == 50 and
+               re.search(r"q\s+quit", lines(s)[-1]), "redrawn at 200x50")
+    frame_ok(name, big, 200, 50)
+    check(re.search(r"(██ |░░ ){5} 0/5", big), "a bigger gauge at 200x50")
+    tmux("resize-window", "-t", name, "-x", "70", "-y", "20")
+    wait(name, has(r"enlarge the window to at least 80x24"),
+         "too small: a clear message")
+    tmux("resize-window", "-t", name, "-x", "80", "-y", "24")
+    after = wait(name, lambda s: len(lines(s)) == 24 and
+                 re.search(r"q\s+quit", lines(s)[-1]), "back at 80x24")
+    frame_ok(name, after, 80, 24)
+    check(after == before, "80x24 after the resizes is the same screen:\n" +
+          before + "\n---\n" + after)
+
+
+def test_quit():
+    name = "quit"
+    d = os.path.join(TMP, "quit")
+    os.mkdir(d)
+    cmd = (f"cd {shlex.quote(d)}; stty -g > before; env LANG={UTF8} "
+           f"{shlex.quote(SOCKSTEP)} --port 0; echo $? > rc; "
+           f"stty -g > after; sleep 300")
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, cmd)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s", "s", "c")
+    wait(name, has(r"BLOCKED in accept"), "server blocked")
+    pane = int(tmux("display", "-p", "-t", name, "#{pane_pid}").strip())
+    procs = descendants(pane)
+    names = [comm(p) for p in procs]
+    check({"sockstep", "server", "client"} <= set(names),
+          f"sockstep, server and client run under the pane: {names}")
+    keys(name, "q")
+    end = time.monotonic() + WAIT
+    while not os.path.exists(os.path.join(d, "after")) and \
+            time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(0.05)
+    rc = open(os.path.join(d, "rc")).read().strip() \
+        if os.path.exists(os.path.join(d, "rc")) else None
+    check(rc == "0", f"q exits 0 (got {rc})")
+    left = [p for p in procs if alive(p) and comm(p) != "sleep"]
+    check(not left, f"processes left after q: {left}")
+    try:
+        b = open(os.path.join(d, "before")).read()
+        a = open(os.path.join(d, "after")).read()
+        check(a == b, f"terminal modes restored: {b!r} vs {a!r}")
+    except OSError as e:
+        check(False, f"stty files: {e}")
+
+
+def test_signals():
+    for sig in ("INT", "TERM", "HUP"):
+        name = "sig" + sig.lower()
+        start(name)
+        wait(name, has(r"paused before socket\(\)"), "started")
+        keys(name, "s", "s", "s", "s")
+        wait(name, has(r"BLOCKED in accept"), "server blocked")
+        pane = int(tmux("display", "-p", "-t", name, "#{pane_pid}").strip())
+        procs = descendants(pane)
+        ours = [p for p in procs if comm(p) == "sockstep"]
+        if sig == "INT":
+            keys(name, "C-c")
+        elif ours:
+            os.kill(ours[0], getattr(signal, "SIG" + sig))
+        wait(name, has(r"sockstep-exit=0"), f"SIG{sig}: clean exit 0")
+        left = [p for p in procs if alive(p) and
+                comm(p) in ("sockstep", "server", "client")]
+        check(not left, f"SIG{sig}: processes left: {left}")
+
+
+def test_no_color():
+    name = "color"
+    start(name)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]")
+    check(colour.search(screen(name, True)), "colours without NO_COLOR")
+    name = "nocolor"
+    start(name, env="NO_COLOR=1")
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s", "s")
+    wait(name, has(r"BLOCKED in accept"), "BLOCKED in words")
+    esc = screen(name, True)
+    check(not colour.search(esc), "NO_COLOR: no colour escapes")
+    check("\x1b[7m" in esc or re.search(r"\x1b\[[0-9;]*7[;m]", esc),
+          "NO_COLOR: reverse video stands in for colour")
+
+
+def test_ascii():
+    name = "ascii"
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name,
+         f"env LANG=C LC_ALL=C {shlex.quote(SOCKSTEP)} --port 0; sleep 300")
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s")
+    text = wait(name, has(r"\[-----\] 0/5"), "ASCII gauge without UTF-8")
+    # Lines are the terminal's own line drawing (ACS), shown by tmux
+    # as box characters; everything sockstep writes itself is ASCII.
+    check(all(ord(c) < 128 or 0x2500 <= ord(c) <= 0x257f for c in text),
+          "only ASCII without UTF-8: " +
+          repr({c for c in text if ord(c) >= 128}))
+
+
+def test_keys():
+    """space follows the guided order; ? shows help; a click steps the
+    column it lands on; Tab and 1-9 choose the client."""
+    name = "keys"
+    start(name)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "?")
+    wait(name, has(r"sockstep help", r"any key closes this"), "help overlay")
+    keys(name, "x")
+    wait(name, lambda s: "sockstep help" not in s, "help closed by a key")
+    keys(name, *["Space"] * 11)
+    wait(name, has(r"guided: done", r"exited \(0\).*exited \(0\)"),
+         "the rest of the guided order, to the end")
+    keys(name, "Space")
+    wait(name, has(r"the guided order is done"), "space past the end says so")
+    keys(name, "s")
+    wait(name, has(r"server has exited"), "stepping an exited side says so")
+    keys(name, "r")
+    wait(name, has(r"restarted 01-hello", r"paused before socket\(\).*"
+                   r"paused before socket\(\)", r"guided step 1/"),
+         "r restarts the lesson")
+    # X10 mouse reports (what ncurses asks tmux for): press, release;
+    # one click at a time, as a hand would.
+    for x, want in ((10, r"paused before bind\(\)"),
+                    (60, r"paused before connect\(\)")):
+        keys(name, "-l", f"\x1b[M {chr(33 + x)}&")
+        keys(name, "-l", f"\x1b[M#{chr(33 + x)}&")
+        wait(name, has(want), f"a click at column {x} stepped that side")
+    name = "clients"
+    start(name, args="--clients 3")
+    wait(name, has(r"CLIENT 1 of 3"), "three clients")
+    keys(name, "Tab")
+    wait(name, has(r"CLIENT 2 of 3"), "Tab: the next client")
+    keys(name, "3", "c")
+    wait(name, has(r"CLIENT 3 of 3", r"client3 socket\(\) = 3"),
+         "3 chooses client 3, c steps it")
+
+
+def test_chinese():
+    name = "zh"
+    start(name, args="--lang zh")
+    cjk = r"[\u4e00-\u9fff]{4}"
+    text = wait(name, lambda s: re.search(cjk, lines(s)[0]) and
+                re.search(cjk, lines(s)[20]) and re.search(cjk, lines(s)[21]),
+                "Chinese title, goal and narration")
+    frame_ok(name, text, 80, 24)
+    keys(name, "s", "s")
+    text = wait(name, has(r"paused before listen\(\)", r"▶ .*" + cjk),
+                "Chinese narration after bind")
+    frame_ok(name, text, 80, 24)
+
+
+try:
+    test_initial_and_listen()
+    test_blocked()
+    test_resize()
+    test_quit()
+    test_signals()
+    test_keys()
+    test_no_color()
+    test_ascii()
+    test_chinese()
+finally:
+    tmux("kill-server")
+    shutil.rmtree(TMP, ignore_errors=True)
+finish()
