@@ -77,10 +77,15 @@ session_open(struct session *s, const char *name, const struct options *o)
 	    strstr(s->lesson.client_cmd, "{port2}") != NULL)) {
 		char note[160];
 
-		/* Any free port other than the lab's, quietly. */
-		if (port_pick(s->port == 65535 ? 1024 : s->port + 1, false,
-		    &s->port2, note, sizeof note, err, sizeof err) == -1)
-			user_error("%s", err);
+		/* A free port from the kernel (bind to port 0), other than
+		 * the lab's.  Not port + 1: with --port 0 that is in the
+		 * ephemeral range, on the parity connect() prefers, so a
+		 * client's kernel-chosen port could take it first. */
+		do {
+			if (port_pick(0, false, &s->port2, note, sizeof note,
+			    err, sizeof err) == -1)
+				user_error("%s", err);
+		} while (s->port2 == s->port);
 	}
 	ports[0] = s->port;
 	ports[1] = s->port2;

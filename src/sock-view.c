@@ -189,10 +189,35 @@ pending_name(const struct pending *p, struct sockaddr_storage *local)
 }
 
 /*
+ * A lab socket whose name has another port: true when the kernel lists
+ * it on that port (bound with bind(), or connected elsewhere), which is
+ * outside this view.  When it does not, the socket is in no table at
+ * all: a connect() that failed unbinds the socket, yet getsockname()
+ * may still report the old port, so the caller keeps it as CLOSE rather
+ * than drop the client's socket from the view.  Bounded by
+ * VIEW_STRAYS_MAX per snapshot: each costs a dump.
+ */
+#define VIEW_STRAYS_MAX	8
+static bool
+view_stray(const struct pending *p, uint16_t port)
+{
+	struct ksock *socks = NULL;
+	size_t n = 0, i;
+	bool found = false;
+
+	if (sock_diag_dump(port, &socks, &n, NULL, 0) == -1)
+		found = true;	/* unknown: outside this view, as before */
+	for (i = 0; i < n && !found; i++)
+		found = socks[i].inode == p->inode;
+	free(socks);
+	return found;
+}
+
+/*
  * A TCP fd missing from the port's dump is either a socket() not bound
- * yet, which sock_diag never lists and which is in CLOSE, or one bound
- * on some other port, outside this view: the kernel tells them apart by
- * the local port.  Before Linux 6.8 a socket bound on the lab port but
+ * yet, which sock_diag never lists and which is in CLOSE, or one named
+ * with some other port: the kernel tells them apart by the local port,
+ * and view_stray asks about the latter.  Before Linux 6.8 a socket bound on the lab port but
  * neither listening nor connecting is missing too; it is in CLOSE as
  * well.  Without a dump nothing is known of the state (0, "UNKNOWN"),
  * and every socket stays.
@@ -204,7 +229,7 @@ view_add_pending(struct view_ctx *c)
 	struct kview *v = c->v;
 	struct pending *p;
 	struct ksock *k;
-	size_t i, j;
+	size_t i, j, strays = 0;
 	int family;
 	bool named;
 
@@ -225,8 +250,11 @@ view_add_pending(struct view_ctx *c)
 		local.ss_family = family;
 		named = pending_name(p, &local);
 		if (v->diag_ok && named && ksock_port(&local) != 0 &&
-		    ksock_port(&local) != c->port)
-			continue;
+		    ksock_port(&local) != c->port) {
+			if (++strays > VIEW_STRAYS_MAX ||
+			    view_stray(p, ksock_port(&local)))
+				continue;
+		}
 		k = &v->socks[v->nsocks++];
 		memset(k, 0, sizeof(*k));
 		k->state = v->diag_ok ? TCP_CLOSE : 0;
