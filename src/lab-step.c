@@ -119,7 +119,7 @@ lab_watched(pid_t pid, const struct trace_event *tev)
 
 	if (desc == NULL)
 		return NULL;
-	if ((desc->flags & SCF_FD0) && !trace_fd_is_socket(pid, (int)tev->args[0]))
+	if (!trace_call_on_socket(pid, desc, tev->args))
 		return NULL;
 	return desc;
 }

@@ -75,6 +75,18 @@ enum sc_arg {
 	SA_MSGHDR_IN,	/* struct msghdr * for sendmsg */
 	SA_MSGHDR_OUT,	/* struct msghdr * for recvmsg, shown at exit */
 	SA_PTR,		/* any other pointer, shown in hex or NULL */
+	/* syscall-poll.c */
+	SA_POLLFDS,	/* struct pollfd *; count is the SA_NFDS arg; revents at exit */
+	SA_NFDS,	/* the pollfd count */
+	SA_FDSET,	/* fd_set * of select; arg 0 is nfds; "[in]->[ready]" at exit */
+	SA_TIMESPEC,	/* const struct timespec * */
+	SA_TIMEVAL,	/* struct timeval * */
+	SA_EPOLL_EVENTS,/* struct epoll_event * the kernel fills, ret of them */
+	SA_EPOLL_EVENT_IN, /* const struct epoll_event * of epoll_ctl */
+	SA_EPOLL_OP,	/* EPOLL_CTL_ADD ... */
+	SA_DUP_FLAGS,	/* O_CLOEXEC of dup3 */
+	SA_FCNTL_CMD,	/* F_SETFL ... */
+	SA_FCNTL_ARG,	/* O_NONBLOCK ... depending on the command */
 };
 
 /* Which stage of the chapter's flowcharts a call belongs to. */
@@ -91,6 +103,9 @@ enum sc_stage {
 
 #define SCF_FD0		0x01	/* arg 0 is an fd: pause only if it is a socket */
 #define SCF_RET_FD	0x02	/* a non-negative return is a new fd */
+#define SCF_FDLIST	0x04	/* fds in memory (poll, select): pause if one is a socket */
+#define SCF_EPOLL	0x08	/* arg 0 an epoll fd: pause if it watches a socket */
+#define SCF_FD2		0x10	/* arg 2 is an fd (epoll_ctl): pause if a socket */
 #define SCF_MAXARGS	6
 
 struct sc_desc {
@@ -168,6 +183,13 @@ void	sc_format_ret(struct sbuf *, const struct sc_call *);
 /* name(args) = ret, or name(args) when not returned */
 void	sc_format_call(struct sbuf *, const struct sc_call *);
 
+/* syscall-poll.c: poll, select, epoll, dup, fcntl arguments */
+bool	sc_decode_poll_arg(struct sbuf *, const struct sc_call *,
+	    const struct sc_mem *, unsigned i, bool at_exit);
+/* The fds a poll/select names (SCF_FDLIST), at most max. */
+size_t	sc_call_fds(const struct sc_call *, const struct sc_mem *, int *fds,
+	    size_t max);
+
 /* trace-spawn.c, trace-seccomp.c, trace-event.c: the tracer */
 enum trace_ev {
 	TEV_NONE = 0,
@@ -200,6 +222,9 @@ int	 trace_next_event(struct trace_event *);
 int	 trace_resume(pid_t, bool to_exit, int sig);
 void	 trace_kill(pid_t);
 bool	 trace_fd_is_socket(pid_t, int);
+/* trace-fds.c: does this call involve a socket of pid?  (The rule that
+ * calls on other fds run through, for every kind of fd argument.) */
+bool	 trace_call_on_socket(pid_t, const struct sc_desc *, const uint64_t *);
 
 /* sock-diag.c, sock-proc.c, sock-name.c: the kernel view */
 struct ksock {

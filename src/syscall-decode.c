@@ -438,7 +438,8 @@ sc_decode_entry(struct sc_call *c, const struct sc_mem *m)
 			decode_msghdr(&sb, c, m, v, false, 0);
 			break;
 		default:
-			decode_scalar(&sb, c, i);
+			if (!sc_decode_poll_arg(&sb, c, m, i, false))
+				decode_scalar(&sb, c, i);
 			break;
 		}
 		set_arg(c, i, &sb);
@@ -503,7 +504,7 @@ decode_exit_arg(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
 		decode_msghdr(sb, c, m, v, true, (uint64_t)c->ret);
 		return true;
 	default:
-		return false;
+		return sc_decode_poll_arg(sb, c, m, i, true);
 	}
 }
 

@@ -196,11 +196,146 @@ static const struct sc_desc sc_table[] = {
 		.explain_en = "read an option; SO_ERROR tells how a non-blocking connect ended",
 		.explain_zh = "读取选项；SO_ERROR 给出非阻塞 connect 的结果",
 	},
+	/* Waiting for several fds at once: pause only when one is a socket. */
+#ifdef __NR_poll
+	{
+		.nr = __NR_poll,
+		.name = "poll",
+		.nargs = 3,
+		.arg = { SA_POLLFDS, SA_NFDS, SA_INT },
+		.flags = SCF_FDLIST,
+		.stage = STAGE_NONE,
+		.explain_en = "wait until one of the fds is ready; revents tells which",
+		.explain_zh = "等待其中某个 fd 就绪；revents 说明是哪一个",
+	},
+#endif
+	{
+		.nr = __NR_ppoll,
+		.name = "ppoll",
+		.nargs = 5,
+		.arg = { SA_POLLFDS, SA_NFDS, SA_TIMESPEC, SA_PTR, SA_SIZE },
+		.flags = SCF_FDLIST,
+		.stage = STAGE_NONE,
+		.explain_en = "wait until one of the fds is ready; revents tells which",
+		.explain_zh = "等待其中某个 fd 就绪；revents 说明是哪一个",
+	},
+#ifdef __NR_select
+	{
+		.nr = __NR_select,
+		.name = "select",
+		.nargs = 5,
+		.arg = { SA_INT, SA_FDSET, SA_FDSET, SA_FDSET, SA_TIMEVAL },
+		.flags = SCF_FDLIST,
+		.stage = STAGE_NONE,
+		.explain_en = "wait for fds to be readable or writable; only the ready ones come back",
+		.explain_zh = "等待 fd 可读或可写；返回时集合里只剩就绪的 fd",
+	},
+#endif
+	{
+		.nr = __NR_pselect6,
+		.name = "pselect6",
+		.nargs = 6,
+		.arg = { SA_INT, SA_FDSET, SA_FDSET, SA_FDSET, SA_TIMESPEC,
+		    SA_PTR },
+		.flags = SCF_FDLIST,
+		.stage = STAGE_NONE,
+		.explain_en = "wait for fds to be readable or writable; only the ready ones come back",
+		.explain_zh = "等待 fd 可读或可写；返回时集合里只剩就绪的 fd",
+	},
+#ifdef __NR_epoll_wait
+	{
+		.nr = __NR_epoll_wait,
+		.name = "epoll_wait",
+		.nargs = 4,
+		.arg = { SA_FD, SA_EPOLL_EVENTS, SA_INT, SA_INT },
+		.flags = SCF_EPOLL,
+		.stage = STAGE_NONE,
+		.explain_en = "wait for events on the sockets the epoll set watches",
+		.explain_zh = "等待 epoll 集合所监视的套接字上的事件",
+	},
+#endif
+	{
+		.nr = __NR_epoll_pwait,
+		.name = "epoll_pwait",
+		.nargs = 6,
+		.arg = { SA_FD, SA_EPOLL_EVENTS, SA_INT, SA_INT, SA_PTR,
+		    SA_SIZE },
+		.flags = SCF_EPOLL,
+		.stage = STAGE_NONE,
+		.explain_en = "wait for events on the sockets the epoll set watches",
+		.explain_zh = "等待 epoll 集合所监视的套接字上的事件",
+	},
+#ifdef __NR_epoll_pwait2
+	{
+		.nr = __NR_epoll_pwait2,
+		.name = "epoll_pwait2",
+		.nargs = 6,
+		.arg = { SA_FD, SA_EPOLL_EVENTS, SA_INT, SA_TIMESPEC, SA_PTR,
+		    SA_SIZE },
+		.flags = SCF_EPOLL,
+		.stage = STAGE_NONE,
+		.explain_en = "wait for events on the sockets the epoll set watches",
+		.explain_zh = "等待 epoll 集合所监视的套接字上的事件",
+	},
+#endif
+	{
+		.nr = __NR_epoll_ctl,
+		.name = "epoll_ctl",
+		.nargs = 4,
+		.arg = { SA_FD, SA_EPOLL_OP, SA_FD, SA_EPOLL_EVENT_IN },
+		.flags = SCF_FD2,
+		.stage = STAGE_NONE,
+		.explain_en = "add a socket to an epoll set (or change, remove it)",
+		.explain_zh = "把套接字加入 epoll 集合（或修改、删除）",
+	},
+	/* Another fd for the same socket: the kernel view shows both. */
+	{
+		.nr = __NR_dup,
+		.name = "dup",
+		.nargs = 1,
+		.arg = { SA_FD },
+		.flags = SCF_FD0 | SCF_RET_FD,
+		.stage = STAGE_NONE,
+		.explain_en = "a second fd for the same socket; it stays open until both are closed",
+		.explain_zh = "同一个套接字的第二个 fd；两个都关闭后套接字才释放",
+	},
+#ifdef __NR_dup2
+	{
+		.nr = __NR_dup2,
+		.name = "dup2",
+		.nargs = 2,
+		.arg = { SA_FD, SA_FD },
+		.flags = SCF_FD0 | SCF_RET_FD,
+		.stage = STAGE_NONE,
+		.explain_en = "make newfd refer to the socket (closing what it was)",
+		.explain_zh = "让 newfd 指向这个套接字（先关闭它原来指向的）",
+	},
+#endif
+	{
+		.nr = __NR_dup3,
+		.name = "dup3",
+		.nargs = 3,
+		.arg = { SA_FD, SA_FD, SA_DUP_FLAGS },
+		.flags = SCF_FD0 | SCF_RET_FD,
+		.stage = STAGE_NONE,
+		.explain_en = "make newfd refer to the socket (closing what it was)",
+		.explain_zh = "让 newfd 指向这个套接字（先关闭它原来指向的）",
+	},
+	{
+		.nr = __NR_fcntl,
+		.name = "fcntl",
+		.nargs = 3,
+		.arg = { SA_FD, SA_FCNTL_CMD, SA_FCNTL_ARG },
+		.flags = SCF_FD0,
+		.stage = STAGE_SOCKET,
+		.explain_en = "set fd flags; with O_NONBLOCK connect, accept, read never wait",
+		.explain_zh = "修改 fd 的标志；O_NONBLOCK 让 connect、accept、read 立即返回",
+	},
 };
 
 #define SC_NTABLE	(sizeof(sc_table) / sizeof(sc_table[0]))
 
-/* Twenty rows: a loop is as fast as anything cleverer and cannot rot. */
+/* Thirty rows: a loop is as fast as anything cleverer and cannot rot. */
 const struct sc_desc *
 sc_lookup(long nr)
 {
