@@ -14,6 +14,9 @@
 struct batch {
 	struct session		 s;
 	struct transcript	*t;		/* NULL: quiet (check-lesson) */
+	struct export		*x;		/* --export: instead of t */
+	struct record		*rec;		/* --record: steps taken */
+	const char		*rec_path;
 	struct check_history	 hist;
 	unsigned		 checks_failed;
 	unsigned		 checks_passed;
@@ -44,6 +47,25 @@ batch_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 	}
 	if (b->t != NULL)
 		transcript_event(lab, ev, b->t);
+	if (b->x != NULL)
+		export_event(lab, ev, b->x);
+}
+
+/* After each step taken: the export's section, the record's token. */
+static void
+batch_took(struct batch *b, const struct step *st)
+{
+	char err[512];
+
+	if (b->x != NULL)
+		export_step(b->x, b->s.lab, st->token);
+	if (b->rec == NULL)
+		return;
+	if (b->rec->steps.len > 0)
+		sbuf_addc(&b->rec->steps, ' ');
+	sbuf_add(&b->rec->steps, st->token);
+	if (record_save(b->rec, b->rec_path, err, sizeof err) == -1)
+		lab_note(b->s.lab, NULL, "--record: %s", err);
 }
 
 static int
@@ -164,6 +186,7 @@ batch_interactive(struct batch *b, bool json, char *err, size_t errlen)
 				free(steps);
 				return -1;
 			}
+			batch_took(b, &steps[i]);
 			transcript_summary(b->t, b->s.lab);
 		}
 		free(steps);
@@ -192,6 +215,7 @@ batch_steps(struct batch *b, bool guided, char *err, size_t errlen)
 			    st->token, perr);
 			return -1;
 		}
+		batch_took(b, st);
 		if (b->t != NULL)
 			transcript_summary(b->t, b->s.lab);
 		if (guided)
@@ -206,9 +230,15 @@ static void
 batch_close(struct batch *b)
 {
 	fflush(stdout);
+	if (b->x != NULL)	/* the last events: what ended how */
+		export_destroy(b->x, b->s.lab);
+	b->x = NULL;
 	lab_set_observer(b->s.lab, NULL, NULL);
 	session_close(&b->s);
 	transcript_destroy(b->t);
+	if (b->rec != NULL)
+		record_finish(b->rec);
+	free(b->rec);
 	check_history_finish(&b->hist);
 	free(b->narr_used);
 }
@@ -225,6 +255,8 @@ batch_start(struct batch *b)
 		batch_close(b);
 		user_error("%s", err);
 	}
+	if (b->x != NULL)
+		export_step(b->x, b->s.lab, NULL);
 }
 
 int
@@ -238,7 +270,20 @@ cmd_batch(const char *lesson, const struct options *o)
 	memset(&b, 0, sizeof b);
 	b.grading = o->run_lesson != NULL;
 	session_open(&b.s, lesson, o);
-	b.t = transcript_create(stdout, o->json, &b.s.lesson, o->lang);
+	if (o->export_fmt != EXPORT_NONE)
+		b.x = export_create(stdout, o->export_fmt, &b.s, o->lang);
+	else
+		b.t = transcript_create(stdout, o->json, &b.s.lesson, o->lang);
+	if (o->record != NULL) {
+		b.rec = xmalloc(sizeof *b.rec);
+		record_init(b.rec);
+		record_from_session(b.rec, lesson, &b.s, o->lang);
+		b.rec_path = o->record;
+		if (record_save(b.rec, b.rec_path, err, sizeof err) == -1) {
+			batch_close(&b);
+			user_error("--record: %s", err);
+		}
+	}
 	batch_start(&b);
 	if (o->steps != NULL && strcmp(o->steps, "-") == 0)
 		rc = batch_interactive(&b, o->json, err, sizeof err);

@@ -14,6 +14,9 @@
 static const char usage_text[] =
 "usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
+"                      [--export mermaid|markdown] [--record FILE]\n"
+"       sockstep batch --replay FILE [--json | --export FMT]\n"
+"       sockstep replay FILE [--delay MS]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
 "       sockstep list | lessons\n"
@@ -40,7 +43,14 @@ static const char usage_text[] =
 "  --port P      the lab's port (default 9190, a free one if it is busy;\n"
 "                0 = any free port); an explicit busy port is an error\n"
 "  --clients N   start N copies of the lesson's client (1 to 9)\n"
-"  --lang L      narration language, en or zh (default from LANG)\n";
+"  --lang L      narration language, en or zh (default from LANG)\n"
+"  --export FMT  batch: a Mermaid sequence diagram (mermaid) or a\n"
+"                Markdown handout (markdown) instead of the transcript\n"
+"  --record FILE save the steps taken (lesson, port, clients, language)\n"
+"  --replay FILE batch: take the steps of a recorded walkthrough\n"
+"  --delay MS    replay: take the next step every MS milliseconds\n"
+"                (default: space takes it)\n"
+"  --theme T     default (colour-blind safe) or projector (p toggles)\n";
 
 static void NORETURN
 usage_error(const char *fmt, ...)
@@ -79,6 +89,11 @@ static const struct option long_options[] = {
 	{ "client", required_argument, NULL, 'C' },
 	{ "lesson", required_argument, NULL, 'L' },
 	{ "batch", no_argument, NULL, 'B' },
+	{ "export", required_argument, NULL, 'E' },
+	{ "record", required_argument, NULL, 'W' },
+	{ "replay", required_argument, NULL, 'P' },
+	{ "delay", required_argument, NULL, 'D' },
+	{ "theme", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -136,6 +151,30 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'B':
 			o->run_batch = true;
+			break;
+		case 'E':
+			if (export_fmt_parse(optarg, &o->export_fmt) == -1)
+				usage_error("--export %s: expected mermaid or "
+				    "markdown", optarg);
+			break;
+		case 'W':
+			o->record = optarg;
+			break;
+		case 'P':
+			o->replay = optarg;
+			break;
+		case 'D':
+			o->delay_ms = (int)strtonum(optarg, 1, 3600000, &errstr);
+			if (errstr != NULL)
+				usage_error("--delay %s: %s (1 to 3600000 ms)",
+				    optarg, errstr);
+			break;
+		case 'T':
+			if (strcmp(optarg, "projector") != 0 &&
+			    strcmp(optarg, "default") != 0)
+				usage_error("--theme %s: expected default or "
+				    "projector", optarg);
+			o->projector = strcmp(optarg, "projector") == 0;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -230,9 +269,24 @@ cmd_run(int argc, char **argv)
 		    "(or both)");
 	if (!o.run_batch && (o.json || o.steps != NULL))
 		usage_error("run: --json and --steps need --batch");
+	if (o.record != NULL || o.replay != NULL)
+		usage_error("run: --record and --replay belong to lessons");
 	if (o.run_batch)
 		return cmd_batch(o.run_lesson, &o);
 	return cmd_tui(o.run_lesson, &o);
+}
+
+/* Which options make sense together in batch. */
+static void
+batch_options(const struct options *o)
+{
+	if (o->export_fmt != EXPORT_NONE && o->json)
+		usage_error("--export and --json: choose one");
+	if (o->export_fmt != EXPORT_NONE && o->steps != NULL &&
+	    strcmp(o->steps, "-") == 0)
+		usage_error("--export needs the steps up front, not --steps -");
+	if (o->delay_ms != 0)
+		usage_error("--delay belongs to 'sockstep replay'");
 }
 
 /* Options that only sockstep run takes. */
@@ -257,6 +311,13 @@ main(int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		no_run_options(&o);
+		batch_options(&o);
+		if (o.replay != NULL) {
+			if (operand != NULL)
+				usage_error("batch --replay: the lesson comes "
+				    "from the record, not '%s'", operand);
+			return cmd_replay(o.replay, &o, true);
+		}
 		return cmd_batch(operand != NULL ? operand : "1", &o);
 	}
 	if (cmd != NULL && strcmp(cmd, "check-lesson") == 0) {
@@ -275,9 +336,23 @@ main(int argc, char **argv)
 			usage_error("unexpected argument '%s'", operand);
 		return cmd_lessons(o.lang);
 	}
+	if (cmd != NULL && strcmp(cmd, "replay") == 0) {
+		operand = take_operand(argc - 1, argv + 1, &o);
+		no_run_options(&o);
+		if (operand == NULL)
+			usage_error("replay: which record file?");
+		if (o.replay != NULL || o.export_fmt != EXPORT_NONE || o.json)
+			usage_error("replay opens the screen; 'sockstep batch "
+			    "--replay FILE' prints the transcript");
+		return cmd_replay(operand, &o, false);
+	}
 	if (cmd != NULL && strcmp(cmd, "lesson") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		no_run_options(&o);
+		if (o.export_fmt != EXPORT_NONE || o.replay != NULL ||
+		    o.delay_ms != 0)
+			usage_error("--export and --replay belong to batch, "
+			    "--delay to replay");
 		if (operand == NULL)
 			usage_error("lesson: which lesson? (sockstep lessons "
 			    "lists them)");

@@ -531,6 +531,12 @@ struct options {
 	const char	*run_client;
 	const char	*run_lesson;
 	bool		 run_batch;
+	/* export.c, record.c, tui-back.c (issue 9) */
+	int		 export_fmt;	/* enum export_fmt */
+	const char	*record;	/* --record FILE: save the steps taken */
+	const char	*replay;	/* --replay FILE (batch) */
+	int		 delay_ms;	/* replay --delay MS; 0: space steps */
+	bool		 projector;	/* --theme projector */
 };
 void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 /* Everything a run needs, built from a lesson and the options. */
@@ -715,5 +721,48 @@ void	 tui_draw_help(struct tui *);
 void	 tui_draw_too_small(const struct tui_layout *);
 /* tui-keys.c */
 void	 tui_key(struct tui *, int key, bool is_code);
+
+/* export.c, export-mermaid.c, export-markdown.c: a batch run as a
+ * Mermaid sequence diagram or a Markdown handout (batch --export) */
+enum export_fmt { EXPORT_NONE = 0, EXPORT_MERMAID, EXPORT_MARKDOWN };
+int	 export_fmt_parse(const char *, int *);
+struct export;
+struct export *export_create(FILE *, int fmt, const struct session *,
+	    enum lang);
+void	 export_event(struct lab *, const struct lab_event *, void *);
+/* After each step: what the step did, then the kernel as it is now. */
+void	 export_step(struct export *, struct lab *, const char *token);
+void	 export_destroy(struct export *, struct lab *);	/* accepts NULL */
+
+/* record.c: a walkthrough file (lesson, port, clients, language, steps) */
+struct record {
+	char	*lesson;	/* name, or an absolute lesson directory */
+	uint16_t port;		/* 0: not given */
+	int	 clients;	/* 0: not given */
+	int	 lang;		/* -1: not given */
+	struct sbuf steps;	/* tokens separated by spaces */
+};
+void	 record_init(struct record *);
+void	 record_finish(struct record *);
+void	 record_from_session(struct record *, const char *lesson,
+	    const struct session *, enum lang);
+/* Errors are "FILE:LINE: message". */
+int	 record_load(struct record *, const char *path, char *err, size_t);
+/* Atomically (a temporary file renamed over it). */
+int	 record_save(const struct record *, const char *path, char *err,
+	    size_t);
+/* The record's lesson, and its settings where the command line gave
+ * none; the steps become o->steps (owned by r). */
+const char *record_apply(const struct record *, struct options *);
+int	 cmd_replay(const char *file, struct options *, bool batch);
+
+/* tui-back.c: step back and forward, --record and replay in the TUI.
+ * One screen per process, so its state is the file's own. */
+void	 tui_back_stepped(struct tui *, int index, enum step_op);
+void	 tui_back_back(struct tui *);
+/* f: the next step along the remembered path, taken by take(). */
+void	 tui_back_forward(struct tui *,
+	    void (*take)(struct tui *, int, enum step_op));
+void	 tui_back_tick(struct tui *);	/* once per loop turn: --delay */
 
 #endif

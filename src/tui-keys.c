@@ -45,6 +45,7 @@ tui_step(struct tui *t, int index, enum step_op op)
 			tui_message(t, true, "%s", err);
 		return false;
 	}
+	tui_back_stepped(t, index, op);
 	t->stepped = true;
 	if (t->msg.len == 0)
 		tui_message(t, false, "%s stepped", side->name);
@@ -206,6 +207,12 @@ tui_key(struct tui *t, int key, bool is_code)
 		break;
 	case 'r':
 		t->restart = true;
+		break;
+	case 'b':
+		tui_back_back(t);
+		break;
+	case 'f':
+		tui_back_forward(t, tui_step_by_hand);
 		break;
 	case '?':
 		t->help = true;

@@ -112,6 +112,7 @@ tui_keys(struct tui *t)
 		tui_key(t, (int)wch, rc == KEY_CODE_YES);
 		if (t->restart)
 			tui_do_restart(t);
+		tui_back_tick(t);
 	}
 }
 
@@ -152,6 +153,7 @@ tui_loop(struct tui *t)
 		lab_pump(t->s.lab, 0);
 		tui_signals(t);
 		tui_keys(t);
+		tui_back_tick(t);
 		if ((now = lab_now_ms()) >= next) {
 			/* A fresh look at the kernel even if no event came. */
 			lab_kernel_invalidate(t->s.lab);

@@ -1,0 +1,176 @@
+/*
+ * export.c - `sockstep batch --export mermaid|markdown`: the run's
+ * events turned into a diagram or a handout instead of a transcript.
+ * This file follows the connections (which side is at the other end of
+ * a descriptor) so both formats can draw bytes and FINs between sides.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+
+int
+export_fmt_parse(const char *s, int *fmt)
+{
+	if (strcmp(s, "mermaid") == 0)
+		*fmt = EXPORT_MERMAID;
+	else if (strcmp(s, "markdown") == 0 || strcmp(s, "md") == 0)
+		*fmt = EXPORT_MARKDOWN;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+export_side_name(struct lab *lab, int index)
+{
+	size_t i;
+
+	for (i = 0; i < lab_nsides(lab); i++)
+		if (lab_side(lab, i)->index == index)
+			return lab_side(lab, i)->name;
+	return NULL;
+}
+
+/* The lab side whose socket has this local address, -1 if none. */
+int
+export_peer_of_addr(struct lab *lab, const struct sockaddr_storage *addr)
+{
+	const struct kview *kv = lab_kernel(lab);
+	struct sbuf a, b;
+	size_t i;
+	int side = -1;
+
+	sbuf_init(&a);
+	sbuf_init(&b);
+	sc_format_addr_port(&a, addr);
+	for (i = 0; i < kv->nsocks && side == -1; i++) {
+		if (kv->socks[i].side < 0 ||
+		    kv->socks[i].state == TCP_LISTEN_STATE)
+			continue;
+		sbuf_reset(&b);
+		sc_format_addr_port(&b, &kv->socks[i].local);
+		if (strcmp(sbuf_str(&a), sbuf_str(&b)) == 0)
+			side = kv->socks[i].side;
+	}
+	sbuf_finish(&a);
+	sbuf_finish(&b);
+	return side;
+}
+
+int
+export_peer(const struct export *x, int side, int fd)
+{
+	if (side < 0 || side > SOCKSTEP_MAX_CLIENTS || fd < 0 ||
+	    fd >= EXPORT_MAX_FD)
+		return -1;
+	return x->peer[side][fd];
+}
+
+static void
+export_set_peer(struct export *x, int side, int fd, int peer)
+{
+	if (side >= 0 && side <= SOCKSTEP_MAX_CLIENTS && fd >= 0 &&
+	    fd < EXPORT_MAX_FD)
+		x->peer[side][fd] = (signed char)peer;
+}
+
+/* Called after a format has drawn the event: close forgets the peer. */
+void
+export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
+{
+	const struct sc_call *c = ev->call;
+	const char *name;
+	int side, fd;
+
+	if (ev->type != LEV_RETURN || c == NULL || ev->side == NULL ||
+	    c->err != 0)
+		return;
+	name = c->desc->name;
+	side = ev->side->index;
+	fd = (int)c->args[0];
+	if (strcmp(name, "connect") == 0)
+		/* In the accept queue for now: the listening side's. */
+		export_set_peer(x, side, fd, export_side_name(lab, 0) != NULL ?
+		    0 : -1);
+	else if (strncmp(name, "accept", 6) == 0 && c->ret >= 0)
+		export_set_peer(x, side, (int)c->ret, ev->peer_source !=
+		    ADDR_NONE ? export_peer_of_addr(lab, &ev->peer) : -1);
+	else if (strcmp(name, "close") == 0)
+		export_set_peer(x, side, fd, -1);
+}
+
+void
+export_queue_words(struct sbuf *b, const struct kview *kv)
+{
+	size_t i;
+
+	for (i = 0; i < kv->nsocks; i++) {
+		const struct ksock *k = &kv->socks[i];
+
+		if (k->state != TCP_LISTEN_STATE)
+			continue;
+		if (b->len > 0)
+			sbuf_add(b, ", ");
+		sbuf_addf(b, "accept queue %u/%u", k->rqueue, k->wqueue);
+	}
+}
+
+struct export *
+export_create(FILE *out, int fmt, const struct session *s, enum lang lang)
+{
+	struct export *x = xcalloc(1, sizeof *x);
+
+	x->out = out;
+	x->fmt = fmt;
+	x->s = s;
+	x->lang = lang;
+	sbuf_init(&x->body);
+	sbuf_init(&x->queue);
+	memset(x->peer, -1, sizeof x->peer);
+	if (fmt == EXPORT_MERMAID)
+		export_mermaid_start(x, s->lab);
+	else
+		export_markdown_start(x, s->lab);
+	return x;
+}
+
+void
+export_event(struct lab *lab, const struct lab_event *ev, void *arg)
+{
+	struct export *x = arg;
+
+	if (x->fmt == EXPORT_MERMAID)
+		export_mermaid_event(x, lab, ev);
+	else
+		export_markdown_event(x, lab, ev);
+	export_track(x, lab, ev);
+}
+
+void
+export_step(struct export *x, struct lab *lab, const char *token)
+{
+	if (token != NULL)
+		x->nstep++;
+	if (x->fmt == EXPORT_MERMAID)
+		export_mermaid_step(x, lab, token);
+	else
+		export_markdown_step(x, lab, token);
+	sbuf_reset(&x->body);
+	fflush(x->out);
+}
+
+void
+export_destroy(struct export *x, struct lab *lab)
+{
+	if (x == NULL)
+		return;
+	if (x->fmt == EXPORT_MERMAID)
+		export_mermaid_end(x, lab);
+	else
+		export_markdown_end(x, lab);
+	fflush(x->out);
+	sbuf_finish(&x->body);
+	sbuf_finish(&x->queue);
+	free(x);
+}
