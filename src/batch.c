@@ -270,6 +270,8 @@ cmd_batch(const char *lesson, const struct options *o)
 	memset(&b, 0, sizeof b);
 	b.grading = o->run_lesson != NULL;
 	session_open(&b.s, lesson, o);
+	if (o->replay != NULL && record_is_guided(&b.s))
+		guided = true;
 	if (o->export_fmt != EXPORT_NONE)
 		b.x = export_create(stdout, o->export_fmt, &b.s, o->lang);
 	else

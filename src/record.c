@@ -211,3 +211,23 @@ record_apply(const struct record *r, struct options *o)
 	o->steps = r->steps.len > 0 ? sbuf_str(&r->steps) : NULL;
 	return r->lesson;
 }
+
+/* A replay of the lesson's own guided order is a guided run: its
+ * checks are evaluated, as in the run that was recorded. */
+bool
+record_is_guided(const struct session *s)
+{
+	struct step *g;
+	char err[256];
+	size_t n, i;
+	bool same;
+
+	if (s->lesson.steps == NULL || steps_parse(s->lesson.steps,
+	    s->nclients, &g, &n, err, sizeof err) == -1)
+		return false;
+	same = n == s->nsteps;
+	for (i = 0; same && i < n; i++)
+		same = strcmp(g[i].token, s->steps[i].token) == 0;
+	free(g);
+	return same;
+}

@@ -754,6 +754,7 @@ int	 record_save(const struct record *, const char *path, char *err,
 /* The record's lesson, and its settings where the command line gave
  * none; the steps become o->steps (owned by r). */
 const char *record_apply(const struct record *, struct options *);
+bool	 record_is_guided(const struct session *);
 int	 cmd_replay(const char *file, struct options *, bool batch);
 
 /* tui-back.c: step back and forward, --record and replay in the TUI.
