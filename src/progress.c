@@ -218,3 +218,13 @@ progress_record(const char *lesson, int finished, int answer_right,
 	progress_finish(&p);
 	return rc;
 }
+
+void
+progress_mark(const struct progress_entry *pe, char *buf, size_t len)
+{
+	if (len > 0)
+		buf[0] = '\0';
+	if (pe != NULL && (pe->finished || pe->right || pe->wrong))
+		snprintf(buf, len, "%s%d/%d right", pe->finished ? "done, " :
+		    "", pe->right, pe->right + pe->wrong);
+}

@@ -60,11 +60,16 @@ tui_step_by_hand(struct tui *t, int index, enum step_op op)
 	    &t->s.steps[t->guided] : NULL;
 
 	if (tui_step(t, index, op) && next != NULL && next->side == index &&
-	    next->op == op)
-		t->guided++;
+	    next->op == op) {
+		/* Taken by hand, its question is moot; its checks still hold. */
+		t->asked = (unsigned)++t->guided;
+		tui_checks_after(t, (unsigned)t->guided);
+	}
 }
 
-static void
+/* space: the next step of the lesson's guided order, after its
+ * question if it has one; true if a step ran or a question opened. */
+bool
 tui_guided(struct tui *t)
 {
 	const struct step *st;
@@ -73,19 +78,22 @@ tui_guided(struct tui *t)
 	if (t->s.nsteps == 0) {
 		tui_message(t, true, "this lesson has no guided order: step "
 		    "with s and c");
-		return;
+		return false;
 	}
 	if (t->guided >= t->s.nsteps) {
 		tui_message(t, true, "the guided order is done (%zu steps); "
-		    "r starts the lesson again", t->s.nsteps);
-		return;
+		    "r starts the lesson again, l opens another", t->s.nsteps);
+		return false;
 	}
+	if (tui_quiz_ask(t))
+		return true;
 	st = &t->s.steps[t->guided];
 	snprintf(what, sizeof what, "guided step %zu/%zu (%s)",
 	    t->guided + 1, t->s.nsteps, st->token);
 	if (tui_step(t, st->side, st->op)) {
 		t->guided++;
-		return;
+		tui_checks_after(t, (unsigned)t->guided);
+		return true;
 	}
 	/* Say which step could not run, then why. */
 	{
@@ -97,6 +105,7 @@ tui_guided(struct tui *t)
 		sbuf_add(&t->msg, sbuf_str(&b));
 		sbuf_finish(&b);
 	}
+	return false;
 }
 
 static void
@@ -161,6 +170,8 @@ tui_key(struct tui *t, int key, bool is_code)
 		if (is_code || (key != 'q' && key != 'Q'))
 			return;
 	}
+	if (tui_quiz_key(t, key, is_code) || tui_menu_key(t, key, is_code))
+		return;
 	if (is_code) {
 		switch (key) {
 		case KEY_MOUSE:
@@ -216,6 +227,9 @@ tui_key(struct tui *t, int key, bool is_code)
 		break;
 	case '?':
 		t->help = true;
+		break;
+	case 'l':
+		tui_menu_open(t);
 		break;
 	case 'q':
 	case 'Q':

@@ -109,7 +109,7 @@ add:
 	tui_timeline_add(t, &row);
 }
 
-static void
+void
 tui_row_text(struct tui *t, int side, enum tui_role role, const char *text)
 {
 	struct tui_row row;
@@ -149,6 +149,7 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 
 	(void)lab;
 	t->dirty = true;
+	check_history_record(&t->hist, ev);
 	if (side == NULL || side->index < 0 ||
 	    (size_t)side->index >= sizeof t->sv / sizeof t->sv[0]) {
 		if (ev->type == LEV_NOTE) {
@@ -180,6 +181,10 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		tui_remember_local(t, ev, side);
 		tui_row_call(t, ev, side);
 		tui_call_brief(&b, ev->call, true);
+		if (ev->pid == side->pid) {
+			strlcpy(sv->last, sbuf_str(&b), sizeof sv->last);
+			sv->last_action = t->action;
+		}
 		tui_message(t, false, "%s %s", side->name, sbuf_str(&b));
 		break;
 	case LEV_BLOCKED:

@@ -62,6 +62,7 @@ tui_do_restart(struct tui *t)
 	t->restart = false;
 	tui_session_stop(t, NULL);
 	tui_view_reset(t);
+	tui_lesson_reset(t);
 	if (tui_session_start(t, true, err, sizeof err) == -1)
 		tui_message(t, true, "restart failed: %s", err);
 	else if (t->s.port_note[0] == '\0')
@@ -197,6 +198,9 @@ cmd_tui(const char *lesson, const struct options *o)
 		free(t.sv[i].loc);
 	free(t.rows);
 	free(t.prev);
+	tui_lesson_reset(&t);
+	tui_menu_close(&t);
+	free(t.lesson_owned);
 	sbuf_finish(&t.msg);
 	close(t.sigfd);
 	return 0;

@@ -47,10 +47,11 @@ def tmux(*args):
     return p.stdout
 
 
-def start(name, args="", env="", x=80, y=24):
-    """A detached session running sockstep (in sh), at x by y."""
+def start(name, args="", env="", x=80, y=24, lead=""):
+    """A detached session running sockstep (in sh), at x by y; lead is
+    a command (lesson DIR) put before the options."""
     cmd = (f"cd {shlex.quote(TMP)}; env LANG={UTF8} {env} "
-           f"{shlex.quote(SOCKSTEP)} --port 0 {args}; "
+           f"{shlex.quote(SOCKSTEP)} {lead} --port 0 {args}; "
            f"echo sockstep-exit=$?; sleep 300")
     tmux("new-session", "-d", "-x", str(x), "-y", str(y), "-s", name, cmd)
 
@@ -99,7 +100,8 @@ def frame_ok(name, text, cols, rows):
     check(ls and "sockstep" in ls[0], f"{name}: title on the first line")
     check(ls and re.search(r"SERVER.*│ CLIENT", ls[1]),
           f"{name}: SERVER and CLIENT headers: {ls[1:2]}")
-    check(ls and re.search(r"\bs\b.*server.*\bq\b\s+quit", ls[-1]),
+    check(ls and re.search(r"\bs\b.*(server|服务端).*\bq\b\s+(quit|退出)",
+                           ls[-1]),
           f"{name}: key bar on the last line: {ls[-1:]}")
     # The line between the sides stays at the middle column.
     sep = [width(l[:l.index("│")]) if "│" in l else -1 for l in ls[1:8]]
@@ -322,7 +324,12 @@ def test_keys():
     wait(name, has(r"sockstep help", r"any key closes this"), "help overlay")
     keys(name, "x")
     wait(name, lambda s: "sockstep help" not in s, "help closed by a key")
-    keys(name, *["Space"] * 11)
+    keys(name, *["Space"] * 5)
+    wait(name, has(r"predict", r"What will the client's"), "lesson 1's question")
+    keys(name, "2")
+    wait(name, has(r"what the kernel did"), "the answer ran the step")
+    keys(name, "x")
+    keys(name, *["Space"] * 6)
     wait(name, has(r"guided: done", r"exited \(0\).*exited \(0\)"),
          "the rest of the guided order, to the end")
     keys(name, "Space")
@@ -359,8 +366,121 @@ def test_chinese():
                 "Chinese title, goal and narration")
     frame_ok(name, text, 80, 24)
     keys(name, "s", "s")
-    text = wait(name, has(r"paused before listen\(\)", r"▶ .*" + cjk),
-                "Chinese narration after bind")
+    # --lang zh: sockstep's own words are Chinese too (po/zh_CN.po).
+    text = wait(name, has(r"暂停在 listen\(\) 之前", r"▶ .*" + cjk),
+                "Chinese narration and state words after bind")
+    frame_ok(name, text, 80, 24)
+
+
+STATE = os.path.join(TMP, "state")
+
+
+def progress():
+    """{lesson: {key: int}} from the progress file sockstep keeps."""
+    out = {}
+    try:
+        with open(os.path.join(STATE, "sockstep", "progress")) as f:
+            for line in f:
+                w = line.split()
+                if w and not line.startswith("#"):
+                    out[w[0]] = {k: int(v) for k, v in
+                                 (x.split("=") for x in w[1:])}
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def test_predict():
+    """Lesson 1 asks before guided step 5 what connect() will do; the
+    answer runs the step, the box shows the kernel's result and the
+    lesson's checks; the progress file records it; the guided order's end
+    with every check holding marks the lesson done."""
+    name = "predict"
+    start(name, env=f"XDG_STATE_HOME={STATE}")
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, " ", " ", " ")
+    text = wait(name, has(r"✓ check queue = 0", r"paused before accept"),
+                "guided listen, and its check in the timeline")
+    keys(name, " ")
+    wait(name, has(r"paused before connect\(\)"), "client socket")
+    keys(name, " ")
+    text = wait(name, has(r"predict", r"What will the client's", r" 2 +return 0"),
+                "the question before connect()")
+    check("paused before connect()" in text, "the step waits for the answer")
+    keys(name, "7")
+    text = wait(name, has(r"answer with 1-3"), "a digit that is no choice")
+    keys(name, "2")
+    text = wait(name, has(r"what the kernel did", r"Right\.",
+                          r"client: connect\(3, 127\.0\.0\.1:(\d+)\) = 0",
+                          r"checks? held"), "the verdict")
+    port = re.search(r"connect\(3, 127\.0\.0\.1:(\d+)\) = 0", text)
+    if port:
+        est = [r for r in ss(["-tn", "state", "established",
+                              f"( dport = :{port.group(1)} )"])]
+        check(len(est) == 1, f"ss: the client is connected: {est}")
+    check(progress().get("01-hello", {}).get("right") == 1,
+          f"progress: one right answer: {progress()}")
+    keys(name, "z")  # closes the box, nothing else
+    text = wait(name, lambda s: "what the kernel did" not in s, "box closed")
+    check("no command on that key" not in text, "the closing key did nothing else")
+    for _ in range(6):
+        keys(name, " ")
+    text = wait(name, has(r"guided order done", r"check server is exited"),
+                "the guided order ran to the end")
+    check(not re.search(r"check .*: failed", text), "no check failed")
+    check(progress().get("01-hello", {}).get("finished") == 1,
+          f"progress: lesson done: {progress()}")
+
+
+def test_predict_wrong_and_failed_check():
+    """A wrong answer is told and counted; a check the kernel contradicts
+    is shown as failed and the lesson is not marked done."""
+    name = "wrong"
+    d = os.path.join(TMP, "bad-lesson")
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(os.path.dirname(SOCKSTEP), "lessons", "01-hello")
+    with open(os.path.join(d, "lesson.ini"), "w") as f:
+        f.write(f"""[lesson]
+title.en = a check that cannot hold
+server = {src}/server {{port}}
+client = {src}/client 127.0.0.1 {{port}}
+steps = s s s
+[predict]
+3.question.en = What will listen() return?
+3.choices.en = 0 | -1
+3.answer = 1
+3.explain.en = It returns 0.
+[checks]
+after 3 = queue = 4
+""")
+    start(name, lead="lesson " + shlex.quote(d), env=f"XDG_STATE_HOME={STATE}")
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, " ", " ", " ")
+    wait(name, has(r"What will listen\(\) return\?"), "the question")
+    keys(name, "2")
+    text = wait(name, has(r"Not this time\.", r"listen\(3, 5\) = 0",
+                          r"check 'queue = 4' failed"), "wrong, check failed")
+    keys(name, "z")
+    text = wait(name, has(r"check queue = 4: failed"), "failed check in the timeline")
+    check(progress().get("bad-lesson", {}).get("wrong") == 1,
+          f"progress: a wrong answer: {progress()}")
+    check(progress().get("bad-lesson", {}).get("finished", 0) == 0,
+          "a failed check: the lesson is not done")
+
+
+def test_menu():
+    name = "menu"
+    start(name, env=f"XDG_STATE_HOME={STATE}")
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "l")
+    text = wait(name, has(r"lessons", r"01-hello", r"08-echo"), "the menu")
+    if progress().get("01-hello", {}).get("finished"):
+        check(re.search(r"01-hello +done", text), "lesson 1 marked done")
+    keys(name, "Down", "Enter")
+    text = wait(name, has(r"restarted 02-connect-before-listen",
+                          r"sockstep │ 02-connect-before-listen",
+                          r"guided step 1/"), "Enter opened lesson 2")
+    check("lessons" not in text.split("\n")[6], "the menu is closed")
     frame_ok(name, text, 80, 24)
 
 
@@ -374,6 +494,9 @@ try:
     test_no_color()
     test_ascii()
     test_chinese()
+    test_predict()
+    test_predict_wrong_and_failed_check()
+    test_menu()
 finally:
     tmux("kill-server")
     shutil.rmtree(TMP, ignore_errors=True)
