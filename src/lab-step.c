@@ -543,7 +543,7 @@ lab_resume_call(struct side *side)
 int
 lab_run_all(struct lab *lab, char *err, size_t errlen)
 {
-	uint64_t now;
+	uint64_t now, count, quiet_since = 0;
 	bool settled;
 	size_t i;
 
@@ -560,14 +560,23 @@ lab_run_all(struct lab *lab, char *err, size_t errlen)
 		}
 	}
 	for (;;) {
+		count = lab_event_count(lab);
 		lab_pump(lab, 5);
 		now = lab_now_ms();
+		if (lab_event_count(lab) != count || quiet_since == 0)
+			quiet_since = now;
 		settled = true;
 		for (i = 0; i < lab->nsides && settled; i++)
 			if (!lab_side_settled(lab->sides[i], now))
 				settled = false;
 		if (settled)
 			break;
+		/* A side computing without calls (a busy loop) must not
+		 * hold the run forever: as lab_settle, leave it running. */
+		if (now - quiet_since > LAB_SETTLE_MS) {
+			lab_note_spinners(lab);
+			break;
+		}
 	}
 	lab->free_run = false;
 	return 0;

@@ -367,6 +367,8 @@ void		 lab_pump(struct lab *, int timeout_ms);
 /* Wait until no side is about to change by itself. */
 void		 lab_settle(struct lab *);
 void		 lab_note(struct lab *, struct side *, const char *, ...) PRINTFLIKE(3, 4);
+/* lab-spin.c: a note for each side busy outside any call */
+void		 lab_note_spinners(struct lab *);
 /* End every process of the lab and reap it; says so in a NOTE per side. */
 void		 lab_kill_all(struct lab *, const char *why);
 const struct kview *lab_kernel(struct lab *);	/* snapshot of now */

@@ -18,6 +18,8 @@ struct transcript {
 	const struct lesson	*lesson;	/* narration; may be NULL */
 	enum lang		 lang;
 	struct sbuf		 buf;
+	struct srcmap		*srcmap;	/* JSON: where each call is made */
+	struct srcloc		 loc;
 };
 
 static const char *const lev_names[] = {
@@ -55,6 +57,7 @@ transcript_destroy(struct transcript *t)
 	if (t == NULL)
 		return;
 	sbuf_finish(&t->buf);
+	srcmap_destroy(t->srcmap);
 	free(t);
 }
 
@@ -205,6 +208,32 @@ narration(const struct transcript *t, const struct lab_event *ev)
 	    ev->call->desc->name, ev->type == LEV_RETURN, t->lang);
 }
 
+/*
+ * "source":"/path/file.c:37","func":"main" for a call paused at (the
+ * tracee is stopped), from the program's debug info wherever it lives;
+ * without it, "source":null and "source_why" says what is missing.
+ */
+static void
+json_source(struct transcript *t, pid_t pid)
+{
+	struct sbuf *b = &t->buf;
+
+	if (t->srcmap == NULL)
+		t->srcmap = srcmap_create();
+	memset(&t->loc, 0, sizeof t->loc);
+	if (srcmap_call_site(t->srcmap, pid, &t->loc) == 0 && t->loc.ok) {
+		sbuf_add(b, ",\"source\":");
+		sbuf_add_json(b, t->loc.file);
+		sbuf_addf(b, ",\"line\":%d,", t->loc.line);
+		json_kv_str(b, "func", t->loc.func[0] != '\0' ?
+		    t->loc.func : NULL);
+	} else {
+		sbuf_add(b, ",\"source\":null,");
+		json_kv_str(b, "source_why", t->loc.why[0] != '\0' ?
+		    t->loc.why : "no source line");
+	}
+}
+
 static void
 transcript_json(struct transcript *t, struct lab *lab,
     const struct lab_event *ev)
@@ -258,11 +287,21 @@ transcript_json(struct transcript *t, struct lab *lab,
 			    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		json_kv_str(b, "text", sbuf_str(&s));
 		sbuf_finish(&s);
+		/* A crash: the last call it made is the student's clue. */
+		if (ev->side->call.desc != NULL) {
+			sbuf_init(&s);
+			sc_format_call(&s, &ev->side->call);
+			sbuf_add(b, ",");
+			json_kv_str(b, "last_call", sbuf_str(&s));
+			sbuf_finish(&s);
+		}
 	}
 	if (narr != NULL) {
 		sbuf_add(b, ",");
 		json_kv_str(b, "narration", narr);
 	}
+	if (ev->type == LEV_CALL)
+		json_source(t, ev->pid);
 	if (ev->local_source != ADDR_NONE) {
 		sbuf_add(b, ",");
 		json_addr(b, "local", &ev->local);
@@ -334,6 +373,11 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 	case LEV_EXIT:
 		sbuf_addf(b, "%-8s ", who);
 		wait_status_format(b, ev->side->wait_status);
+		if (WIFSIGNALED(ev->side->wait_status) &&
+		    ev->side->call.desc != NULL) {
+			sbuf_add(b, ", last call ");
+			sc_format_call(b, &ev->side->call);
+		}
 		break;
 	case LEV_NOTE:
 		sbuf_addf(b, "%-8s -- %s", who, ev->text);
