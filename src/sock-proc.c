@@ -110,6 +110,46 @@ proc_state(pid_t pid, char *state)
 	return 0;
 }
 
+int
+sock_proc_stat(pid_t pid, struct kproc_stat *ps)
+{
+	char buf[1024], *p;
+	long threads;
+	unsigned long long start;
+
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
+		return -1;
+	/* After the comm: 3 state ... 20 num_threads 21 itrealvalue
+	 * 22 starttime (proc(5)). */
+	if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+	    "%*u %*d %*d %*d %*d %ld %*d %llu", &ps->state, &threads,
+	    &start) != 3)
+		return -1;
+	ps->threads = threads;
+	ps->start = start;
+	return 0;
+}
+
+int
+sock_proc_sched(pid_t pid, uint64_t *runtime, uint64_t *pcount)
+{
+	char buf[128];
+	unsigned long long rt, wait, pc;
+
+	if (proc_read(pid, "schedstat", buf, sizeof(buf)) <= 0)
+		return -1;
+	if (sscanf(buf, "%llu %llu %llu", &rt, &wait, &pc) != 3)
+		return -1;
+	/* "0 0 0": the kernel keeps no sched_info, so nothing to compare. */
+	if (pc == 0)
+		return -1;
+	*runtime = rt;
+	*pcount = pc;
+	return 0;
+}
+
 /* First field of /proc/PID/syscall; "running" or unreadable -> -1. */
 static long
 proc_syscall(pid_t pid)
@@ -158,6 +198,11 @@ sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
 		return -1;
 	if (state != NULL)
 		*state = st;
+	/* Only a sleeping task is in a call that could block: a stopped
+	 * or running one has no call and no wait channel worth two more
+	 * opens (every caller looks at them for S and D alone). */
+	if (st != 'S' && st != 'D')
+		return 0;
 	if (nr != NULL)
 		*nr = proc_syscall(pid);
 	if (wchan != NULL)

@@ -9,15 +9,61 @@
  * processes' TCP sockets, as in_diag=false with state 0, and who is
  * blocked), with diag_ok false and the reason in diag_err.
  */
+#include <sys/syscall.h>
 #include <sys/xattr.h>
+
+#include <linux/kcmp.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockstep.h"
+
+/*
+ * A lab process's socket fds, kept from one snapshot to the next.  The
+ * list is reused only when the kernel shows the process cannot have
+ * touched its fd table since it was read, whatever calls it makes
+ * (close_range, socketpair, pidfd_getfd, io_uring or another ABI are
+ * not stopped by the seccomp filter, so counting stops would not do):
+ *
+ *  - it was stopped (ptrace or job control, t/T) when read, before and
+ *    after the fds, and is stopped now;
+ *  - /proc/PID/schedstat is unchanged: a task that ran at all was put
+ *    on a CPU again (pcount) and ran some nanoseconds (runtime); a
+ *    stopped task makes no system calls;
+ *  - it is the same process (start time) with one thread, and no other
+ *    process asked about shares its fd table (kcmp KCMP_FILES).  Only
+ *    tasks it cloned with CLONE_FILES can share the table (exec
+ *    unshares it), and the tracer follows every clone, so those are lab
+ *    processes and in the list.
+ *
+ * So a paused server with 1,000 connections is read once, not at every
+ * step of a client; a process that ran is read anew.
+ */
+struct fdent {
+	int		 fd;
+	uint64_t	 inode;
+};
+struct fdproc {
+	pid_t			 pid;
+	unsigned long long	 start;
+	uint64_t		 runtime;
+	uint64_t		 pcount;
+	struct fdent		*fds;
+	size_t			 nfds;
+	size_t			 cap;
+	bool			 valid;	/* fds may be reused if still unrun */
+	bool			 seen;	/* asked about in this snapshot */
+};
+struct kfdcache {
+	struct fdproc		*p;
+	size_t			 n;
+	size_t			 cap;
+};
 
 /* Inode -> index into the view's sockets, sorted for bsearch. */
 struct ino_ix {
@@ -128,6 +174,138 @@ view_fd(void *arg, int fd, uint64_t inode)
 		view_hold(&c->v->socks[hit->idx], c->proc, fd);
 	else
 		view_pending(c, fd, inode);
+}
+
+static struct fdproc *
+fdcache_get(struct kfdcache *fc, pid_t pid)
+{
+	struct fdproc *p;
+	size_t i;
+
+	for (i = 0; i < fc->n; i++)
+		if (fc->p[i].pid == pid)
+			return &fc->p[i];
+	if (fc->n == fc->cap) {
+		fc->cap = fc->cap == 0 ? 4 : fc->cap * 2;
+		fc->p = xreallocarray(fc->p, fc->cap, sizeof(*fc->p));
+	}
+	p = &fc->p[fc->n++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	return p;
+}
+
+static void
+fdcache_add(void *arg, int fd, uint64_t inode)
+{
+	struct fdproc *p = arg;
+
+	if (p->nfds == p->cap) {
+		p->cap = p->cap == 0 ? 8 : p->cap * 2;
+		p->fds = xreallocarray(p->fds, p->cap, sizeof(*p->fds));
+	}
+	p->fds[p->nfds].fd = fd;
+	p->fds[p->nfds].inode = inode;
+	p->nfds++;
+}
+
+static bool
+stopped(char state)
+{
+	return state == 't' || state == 'T';
+}
+
+/* Does any other process asked about share procs[i]'s fd table? */
+static bool
+fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
+{
+	size_t j;
+	long r;
+
+	for (j = 0; j < nprocs; j++) {
+		if (j == i || procs[j].pid == procs[i].pid)
+			continue;
+		/* 0: the same table; 1 or 2 order two different ones; an
+		 * error (no kcmp in this kernel) counts as shared. */
+		r = syscall(SYS_kcmp, procs[i].pid, procs[j].pid, KCMP_FILES,
+		    0, 0);
+		if (r != 1 && r != 2)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The socket fds of procs[i], from the cache when provably unchanged
+ * (see struct fdproc), else from /proc.  state is its state letter,
+ * read here ('?' when unreadable) for view_blocked.  Returns -1 when
+ * the process is gone.
+ */
+static int
+view_proc_fds(struct kfdcache *fc, const struct kproc *procs, size_t nprocs,
+    size_t i, char *state)
+{
+	struct fdproc *p = fdcache_get(fc, procs[i].pid);
+	struct kproc_stat st, st2;
+	uint64_t rt, pc, rt2, pc2;
+	bool maybe;
+
+	p->seen = true;
+	*state = '?';
+	if (sock_proc_stat(procs[i].pid, &st) == -1) {
+		p->valid = false;
+		return -1;
+	}
+	*state = st.state;
+	maybe = stopped(st.state) && st.threads == 1 &&
+	    sock_proc_sched(procs[i].pid, &rt, &pc) == 0 &&
+	    !fd_table_shared(procs, nprocs, i);
+	if (maybe && p->valid && p->start == st.start && p->runtime == rt &&
+	    p->pcount == pc)
+		return 0;
+	p->valid = false;
+	p->nfds = 0;
+	if (sock_proc_fds(procs[i].pid, fdcache_add, p) == -1)
+		return -1;
+	/* Kept only if it did not run while its fds were read. */
+	if (maybe && sock_proc_sched(procs[i].pid, &rt2, &pc2) == 0 &&
+	    rt2 == rt && pc2 == pc && sock_proc_stat(procs[i].pid, &st2) == 0 &&
+	    stopped(st2.state) && st2.start == st.start) {
+		p->valid = true;
+		p->start = st.start;
+		p->runtime = rt;
+		p->pcount = pc;
+	}
+	return 0;
+}
+
+/* Forgets the processes no longer asked about (exited, or a new lab). */
+static void
+fdcache_prune(struct kfdcache *fc)
+{
+	size_t i = 0;
+
+	while (i < fc->n) {
+		if (fc->p[i].seen) {
+			fc->p[i++].seen = false;
+			continue;
+		}
+		free(fc->p[i].fds);
+		fc->p[i] = fc->p[--fc->n];
+	}
+}
+
+static void
+fdcache_destroy(struct kfdcache *fc)
+{
+	size_t i;
+
+	if (fc == NULL)
+		return;
+	for (i = 0; i < fc->n; i++)
+		free(fc->p[i].fds);
+	free(fc->p);
+	free(fc);
 }
 
 static int
@@ -302,8 +480,11 @@ view_accept_queue(struct kview *v, uint16_t port)
 	}
 }
 
+/* states: each process's state letter as just read; only a sleeping
+ * one (S, D, or unknown) is read again for its call and wchan. */
 static void
-view_blocked(struct kview *v, const struct kproc *procs, size_t nprocs)
+view_blocked(struct kview *v, const struct kproc *procs, size_t nprocs,
+    const char *states)
 {
 	struct kblocked *b;
 	char state, wchan[sizeof(b->wchan)];
@@ -314,6 +495,8 @@ view_blocked(struct kview *v, const struct kproc *procs, size_t nprocs)
 		return;
 	v->blocked = xcalloc(nprocs, sizeof(*v->blocked));
 	for (i = 0; i < nprocs; i++) {
+		if (states[i] != 'S' && states[i] != 'D' && states[i] != '?')
+			continue;
 		if (sock_proc_sleep(procs[i].pid, &state, &nr, wchan,
 		    sizeof(wchan)) == -1)
 			continue;
@@ -372,10 +555,17 @@ int
 kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
     size_t nprocs)
 {
+	struct kfdcache *fc = v->fdcache;
 	struct view_ctx c;
-	size_t i;
+	struct fdproc *p;
+	char *states;
+	size_t i, j;
 
+	v->fdcache = NULL;
 	kview_finish(v);
+	if (fc == NULL)
+		fc = xcalloc(1, sizeof(*fc));
+	v->fdcache = fc;
 	v->diag_ok = sock_diag_dump(port, &v->socks, &v->nsocks, v->diag_err,
 	    sizeof(v->diag_err)) == 0;
 	if (v->diag_ok)
@@ -385,18 +575,25 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	c.v = v;
 	c.port = port;
 	view_index(&c);
+	states = nprocs > 0 ? xcalloc(nprocs, sizeof(*states)) : NULL;
 	for (i = 0; i < nprocs; i++) {
 		c.proc = &procs[i];
 		c.order = i;
 		/* A process that is gone holds nothing any more. */
-		(void)sock_proc_fds(procs[i].pid, view_fd, &c);
+		if (view_proc_fds(fc, procs, nprocs, i, &states[i]) == -1)
+			continue;
+		p = fdcache_get(fc, procs[i].pid);
+		for (j = 0; j < p->nfds; j++)
+			view_fd(&c, p->fds[j].fd, p->fds[j].inode);
 	}
+	fdcache_prune(fc);
 	view_add_pending(&c);
 	free(c.ix);
 	free(c.pend);
 
 	view_accept_queue(v, port);
-	view_blocked(v, procs, nprocs);
+	view_blocked(v, procs, nprocs, states);
+	free(states);
 	if (v->nsocks > 1)
 		qsort(v->socks, v->nsocks, sizeof(*v->socks), ksock_cmp);
 	return v->diag_ok ? 0 : -1;
@@ -407,5 +604,6 @@ kview_finish(struct kview *v)
 {
 	free(v->socks);
 	free(v->blocked);
+	fdcache_destroy(v->fdcache);
 	memset(v, 0, sizeof(*v));
 }

@@ -259,6 +259,7 @@ struct kview {
 	size_t		 nblocked;
 	bool		 diag_ok;
 	char		 diag_err[128];
+	struct kfdcache	*fdcache;	/* sock-view.c; kept across snapshots */
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
@@ -266,9 +267,18 @@ const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
 int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t errlen);
 /* calls fn for each socket fd of pid */
 int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
-/* state letter from /proc/PID/stat, syscall from /proc/PID/syscall (-1 if
- * running), wchan; returns -1 when the process is gone */
+/* state letter from /proc/PID/stat; when it is S or D, the syscall from
+ * /proc/PID/syscall (-1 if running) and wchan, else -1 and "";
+ * returns -1 when the process is gone */
 int		 sock_proc_sleep(pid_t, char *state, long *nr, char *wchan, size_t);
+struct kproc_stat {		/* from /proc/PID/stat */
+	char			 state;
+	long			 threads;
+	unsigned long long	 start;		/* clock ticks after boot */
+};
+int		 sock_proc_stat(pid_t, struct kproc_stat *);
+/* /proc/PID/schedstat: ns on a CPU, times put on one; -1 if not kept */
+int		 sock_proc_sched(pid_t, uint64_t *runtime, uint64_t *pcount);
 int		 kview_snapshot(struct kview *, uint16_t port, const struct kproc *, size_t);
 void		 kview_finish(struct kview *);
 enum addr_source {
