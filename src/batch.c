@@ -76,8 +76,9 @@ batch_one(struct session *s, const struct step *st, char *err, size_t errlen)
 	if (st->op == STEP_ALL)
 		return lab_run_all(s->lab, err, errlen);
 	if (side == NULL) {
-		snprintf(err, errlen, "this lesson has no %s side",
-		    st->side == 0 ? "server" : "such client");
+		snprintf(err, errlen, "%s", st->side == 0 ?
+		    _("this lesson has no server side") :
+		    _("this lesson has no such client"));
 		return -1;
 	}
 	if (st->op == STEP_ONE)

@@ -1,7 +1,12 @@
 /*
  * lab-output.c - what the programs print on their pseudo-terminals,
  * cut into lines and reported as OUTPUT events.  A program that writes
- * megabytes is read as fast as it writes; only the last lines are kept.
+ * megabytes is read as fast as it writes: the first LAB_SHOW_BYTES of a
+ * side's output are reported, then only a note, and the last
+ * LAB_KEEP_LINES lines are kept (the TUI's output pane, the checks).
+ * Lines are made safe for every view: invalid UTF-8 and control bytes
+ * (escape sequences, bells) become \xNN, so a transcript stays UTF-8
+ * and a program cannot drive the terminal sockstep draws on.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,12 +19,68 @@
 #define LAB_KEEP_LINES	500	/* lines of output kept per side */
 #define LAB_LINE_MAX	4096	/* a longer line is cut here */
 #define LAB_READ_MAX	(256 * 1024) /* per drain, so one side cannot starve */
+#define LAB_SHOW_BYTES	(1024 * 1024) /* output reported per side */
+
+size_t
+utf8_char_len(const unsigned char *s, size_t n)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    (c >= 0x80 && c < 0xa0))
+		return 0;
+	return len;
+}
+
+static void
+lab_output_escape(struct sbuf *b, const char *line)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	size_t n = strlen(line), i = 0, len;
+
+	while (i < n) {
+		if (s[i] == '\t')
+			len = 1;
+		else if ((len = utf8_char_len(s + i, n - i)) == 0) {
+			sbuf_addf(b, "\\x%02x", s[i++]);
+			continue;
+		}
+		sbuf_addn(b, line + i, len);
+		i += len;
+	}
+}
 
 static void
 lab_output_line(struct lab *lab, struct side *side, const char *line)
 {
 	struct lab_event ev = { .type = LEV_OUTPUT, .side = side };
+	struct sbuf safe;
 
+	sbuf_init(&safe);
+	lab_output_escape(&safe, line);
+	line = sbuf_str(&safe);
 	if (side->nlines == LAB_KEEP_LINES) {
 		free(side->lines[0]);
 		memmove(side->lines, side->lines + 1,
@@ -29,8 +90,18 @@ lab_output_line(struct lab *lab, struct side *side, const char *line)
 	if (side->lines == NULL)
 		side->lines = xcalloc(LAB_KEEP_LINES, sizeof *side->lines);
 	side->lines[side->nlines++] = xstrdup(line);
-	ev.text = line;
-	lab_emit(lab, &ev);
+	if (side->out_shown < LAB_SHOW_BYTES) {
+		side->out_shown += strlen(line) + 1;
+		ev.text = line;
+		lab_emit(lab, &ev);
+		if (side->out_shown >= LAB_SHOW_BYTES)
+			lab_note(lab, side, "more than %d KiB of output: "
+			    "the rest is not reported, only its last %d "
+			    "lines are kept", LAB_SHOW_BYTES / 1024,
+			    LAB_KEEP_LINES);
+	} else
+		side->out_hidden++;
+	sbuf_finish(&safe);
 }
 
 static void
@@ -70,8 +141,10 @@ lab_drain_output(struct lab *lab, struct side *side)
 			continue;
 		if (n == -1 && errno == EAGAIN)
 			return;
-		/* EIO or end: every copy of the pty's other end is closed. */
-		close(side->pty);
+		/* EIO or end: every copy of the pty's other end is closed.
+		 * Held open, not closed: a closed master hangs up the
+		 * program's terminal, and it would die of SIGHUP. */
+		side->pty_held = side->pty;
 		side->pty = -1;
 	}
 }
@@ -79,8 +152,13 @@ lab_drain_output(struct lab *lab, struct side *side)
 void
 lab_flush_output(struct lab *lab, struct side *side)
 {
-	if (side->partial.len == 0)
-		return;
-	lab_output_line(lab, side, sbuf_str(&side->partial));
-	sbuf_reset(&side->partial);
+	if (side->partial.len != 0) {
+		lab_output_line(lab, side, sbuf_str(&side->partial));
+		sbuf_reset(&side->partial);
+	}
+	if (side->out_hidden > 0) {
+		lab_note(lab, side, "%zu more lines of output were not "
+		    "reported", side->out_hidden);
+		side->out_hidden = 0;
+	}
 }

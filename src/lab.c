@@ -84,6 +84,7 @@ side_create(int index, bool is_server, char **argv)
 		snprintf(side->name, sizeof side->name, "client%d", index % 100);
 	side->argv = argv_copy(argv);
 	side->pty = -1;
+	side->pty_held = -1;
 	side->state = SIDE_NOT_STARTED;
 	sbuf_init(&side->partial);
 	return side;
@@ -104,6 +105,8 @@ side_destroy(struct side *side)
 	free(side->lines);
 	if (side->pty != -1)
 		close(side->pty);
+	if (side->pty_held != -1)
+		close(side->pty_held);
 	free(side);
 }
 

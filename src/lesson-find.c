@@ -112,15 +112,15 @@ lesson_open(struct lesson *l, const char *name, char *err, size_t errlen)
 			free(names[i]);
 		free(names);
 		if (dir == NULL) {
-			snprintf(err, errlen, "no lesson '%s' (see 'sockstep "
-			    "lessons'; lessons are in %s)", name, textroot);
+			snprintf(err, errlen, _("no lesson '%s' (see 'sockstep "
+			    "lessons'; lessons are in %s)"), name, textroot);
 			return -1;
 		}
 	}
 	snprintf(file, sizeof file, "%s/lesson.ini", dir);
 	if (access(file, F_OK) == -1) {
-		snprintf(err, errlen, "%s: no lesson.ini in this lesson "
-		    "directory", dir);
+		snprintf(err, errlen, _("%s: no lesson.ini in this lesson "
+		    "directory"), dir);
 		free(dir);
 		free(bindir);
 		return -1;

@@ -282,6 +282,37 @@ lesson_section(const char *name)
 	return -1;
 }
 
+/*
+ * UTF-8 text without control characters: a file saved in GBK, or with
+ * an escape sequence in its narration, would reach the screen and the
+ * transcript as it is.
+ */
+static int
+lesson_check_text(const char *text, size_t len, const char *fname,
+    char *err, size_t errlen)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned lineno = 1;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+			lineno += s[i++] == '\n';
+			continue;
+		}
+		if ((n = utf8_char_len(s + i, len - i)) == 0) {
+			snprintf(err, errlen, s[i] < 0x80 ?
+			    _("%s:%u: control character 0x%02x (only text, "
+			    "tabs and newlines)") : _("%s:%u: invalid UTF-8 "
+			    "(byte 0x%02x): save the file as UTF-8"), fname,
+			    lineno, s[i]);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
 int
 lesson_parse(struct lesson *l, const char *text, size_t len,
     const char *fname, char *err, size_t errlen)
@@ -293,15 +324,17 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 	memset(l, 0, sizeof *l);
 	l->clients = 1;
 	if (len > LESSON_MAX_BYTES) {
-		snprintf(err, errlen, "%s: lesson file too large (%zu bytes, "
-		    "at most %d)", fname, len, LESSON_MAX_BYTES);
+		snprintf(err, errlen, _("%s: lesson file too large (%zu bytes, "
+		    "at most %d)"), fname, len, LESSON_MAX_BYTES);
 		return -1;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		snprintf(err, errlen, "%s: not a text file (contains NUL)",
+		snprintf(err, errlen, _("%s: not a text file (contains NUL)"),
 		    fname);
 		return -1;
 	}
+	if (lesson_check_text(text, len, fname, err, errlen) == -1)
+		return -1;
 	copy = xstrndup(text, len);
 	for (line = copy; line != NULL; line = next) {
 		lineno++;
@@ -349,12 +382,12 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			goto out;
 	}
 	if (l->title[LANG_EN] == NULL && l->title[LANG_ZH] == NULL) {
-		snprintf(err, errlen, "%s: no title.en or title.zh", fname);
+		snprintf(err, errlen, _("%s: no title.en or title.zh"), fname);
 		goto out;
 	}
 	if (l->server_cmd == NULL && l->client_cmd == NULL) {
-		snprintf(err, errlen, "%s: needs a server or a client command",
-		    fname);
+		snprintf(err, errlen, _("%s: needs a server or a client "
+		    "command"), fname);
 		goto out;
 	}
 	rc = 0;
@@ -416,13 +449,13 @@ lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		snprintf(err, errlen, _("%s: not a regular file"), path);
 		fclose(f);
 		return -1;
 	}
 	if (sb.st_size > LESSON_MAX_BYTES) {
-		snprintf(err, errlen, "%s: lesson file too large (%lld bytes, "
-		    "at most %d)", path, (long long)sb.st_size,
+		snprintf(err, errlen, _("%s: lesson file too large (%lld "
+		    "bytes, at most %d)"), path, (long long)sb.st_size,
 		    LESSON_MAX_BYTES);
 		fclose(f);
 		return -1;

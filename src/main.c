@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +12,7 @@
 #include "sockstep.h"
 #include "config.h"
 
-static const char usage_text[] =
+static const char usage_synopsis[] =
 "usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "                      [--export mermaid|markdown] [--record FILE]\n"
@@ -21,20 +22,20 @@ static const char usage_text[] =
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
-"       sockstep --help | --version\n"
-"\n"
-"Step a real TCP server and client, one socket call at a time, and see\n"
-"what the kernel holds between steps (accept queue, TCP states, ports).\n"
-"\n"
-"  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
+"       sockstep --help | --version\n";
+
+/* Paragraphs, each a message of its own for the translators. */
+static const char *const usage_text[] = {
+N_("Step a real TCP server and client, one socket call at a time, and see\n"
+"what the kernel holds between steps (accept queue, TCP states, ports).\n"),
+N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  batch         run without a screen and print a transcript\n"
 "  run           step your own programs (any command; {port} is the lab's\n"
 "                port); with --lesson, against that lesson's other side,\n"
 "                its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
-"  check-lesson  check a lesson file, then run it and evaluate its checks\n"
-"\n"
-"options:\n"
+"  check-lesson  check a lesson file, then run it and evaluate its checks\n"),
+N_("options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
 "                s = step the server, c = client 1, c2..c9 = client N,\n"
 "                a trailing + runs that side until it blocks or exits\n"
@@ -43,15 +44,86 @@ static const char usage_text[] =
 "  --port P      the lab's port (default 9190, a free one if it is busy;\n"
 "                0 = any free port); an explicit busy port is an error\n"
 "  --clients N   start N copies of the lesson's client (1 to 9)\n"
-"  --lang L      narration language, en or zh (default from LANG)\n"
+"  --lang L      language of the narration and of sockstep's own words,\n"
+"                en or zh (default from LC_ALL, LC_MESSAGES, LANG)\n"
 "  --export FMT  batch: a Mermaid sequence diagram (mermaid) or a\n"
 "                Markdown handout (markdown) instead of the transcript\n"
 "  --record FILE save the steps taken (lesson, port, clients, language)\n"
 "  --replay FILE batch: take the steps of a recorded walkthrough\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
 "                (default: space takes it)\n"
-"  --theme T     default (colour-blind safe) or projector (p toggles)\n";
+"  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
+};
 
+static void
+usage(void)
+{
+	size_t i;
+
+	fputs(usage_synopsis, stdout);
+	for (i = 0; i < sizeof usage_text / sizeof usage_text[0]; i++)
+		printf("\n%s", _(usage_text[i]));
+}
+
+/* The language the environment asks for: LC_ALL, LC_MESSAGES, LANG. */
+static enum lang
+env_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *l;
+	size_t i;
+
+	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		l = getenv(vars[i]);
+		if (l != NULL && *l != '\0')
+			return strncmp(l, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+	}
+	return LANG_EN;
+}
+
+/*
+ * gettext follows LANGUAGE, but only when LC_MESSAGES is not plain C;
+ * a zh_CN locale may not be installed (a container), so Chinese words
+ * do not depend on it: C.UTF-8 messages and our own LANGUAGE.
+ */
+static void
+i18n_lang(enum lang lang)
+{
+	const char *cur = setlocale(LC_MESSAGES, NULL);
+
+	if (lang == LANG_ZH && (cur == NULL || strcmp(cur, "C") == 0 ||
+	    strcmp(cur, "POSIX") == 0))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	setenv("LANGUAGE", lang == LANG_ZH ? "zh_CN" : "en", 1);
+	textdomain("sockstep");	/* forgets what was looked up before */
+}
+
+/* The catalogs meson built, when this is the build tree's sockstep. */
+static void
+i18n_init(void)
+{
+	char exe[PATH_MAX], build[PATH_MAX], *slash;
+	const char *dir = SOCKSTEP_LOCALEDIR;
+	ssize_t n;
+
+	if (setlocale(LC_ALL, "") == NULL)
+		setlocale(LC_ALL, "C.UTF-8");
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		if (realpath(SOCKSTEP_BUILD_ROOT, build) != NULL &&
+		    strcmp(exe, build) == 0)
+			dir = SOCKSTEP_BUILD_LOCALEDIR;
+	}
+	bindtextdomain("sockstep", dir);
+	/* Chinese stays UTF-8 even under LC_CTYPE=C, like lesson text. */
+	bind_textdomain_codeset("sockstep", "UTF-8");
+	textdomain("sockstep");
+	if (env_lang() == LANG_ZH)
+		i18n_lang(LANG_ZH);
+}
 static void NORETURN
 usage_error(const char *fmt, ...)
 {
@@ -61,7 +133,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (sockstep --help for usage)\n", stderr);
+	fprintf(stderr, " (%s)\n", _("sockstep --help for usage"));
 	exit(2);
 }
 
@@ -99,6 +171,26 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* getopt's optopt is our internal letter for a long option: say which
+ * option, by the name the user typed. */
+static void NORETURN
+bad_option(const char *arg)
+{
+	const struct option *lo;
+
+	if (strncmp(arg, "--", 2) == 0 && optopt != 0) {
+		for (lo = long_options; lo->name != NULL; lo++) {
+			if (lo->val != optopt)
+				continue;
+			if (lo->has_arg == required_argument)
+				usage_error(_("--%s needs a value"), lo->name);
+			usage_error(_("--%s takes no value"), lo->name);
+		}
+	} else if (optopt != 0)
+		usage_error(_("unknown option '-%c'"), optopt);
+	usage_error(_("unknown option '%s'"), arg);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -119,7 +211,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'p':
 			o->port = (uint16_t)strtonum(optarg, 0, 65535, &errstr);
 			if (errstr != NULL)
-				usage_error("--port %s: %s (0 to 65535)",
+				usage_error(_("--port %s: %s (0 to 65535)"),
 				    optarg, errstr);
 			o->port_explicit = true;
 			break;
@@ -127,7 +219,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->clients = (int)strtonum(optarg, 1,
 			    SOCKSTEP_MAX_CLIENTS, &errstr);
 			if (errstr != NULL)
-				usage_error("--clients %s: %s (1 to %d)",
+				usage_error(_("--clients %s: %s (1 to %d)"),
 				    optarg, errstr, SOCKSTEP_MAX_CLIENTS);
 			break;
 		case 'l':
@@ -136,9 +228,10 @@ parse_options(int argc, char **argv, struct options *o)
 			else if (strcmp(optarg, "zh") == 0)
 				o->lang = LANG_ZH;
 			else
-				usage_error("--lang %s: expected en or zh",
+				usage_error(_("--lang %s: expected en or zh"),
 				    optarg);
 			o->lang_explicit = true;
+			i18n_lang(o->lang);
 			break;
 		case 'R':
 			o->run_server = optarg;
@@ -177,26 +270,17 @@ parse_options(int argc, char **argv, struct options *o)
 			o->projector = strcmp(optarg, "projector") == 0;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			usage();
 			exit(0);
 		case 'V':
 			printf("sockstep %s\n", SOCKSTEP_VERSION);
 			exit(0);
 		default:
-			if (optopt != 0)
-				usage_error("option -%c is unknown or needs "
-				    "a value", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			bad_option(argv[optind - 1]);
 		}
 	}
-	if (!o->lang_explicit) {
-		const char *l = getenv("LC_ALL");
-
-		if (l == NULL || *l == '\0')
-			l = getenv("LANG");
-		o->lang = l != NULL && strncmp(l, "zh", 2) == 0 ?
-		    LANG_ZH : LANG_EN;
-	}
+	if (!o->lang_explicit)
+		o->lang = env_lang();
 }
 
 /* Options may come before or after the lesson name (getopt permutes). */
@@ -206,7 +290,7 @@ take_operand(int argc, char **argv, struct options *o)
 	optind = 1;
 	parse_options(argc, argv, o);
 	if (optind + 1 < argc)
-		usage_error("unexpected argument '%s'", argv[optind + 1]);
+		usage_error(_("unexpected argument '%s'"), argv[optind + 1]);
 	return optind < argc ? argv[optind] : NULL;
 }
 
@@ -226,14 +310,14 @@ cmd_lessons(enum lang lang)
 	names = lesson_list(&n);
 	if (n == 0) {
 		lesson_roots(text, sizeof text, bin, sizeof bin);
-		user_error("no lessons found in %s", text);
+		user_error(_("no lessons found in %s"), text);
 	}
 	for (i = 0; i < n; i++) {
 		pe = progress_get(&prog, names[i]);
 		mark[0] = '\0';
 		if (pe != NULL && (pe->finished || pe->right || pe->wrong))
-			snprintf(mark, sizeof mark, "%s%d/%d right",
-			    pe->finished ? "done, " : "", pe->right,
+			snprintf(mark, sizeof mark, _("%s%d/%d right"),
+			    pe->finished ? _("done, ") : "", pe->right,
 			    pe->right + pe->wrong);
 		if (lesson_open(&l, names[i], err, sizeof err) == 0) {
 			const char *title = l.title[lang] != NULL ?
@@ -243,7 +327,8 @@ cmd_lessons(enum lang lang)
 			    mark[0] ? mark : "-", title != NULL ? title : "");
 			lesson_finish(&l);
 		} else
-			printf("%-26s %-15s (broken: %s)\n", names[i], "-", err);
+			printf("%-26s %-15s (%s: %s)\n", names[i], "-",
+			    _("broken"), err);
 		free(names[i]);
 	}
 	free(names);
@@ -262,13 +347,13 @@ cmd_run(int argc, char **argv)
 	const char *operand = take_operand(argc, argv, &o);
 
 	if (operand != NULL)
-		usage_error("run: unexpected argument '%s' (quote the "
-		    "commands: --server 'CMD ARGS')", operand);
+		usage_error(_("run: unexpected argument '%s' (quote the "
+		    "commands: --server 'CMD ARGS')"), operand);
 	if (o.run_server == NULL && o.run_client == NULL)
-		usage_error("run: needs --server 'CMD' or --client 'CMD' "
-		    "(or both)");
+		usage_error(_("run: needs --server 'CMD' or --client 'CMD' "
+		    "(or both)"));
 	if (!o.run_batch && (o.json || o.steps != NULL))
-		usage_error("run: --json and --steps need --batch");
+		usage_error(_("run: --json and --steps need --batch"));
 	if (o.record != NULL || o.replay != NULL)
 		usage_error("run: --record and --replay belong to lessons");
 	if (o.run_batch)
@@ -295,8 +380,8 @@ no_run_options(const struct options *o)
 {
 	if (o->run_server != NULL || o->run_client != NULL ||
 	    o->run_lesson != NULL || o->run_batch)
-		usage_error("--server, --client, --lesson and --batch belong "
-		    "to 'sockstep run'");
+		usage_error(_("--server, --client, --lesson and --batch "
+		    "belong to 'sockstep run'"));
 }
 
 int
@@ -306,6 +391,7 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 	const char *operand;
 
+	i18n_init();
 	if (cmd != NULL && strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
@@ -323,7 +409,7 @@ main(int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "check-lesson") == 0) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		if (operand == NULL)
-			usage_error("check-lesson: which lesson directory?");
+			usage_error(_("check-lesson: which lesson directory?"));
 		o.steps = NULL;
 		o.clients = 0;
 		o.port = 0;
@@ -333,7 +419,7 @@ main(int argc, char **argv)
 	    strcmp(cmd, "list") == 0)) {
 		operand = take_operand(argc - 1, argv + 1, &o);
 		if (operand != NULL)
-			usage_error("unexpected argument '%s'", operand);
+			usage_error(_("unexpected argument '%s'"), operand);
 		return cmd_lessons(o.lang);
 	}
 	if (cmd != NULL && strcmp(cmd, "replay") == 0) {
@@ -354,13 +440,13 @@ main(int argc, char **argv)
 			usage_error("--export and --replay belong to batch, "
 			    "--delay to replay");
 		if (operand == NULL)
-			usage_error("lesson: which lesson? (sockstep lessons "
-			    "lists them)");
+			usage_error(_("lesson: which lesson? (sockstep lessons "
+			    "lists them)"));
 		return cmd_tui(operand, &o);
 	}
 	operand = take_operand(argc, argv, &o);
 	no_run_options(&o);
 	if (operand != NULL)
-		usage_error("unknown command '%s'", operand);
+		usage_error(_("unknown command '%s'"), operand);
 	return cmd_tui("1", &o);
 }

@@ -51,9 +51,9 @@ port_pick(uint16_t requested, bool explicit, uint16_t *port, char *note,
 		return 0;
 	}
 	if (explicit) {
-		snprintf(err, errlen, "port %u on 127.0.0.1 is busy (%s); "
-		    "choose another with --port, or --port 0 for any free one",
-		    requested, strerror(errno));
+		snprintf(err, errlen, _("port %u on 127.0.0.1 is busy (%s); "
+		    "choose another with --port, or --port 0 for any free "
+		    "one"), requested, strerror(errno));
 		return -1;
 	}
 	for (i = 1; i <= PORT_FALLBACK_TRIES; i++) {
@@ -64,7 +64,7 @@ port_pick(uint16_t requested, bool explicit, uint16_t *port, char *note,
 			goto found;
 	}
 	if (port_try(0, &got) == -1) {
-		snprintf(err, errlen, "no free port on 127.0.0.1: %s",
+		snprintf(err, errlen, _("no free port on 127.0.0.1: %s"),
 		    strerror(errno));
 		return -1;
 	}

@@ -44,6 +44,20 @@ session_user_programs(struct lesson *l, const struct options *o)
 	}
 }
 
+/* A lesson's program found neither where the lesson's programs are
+ * built nor on PATH: most likely never built. */
+static void
+session_check_built(const struct lesson *l, char **argv, const char *side)
+{
+	char path[4096], err[512];
+
+	if (argv == NULL || l->bindir == NULL || strchr(argv[0], '/') != NULL ||
+	    trace_resolve(argv[0], path, sizeof path, err, sizeof err) == 0)
+		return;
+	user_error(_("%s: the %s program '%s' is not built (not in %s, "
+	    "nor on PATH)"), l->name, side, argv[0], l->bindir);
+}
+
 void
 session_open(struct session *s, const char *name, const struct options *o)
 {
@@ -65,8 +79,8 @@ session_open(struct session *s, const char *name, const struct options *o)
 		spec = NULL;	/* read step by step from stdin */
 	if (spec != NULL && steps_parse(spec, s->nclients, &s->steps,
 	    &s->nsteps, err, sizeof err) == -1)
-		user_error("%s%s", o->steps != NULL ? "--steps: " :
-		    "lesson steps: ", err);
+		user_error("%s: %s", o->steps != NULL ? "--steps" :
+		    _("lesson steps"), err);
 	if (port_pick(o->port, o->port_explicit, &s->port, s->port_note,
 	    sizeof s->port_note, err, sizeof err) == -1)
 		user_error("%s", err);
@@ -96,12 +110,16 @@ session_open(struct session *s, const char *name, const struct options *o)
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
 	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports, err,
 	    sizeof err)) == NULL)
-		user_error("%s: server: %s", s->lesson.name, err);
+		user_error(_("%s: server: %s"), s->lesson.name, err);
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
 	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports, err,
 	    sizeof err)) == NULL)
-		user_error("%s: client: %s", s->lesson.name, err);
+		user_error(_("%s: client: %s"), s->lesson.name, err);
+	if (!s->lesson.server_is_user)
+		session_check_built(&s->lesson, cfg.server_argv, "server");
+	if (!s->lesson.client_is_user)
+		session_check_built(&s->lesson, cfg.client_argv, "client");
 	s->lab = lab_create(&cfg, err, sizeof err);
 	lesson_argv_free(cfg.server_argv);
 	lesson_argv_free(cfg.client_argv);

@@ -23,6 +23,12 @@
 #define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
 #define NORETURN __attribute__((noreturn))
 
+/* main.c: the interface's own words go through gettext (po/, zh_CN);
+ * lesson text, call names and transcript/JSON keys do not. */
+#include <libintl.h>
+#define _(s)	gettext(s)
+#define N_(s)	(s)
+
 /* xmalloc.c: allocation that never returns NULL (tmux xmalloc.c) */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -334,6 +340,11 @@ struct side {
 	char			 path[4096];
 	pid_t			 pid;
 	int			 pty;		/* -1 once closed */
+	/* The pty master after the program closed its end: kept open, as
+	 * closing it would hang up the program's terminal (SIGHUP). */
+	int			 pty_held;
+	size_t			 out_shown;	/* output bytes reported as events */
+	size_t			 out_hidden;	/* lines kept but not reported */
 	enum side_state		 state;
 	bool			 in_call;	/* resumed into call, no exit yet */
 	bool			 execed;	/* its program is running (exec done) */
@@ -389,6 +400,9 @@ uint64_t	 lab_event_count(const struct lab *);
 /* lab-output.c */
 void		 lab_drain_output(struct lab *, struct side *);
 void		 lab_flush_output(struct lab *, struct side *);
+/* Length of the valid UTF-8 sequence of one printable character at s
+ * (n bytes left); 0 for an invalid byte or a control character. */
+size_t		 utf8_char_len(const unsigned char *s, size_t n);
 
 /* lesson.c, lesson-find.c: lesson files (never execute anything) */
 enum lang { LANG_EN = 0, LANG_ZH, LANG_COUNT };

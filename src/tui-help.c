@@ -29,14 +29,25 @@ tui_key_item(int y, int x, int w, const char *key, const char *label,
 	return used;
 }
 
+/* Keys the bar leaves out when short of room. */
+static bool
+tui_key_hidden(const struct tui *t, const char *key, int pass)
+{
+	if (strcmp(key, "1-9/Tab") == 0)
+		return t->s.nclients < 2 || pass > 0;
+	if (strcmp(key, "l") == 0)
+		return pass > 2;
+	return false;
+}
+
 void
 tui_draw_keys(struct tui *t, const struct tui_rect *r)
 {
 	char client[32], client_brief[32], guided[48];
 	struct tui_keyhelp items[] = {
-		{ "s", "step server", "server" },
+		{ "s", _("step server"), _("server") },
 		{ "c", client, client_brief },
-		{ "S/C", "run until blocked", "run" },
+		{ "S/C", _("run until blocked"), _("run") },
 		{ "space", guided, guided },
 		{ "1-9/Tab", "client", "client" },
 		{ "r", "restart", "restart" },
@@ -47,36 +58,38 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 	int pass, x, width;
 
 	if (t->s.nclients > 1) {
-		snprintf(client, sizeof client, "step client %d", t->client);
-		snprintf(client_brief, sizeof client_brief, "client %d",
+		snprintf(client, sizeof client, _("step client %d"),
+		    t->client);
+		snprintf(client_brief, sizeof client_brief, _("client %d"),
 		    t->client);
 	} else {
-		snprintf(client, sizeof client, "step client");
-		snprintf(client_brief, sizeof client_brief, "client");
+		snprintf(client, sizeof client, "%s", _("step client"));
+		snprintf(client_brief, sizeof client_brief, "%s",
+		    _("client"));
 	}
 	if (t->s.nsteps == 0)
-		snprintf(guided, sizeof guided, "guided: none");
+		snprintf(guided, sizeof guided, "%s", _("guided: none"));
 	else if (t->guided >= t->s.nsteps)
-		snprintf(guided, sizeof guided, "guided: done");
+		snprintf(guided, sizeof guided, "%s", _("guided: done"));
 	else
-		snprintf(guided, sizeof guided, "guided: %s",
+		snprintf(guided, sizeof guided, _("guided: %s"),
 		    t->s.steps[t->guided].token);
 	/* Long labels if they all fit, else brief ones, else bare keys. */
 	for (pass = 0; pass < 3; pass++) {
 		width = 0;
 		for (i = 0; i < n; i++) {
-			if (i == 4 && (t->s.nclients < 2 || pass > 0))
+			if (tui_key_hidden(t, items[i].key, pass))
 				continue;
 			width += tui_width(items[i].key) + (pass < 2 ? 2 : 0) +
 			    tui_width(pass == 0 ? items[i].label :
 			    items[i].brief) + 3;
 		}
-		if (width <= r->w || pass == 2)
+		if (width <= r->w || pass == 3)
 			break;
 	}
 	x = r->x;
 	for (i = 0; i < n; i++) {
-		if (i == 4 && (t->s.nclients < 2 || pass > 0))
+		if (tui_key_hidden(t, items[i].key, pass))
 			continue;
 		x += tui_key_item(r->y, x, r->x + r->w - x, items[i].key,
 		    pass == 0 ? items[i].label : items[i].brief, pass < 2);
@@ -84,33 +97,35 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 }
 
 static const char *const tui_help_text[] = {
-	"Step a real TCP server and client one socket call at a time.",
-	"Each side is paused before its next socket call; a key runs it.",
+	N_("Step a real TCP server and client one socket call at a time."),
+	N_("Each side is paused before its next socket call; a key runs it."),
 	"",
-	"  s        step the server: run its call, pause before the next",
-	"  c        step the client (1-9 or Tab choose among clients)",
-	"  S / C    run that side until it blocks or exits",
-	"  space    the next step of the lesson's guided order",
-	"  click    on a column steps that side",
-	"  PgUp/PgDn/End  scroll the timeline",
-	"  r        restart the lesson        q  quit",
+	N_("  s        step the server: run its call, pause before the next"),
+	N_("  c        step the client (1-9 or Tab choose among clients)"),
+	N_("  S / C    run that side until it blocks or exits"),
+	N_("  space    the next step of the lesson's guided order"),
+	N_("  1-9      answer the lesson's question, when it asks one"),
+	N_("  l        the lessons: open another"),
+	N_("  click    on a column steps that side"),
+	N_("  PgUp/PgDn/End  scroll the timeline"),
+	N_("  r        restart the lesson        q  quit"),
 	"",
-	"KERNEL is read from the kernel after every step (sock_diag,",
-	"/proc, getsockname): nothing on this screen is simulated.",
-	"NEW, was ..., +1: what the last step changed.",
+	N_("KERNEL is read from the kernel after every step (sock_diag,"),
+	N_("/proc, getsockname): nothing on this screen is simulated."),
+	N_("NEW, was ..., +1: what the last step changed."),
 	NULL,
 };
 
 static const char *const tui_help_colors[] = {
-	"Colours: yellow = paused before a call, red = BLOCKED in the",
-	"kernel, green = done or connected, cyan = accept queue,",
-	"magenta = changed by the last step.",
+	N_("Colours: yellow = paused before a call, red = BLOCKED in the"),
+	N_("kernel, green = done or connected, cyan = accept queue,"),
+	N_("magenta = changed by the last step."),
 	NULL,
 };
 
 static const char *const tui_help_mono[] = {
-	"Bold = paused before a call, reverse = BLOCKED in the kernel,",
-	"underline = changed by the last step; the words say it too.",
+	N_("Bold = paused before a call, reverse = BLOCKED in the kernel,"),
+	N_("underline = changed by the last step; the words say it too."),
 	NULL,
 };
 
@@ -139,16 +154,17 @@ tui_draw_help(struct tui *t)
 	mvaddch(y, x + w - 1, ACS_URCORNER);
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	tui_put(y, x + 2, w - 4, " sockstep help ");
+	tui_putf(y, x + 2, w - 4, " %s ", _("sockstep help"));
 	tui_style(TR_NORMAL);
 	row = y + 2;
 	for (i = 0; tui_help_text[i] != NULL; i++)
-		tui_put(row++, x + 2, w - 4, tui_help_text[i]);
+		tui_put(row++, x + 2, w - 4, *tui_help_text[i] != '\0' ?
+		    _(tui_help_text[i]) : "");
 	row++;
 	for (i = 0; colors[i] != NULL; i++)
-		tui_put(row++, x + 2, w - 4, colors[i]);
+		tui_put(row++, x + 2, w - 4, _(colors[i]));
 	tui_style(TR_DIM);
-	tui_put(y + h - 2, x + 2, w - 4, "any key closes this");
+	tui_put(y + h - 2, x + 2, w - 4, _("any key closes this"));
 	tui_style(TR_NORMAL);
 }
 
@@ -156,12 +172,13 @@ void
 tui_draw_too_small(const struct tui_layout *l)
 {
 	char size[64];
-	const char *msg = "enlarge the window to at least 80x24";
+	const char *msg = _("enlarge the window to at least 80x24");
 	int y = l->rows / 2 - 1;
 
 	if (y < 0)
 		y = 0;
-	snprintf(size, sizeof size, "(it is %dx%d; q quits)", l->cols, l->rows);
+	snprintf(size, sizeof size, _("(it is %dx%d; q quits)"), l->cols,
+	    l->rows);
 	tui_style(TR_HEADER);
 	tui_put(y, l->cols > tui_width(msg) ? (l->cols - tui_width(msg)) / 2 :
 	    0, l->cols, msg);

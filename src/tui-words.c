@@ -10,8 +10,8 @@
 
 #include "sockstep.h"
 
-#define WAKE_DATA	"the other side's write() or close() wakes it"
-#define WAKE_ROOM	"the other side's read() makes room"
+#define WAKE_DATA	N_("the other side's write() or close() wakes it")
+#define WAKE_ROOM	N_("the other side's read() makes room")
 
 static const struct {
 	const char	*call;
@@ -19,23 +19,23 @@ static const struct {
 	const char	*brief;		/* for a narrow column */
 	const char	*wake;
 } tui_block_words[] = {
-	{ "accept", "waiting for a connection", "no connection yet",
-	  "a client's connect() wakes it" },
-	{ "accept4", "waiting for a connection", "no connection yet",
-	  "a client's connect() wakes it" },
-	{ "connect", "waiting for the handshake (accept queue full?)",
-	  "queue full?", "an accept() on the server makes room" },
-	{ "read", "waiting for data", "no data yet", WAKE_DATA },
-	{ "recvfrom", "waiting for data", "no data yet", WAKE_DATA },
-	{ "recvmsg", "waiting for data", "no data yet", WAKE_DATA },
-	{ "write", "waiting for room in the send buffer", "buffer full",
-	  WAKE_ROOM },
-	{ "sendto", "waiting for room in the send buffer", "buffer full",
-	  WAKE_ROOM },
-	{ "sendmsg", "waiting for room in the send buffer", "buffer full",
-	  WAKE_ROOM },
-	{ "close", "sending what is left (SO_LINGER)", "lingering",
-	  "it ends by itself" },
+	{ "accept", N_("waiting for a connection"), N_("no connection yet"),
+	  N_("a client's connect() wakes it") },
+	{ "accept4", N_("waiting for a connection"), N_("no connection yet"),
+	  N_("a client's connect() wakes it") },
+	{ "connect", N_("waiting for the handshake (accept queue full?)"),
+	  N_("queue full?"), N_("an accept() on the server makes room") },
+	{ "read", N_("waiting for data"), N_("no data yet"), WAKE_DATA },
+	{ "recvfrom", N_("waiting for data"), N_("no data yet"), WAKE_DATA },
+	{ "recvmsg", N_("waiting for data"), N_("no data yet"), WAKE_DATA },
+	{ "write", N_("waiting for room in the send buffer"),
+	  N_("buffer full"), WAKE_ROOM },
+	{ "sendto", N_("waiting for room in the send buffer"),
+	  N_("buffer full"), WAKE_ROOM },
+	{ "sendmsg", N_("waiting for room in the send buffer"),
+	  N_("buffer full"), WAKE_ROOM },
+	{ "close", N_("sending what is left (SO_LINGER)"), N_("lingering"),
+	  N_("it ends by itself") },
 };
 
 static int
@@ -57,7 +57,8 @@ tui_waiting_for(const struct side *side)
 {
 	int i = tui_block_find(side);
 
-	return i == -1 ? "asleep in the kernel" : tui_block_words[i].waiting;
+	return i == -1 ? _("asleep in the kernel") :
+	    _(tui_block_words[i].waiting);
 }
 
 const char *
@@ -65,7 +66,7 @@ tui_waiting_brief(const struct side *side)
 {
 	int i = tui_block_find(side);
 
-	return i == -1 ? "asleep" : tui_block_words[i].brief;
+	return i == -1 ? _("asleep") : _(tui_block_words[i].brief);
 }
 
 const char *
@@ -73,8 +74,8 @@ tui_wake_hint(const struct side *side)
 {
 	int i = tui_block_find(side);
 
-	return i == -1 ? "another side's step may wake it" :
-	    tui_block_words[i].wake;
+	return i == -1 ? _("another side's step may wake it") :
+	    _(tui_block_words[i].wake);
 }
 
 /* brief: the words for a narrow column ("BLOCKED in read(): no data yet") */
@@ -88,25 +89,25 @@ tui_state_words(struct sbuf *b, const struct side *side, bool brief,
 	*role = TR_NORMAL;
 	switch (side->state) {
 	case SIDE_NOT_STARTED:
-		sbuf_add(b, "not started");
+		sbuf_add(b, _("not started"));
 		*role = TR_DIM;
 		break;
 	case SIDE_BEFORE_CALL:
-		sbuf_addf(b, "paused before %s()", call);
+		sbuf_addf(b, _("paused before %s()"), call);
 		*role = TR_PENDING;
 		break;
 	case SIDE_RUNNING:
 		if (side->in_call)
-			sbuf_addf(b, "running in %s()", call);
+			sbuf_addf(b, _("running in %s()"), call);
 		else
-			sbuf_add(b, "running (between socket calls)");
+			sbuf_add(b, _("running (between socket calls)"));
 		break;
 	case SIDE_BLOCKED:
 		if (brief)
-			sbuf_addf(b, "BLOCKED in %s(): %s", call,
+			sbuf_addf(b, _("BLOCKED in %s(): %s"), call,
 			    tui_waiting_brief(side));
 		else
-			sbuf_addf(b, "BLOCKED in %s() %s %s", call,
+			sbuf_addf(b, _("BLOCKED in %s() %s %s"), call,
 			    tui_glyph(TG_DASH), tui_waiting_for(side));
 		*role = TR_BLOCKED;
 		break;
