@@ -542,6 +542,8 @@ const struct progress_entry *progress_get(const struct progress *, const char *)
 /* finished: 1 marks the lesson done; answer_right: 1 right, -1 wrong, 0 none */
 int	 progress_record(const char *lesson, int finished, int answer_right,
 	    char *err, size_t);
+/* "done, 2/3 right", or "" for a lesson not started */
+void	 progress_mark(const struct progress_entry *, char *, size_t);
 
 /* main.c, batch.c, tui*.c: the commands */
 struct options {
@@ -665,6 +667,22 @@ struct tui_sideview {
 	uint64_t	 connected;	/* bit per fd < 64 with a connection */
 	const char	*after;		/* the lesson's words on its last call */
 	uint64_t	 after_action;	/* ... said during this action */
+	char		 last[120];	/* its last call that returned, in brief */
+	uint64_t	 last_action;	/* ... during this action */
+};
+struct tui_quiz {		/* a lesson's prediction, asked before a step */
+	const struct lesson_predict *p;	/* NULL: no question open */
+	bool		 answered;	/* the verdict is showing */
+	int		 choice;	/* 1-based, what the student said */
+	char		 outcome[160];	/* what the kernel did in the step */
+	char		 checks[160];	/* the lesson's checks after it */
+	bool		 checks_ok;
+};
+struct tui_menu {		/* 'l': the lessons, to open another */
+	char		**names;
+	char		**lines;	/* title and progress, per name */
+	size_t		 n;
+	size_t		 sel;
 };
 struct tui {
 	struct session	 s;
@@ -685,6 +703,13 @@ struct tui {
 	struct sbuf	 msg;		/* what the last key did */
 	bool		 msg_error;
 	bool		 help, quit, restart, dirty, utf8, color;
+	struct tui_quiz	 quiz;
+	unsigned	 asked;		/* predictions asked up to this step */
+	struct check_history hist;	/* calls so far, for the checks */
+	unsigned	 checks_failed, checks_passed;
+	bool		 finished;	/* the guided order ended, recorded */
+	struct tui_menu	*menu;		/* open lesson menu */
+	char		*lesson_owned;	/* a lesson opened from the menu */
 	int		 sigfd;
 	struct tui_layout lay;
 };
@@ -747,6 +772,20 @@ void	 tui_draw_help(struct tui *);
 void	 tui_draw_too_small(const struct tui_layout *);
 /* tui-keys.c */
 void	 tui_key(struct tui *, int key, bool is_code);
+bool	 tui_guided(struct tui *);
+void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
+/* tui-quiz.c: the lesson's predictions and checks, and progress */
+bool	 tui_quiz_ask(struct tui *);
+bool	 tui_quiz_key(struct tui *, int key, bool is_code);
+void	 tui_checks_after(struct tui *, unsigned step);
+void	 tui_lesson_reset(struct tui *);
+void	 tui_draw_quiz(struct tui *);
+/* tui-menu.c: the lesson menu; tui-box.c: a framed overlay */
+void	 tui_menu_open(struct tui *);
+void	 tui_menu_close(struct tui *);
+bool	 tui_menu_key(struct tui *, int key, bool is_code);
+void	 tui_draw_menu(struct tui *);
+void	 tui_box(int y, int x, int h, int w, const char *title);
 
 /* export.c, export-mermaid.c, export-markdown.c: a batch run as a
  * Mermaid sequence diagram or a Markdown handout (batch --export) */

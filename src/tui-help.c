@@ -49,10 +49,11 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 		{ "c", client, client_brief },
 		{ "S/C", _("run until blocked"), _("run") },
 		{ "space", guided, guided },
-		{ "1-9/Tab", "client", "client" },
-		{ "r", "restart", "restart" },
-		{ "?", "help", "help" },
-		{ "q", "quit", "quit" },
+		{ "1-9/Tab", _("client"), _("client") },
+		{ "r", _("restart"), _("restart") },
+		{ "l", _("lessons"), _("lessons") },
+		{ "?", _("help"), _("help") },
+		{ "q", _("quit"), _("quit") },
 	};
 	size_t n = sizeof items / sizeof items[0], i;
 	int pass, x, width;
@@ -74,8 +75,9 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 	else
 		snprintf(guided, sizeof guided, _("guided: %s"),
 		    t->s.steps[t->guided].token);
-	/* Long labels if they all fit, else brief ones, else bare keys. */
-	for (pass = 0; pass < 3; pass++) {
+	/* Long labels if they all fit, else brief ones, else unpadded keys,
+	 * else without the lesson menu (? lists every key). */
+	for (pass = 0; pass < 4; pass++) {
 		width = 0;
 		for (i = 0; i < n; i++) {
 			if (tui_key_hidden(t, items[i].key, pass))

@@ -174,7 +174,6 @@ cmd_tui(const char *lesson, const struct options *o)
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
 		user_error("no terminal: use 'sockstep batch' for a "
 		    "transcript without a screen");
-	setlocale(LC_ALL, "");
 	memset(&t, 0, sizeof t);
 	t.lesson_name = lesson;
 	t.opts = o;
