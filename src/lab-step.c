@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,21 +388,32 @@ void
 lab_pump(struct lab *lab, int timeout_ms)
 {
 	struct pollfd pfd[SOCKSTEP_MAX_CLIENTS + 2];
-	struct signalfd_siginfo si;
+	struct signalfd_siginfo si[8];
 	struct trace_event tev;
+	bool readable[SOCKSTEP_MAX_CLIENTS + 1] = { false };
 	size_t i;
-	int n, ready;
+	int n, ready, k;
 
 	n = lab_pollfds(lab, pfd, sizeof pfd / sizeof pfd[0]);
 	ready = poll(pfd, (nfds_t)n, timeout_ms);
+	/* One read takes every queued siginfo (SIGCHLD queues only one);
+	 * one that comes later makes the descriptor readable again. */
 	if (ready > 0 && (pfd[0].revents & POLLIN))
-		while (read(lab->sigfd, &si, sizeof si) == sizeof si)
-			;
+		(void)read(lab->sigfd, si, sizeof si);
+	/* Only the ptys poll found readable (or hung up) are read here:
+	 * the rest would answer EAGAIN, two wasted calls a stop in all+.
+	 * A stop reads its own side's pty anyway, for the order. */
+	for (i = 0; i < lab->nsides && ready > 0; i++)
+		for (k = 1; k < n; k++)
+			if (pfd[k].fd == lab->sides[i]->pty &&
+			    pfd[k].revents != 0)
+				readable[i] = true;
 	/* Drain every pending stop, whether or not SIGCHLD was seen. */
 	while (trace_next_event(&tev) == 1)
 		lab_dispatch(lab, &tev);
 	for (i = 0; i < lab->nsides; i++)
-		lab_drain_output(lab, lab->sides[i]);
+		if (readable[i])
+			lab_drain_output(lab, lab->sides[i]);
 	/* Only a quiet moment can show a call asleep: while stops keep
 	 * coming, /proc is not worth reading (free-running stays fast). */
 	if (ready <= 0)
@@ -458,10 +470,37 @@ lab_settle(struct lab *lab)
 	}
 }
 
+/*
+ * Tracer and tracees on one CPU: every stop is a switch between two
+ * tasks on the same CPU (a few microseconds) instead of a wake-up sent
+ * to another CPU (tens of microseconds, more in a VM), and the traced
+ * programs never run in parallel with the tracer anyway: one of them
+ * waits for the other at every stop.  The children inherit the mask.
+ * SOCKSTEP_NO_PIN=1 leaves the scheduler free.  Best effort: a failure
+ * (a cpuset that forbids it) changes nothing else.
+ */
+static void
+lab_pin_cpu(void)
+{
+	const char *no = getenv("SOCKSTEP_NO_PIN");
+	cpu_set_t set;
+	int cpu;
+
+	if (no != NULL && strcmp(no, "0") != 0)
+		return;
+	if ((cpu = sched_getcpu()) == -1)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)sched_setaffinity(0, sizeof set, &set);
+}
+
 int
 lab_start(struct lab *lab, char *err, size_t errlen)
 {
 	size_t i;
+
+	lab_pin_cpu();
 
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
