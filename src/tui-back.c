@@ -213,7 +213,8 @@ back_replay_start(struct tui *t)
 		back_push(t->s.steps[i].side, t->s.steps[i].op);
 	tui_message(t, false, "replay of %s: %zu steps; %s", t->opts->replay,
 	    t->s.nsteps, t->opts->delay_ms > 0 ? "one every --delay, any "
-	    "key still works" : "space takes the next one");
+	    "key still works" : "space takes the next one (with the "
+	    "lesson's questions), f without");
 	if (t->opts->delay_ms <= 0)
 		return;
 	memset(&sa, 0, sizeof sa);
@@ -254,12 +255,14 @@ tui_back_tick(struct tui *t)
 	if (!tb_alarm)
 		return;
 	tb_alarm = 0;
-	if (t->guided >= t->s.nsteps) {
+	back_sync(t);
+	if (tb.pos >= tb.n) {
 		back_timer_stop();
-		tui_message(t, false, "replay done: %zu steps", t->s.nsteps);
+		tui_message(t, false, "replay done: %zu steps", tb.n);
 		return;
 	}
-	tui_key(t, ' ', false);
+	/* f, not space: a step by hand, without the lesson's question */
+	tui_key(t, 'f', false);
 }
 
 /* `sockstep replay FILE` and `sockstep batch --replay FILE`. */
