@@ -3,10 +3,12 @@ _sockstep()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="lesson batch run lessons check-lesson"
+	local cmds="lesson batch replay run lessons check-lesson"
 	local opts="--port --clients --lang --help --version"
 	case $prev in
-	--port|--clients) return ;;
+	--port|--clients|--delay) return ;;
+	--export) COMPREPLY=($(compgen -W "mermaid markdown" -- "$cur")); return ;;
+	--record|--replay|replay) _filedir; return ;;
 	--lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
 	--steps) COMPREPLY=($(compgen -W "s c s+ c+ all+ -" -- "$cur")); return ;;
 	--server|--client) COMPREPLY=($(compgen -c -- "$cur")); return ;;
@@ -20,7 +22,9 @@ _sockstep()
 		return
 	fi
 	case ${words[1]} in
-	batch) opts="$opts --steps --json" ;;
+	batch) opts="$opts --steps --json --export --record --replay" ;;
+	lesson) opts="$opts --record" ;;
+	replay) opts="$opts --delay" ;;
 	run) opts="$opts --server --client --lesson --batch --json --steps" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))

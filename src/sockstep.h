@@ -564,7 +564,6 @@ struct options {
 	const char	*record;	/* --record FILE: save the steps taken */
 	const char	*replay;	/* --replay FILE (batch) */
 	int		 delay_ms;	/* replay --delay MS; 0: space steps */
-	bool		 projector;	/* --theme projector */
 };
 void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 /* Everything a run needs, built from a lesson and the options. */

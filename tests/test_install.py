@@ -1,0 +1,110 @@
+"""meson install --destdir: each file where it belongs (the binary in
+bin, the lesson programs under libexec, the lesson files under the data
+directory, the man page in man1, the bash completion), and the installed
+binary runs lesson 1 from there, finding its lessons through its prefix.
+The build is a separate one, set up with a prefix in a temporary
+directory; after the install, the prefix is made a link to the staged
+tree, so the binary runs where it was configured to live.  `man -l`
+renders the page (skipped with a message when man is not installed).
+
+usage: test_install.py SOURCE_ROOT"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from sslib import check, finish
+
+SRC = os.path.abspath(sys.argv[1])
+TMP = tempfile.mkdtemp(prefix="sockstep-install-")
+PREFIX = os.path.join(TMP, "prefix", "usr")
+DEST = os.path.join(TMP, "dest")
+BUILD = os.path.join(TMP, "build")
+
+
+def sh(args, **kw):
+    p = subprocess.run(args, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        print(" ".join(args), p.stdout[-3000:], p.stderr[-3000:],
+              file=sys.stderr)
+    return p
+
+
+def version():
+    with open(os.path.join(SRC, "meson.build")) as f:
+        for line in f:
+            if line.strip().startswith("version"):
+                return line.split("'")[1]
+    return "?"
+
+
+def main():
+    p = sh(["meson", "setup", BUILD, SRC, f"--prefix={PREFIX}",
+            "--libexecdir=libexec", "-Dbuildtype=plain"])
+    if p.returncode != 0:
+        print("broken harness: meson setup failed", file=sys.stderr)
+        sys.exit(99)
+    p = sh(["meson", "install", "-C", BUILD, "--destdir", DEST,
+            "--quiet"])
+    check(p.returncode == 0, "meson install --destdir")
+    root = DEST + PREFIX
+    lessons = sorted(d for d in os.listdir(os.path.join(SRC, "lessons"))
+                     if os.path.isfile(os.path.join(SRC, "lessons", d,
+                                                    "lesson.ini")))
+    want = {"bin/sockstep": True,
+            "share/man/man1/sockstep.1": False,
+            "share/bash-completion/completions/sockstep": False}
+    for l in lessons:
+        want[f"libexec/sockstep/lessons/{l}/server"] = True
+        want[f"share/sockstep/lessons/{l}/lesson.ini"] = False
+        want[f"share/sockstep/lessons/{l}/server.c"] = False
+    for rel, exe in want.items():
+        path = os.path.join(root, rel)
+        check(os.path.isfile(path), f"installed: {rel}")
+        if exe:
+            check(os.access(path, os.X_OK), f"executable: {rel}")
+    check(os.listdir(os.path.join(root, "bin")) == ["sockstep"],
+          f"only sockstep in bin: {os.listdir(os.path.join(root, 'bin'))}")
+    for top, dirs, files in os.walk(DEST):
+        for f in files:
+            check(os.path.join(top, f).startswith(root + "/"),
+                  f"installed outside the prefix: {os.path.join(top, f)}")
+
+    # The prefix, as configured, now holds the staged tree.
+    os.makedirs(os.path.dirname(PREFIX))
+    os.symlink(root, PREFIX)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SOCKSTEP_LESSONS",)}
+    exe = os.path.join(PREFIX, "bin", "sockstep")
+    p = sh([exe, "--version"], env=env, cwd="/")
+    check(p.stdout.strip() == f"sockstep {version()}",
+          f"--version from meson: {p.stdout!r}")
+    p = sh([exe, "lessons"], env=env, cwd="/")
+    check(p.returncode == 0 and all(l in p.stdout for l in lessons),
+          f"installed lessons listed: {p.stdout!r}")
+    p = sh([exe, "batch", "01-hello", "--port", "0"], env=env, cwd="/",
+           timeout=60)
+    check(p.returncode == 0, f"installed batch 01-hello exit {p.returncode}")
+    check("Message from server: Hello World!" in p.stdout,
+          "the installed lesson programs ran")
+    check("checks failed" not in p.stderr, f"checks: {p.stderr!r}")
+    check(SRC not in p.stdout and BUILD not in p.stdout,
+          "nothing from the source or build tree in the transcript")
+
+    page = os.path.join(root, "share/man/man1/sockstep.1")
+    if shutil.which("man") is None:
+        print("skip: man is not installed; the page is not rendered")
+    else:
+        p = sh(["man", "-l", page], env=dict(env, MANPAGER="cat",
+                                              MANWIDTH="80"))
+        check(p.returncode == 0 and "SYNOPSIS" in p.stdout and
+              "--replay" in p.stdout, "man -l renders sockstep(1)")
+        check("warning" not in p.stderr.lower(), f"man: {p.stderr!r}")
+
+
+try:
+    main()
+finally:
+    shutil.rmtree(TMP, ignore_errors=True)
+finish()
