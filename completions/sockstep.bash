@@ -4,12 +4,13 @@ _sockstep()
 	local cur prev words cword
 	_init_completion || return
 	local cmds="lesson batch replay run lessons check-lesson"
-	local opts="--port --clients --lang --help --version"
+	local opts="--port --clients --lang --theme --help --version"
 	case $prev in
 	--port|--clients|--delay) return ;;
 	--export) COMPREPLY=($(compgen -W "mermaid markdown" -- "$cur")); return ;;
 	--record|--replay|replay) _filedir; return ;;
 	--lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
+	--theme) COMPREPLY=($(compgen -W "default projector" -- "$cur")); return ;;
 	--steps) COMPREPLY=($(compgen -W "s c s+ c+ all+ -" -- "$cur")); return ;;
 	--server|--client) COMPREPLY=($(compgen -c -- "$cur")); return ;;
 	lesson|batch|--lesson)

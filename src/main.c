@@ -51,7 +51,8 @@ N_("options:\n"
 "  --record FILE save the steps taken (lesson, port, clients, language)\n"
 "  --replay FILE batch: take the steps of a recorded walkthrough\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
-"                (default: space takes it)\n"),
+"                (default: space takes it)\n"
+"  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
 };
 
 static void
@@ -164,6 +165,7 @@ static const struct option long_options[] = {
 	{ "record", required_argument, NULL, 'W' },
 	{ "replay", required_argument, NULL, 'P' },
 	{ "delay", required_argument, NULL, 'D' },
+	{ "theme", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -259,6 +261,13 @@ parse_options(int argc, char **argv, struct options *o)
 			if (errstr != NULL)
 				usage_error("--delay %s: %s (1 to 3600000 ms)",
 				    optarg, errstr);
+			break;
+		case 'T':
+			if (strcmp(optarg, "projector") != 0 &&
+			    strcmp(optarg, "default") != 0)
+				usage_error(_("--theme %s: expected default or "
+				    "projector"), optarg);
+			o->projector = strcmp(optarg, "projector") == 0;
 			break;
 		case 'h':
 			usage();

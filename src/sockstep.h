@@ -564,6 +564,7 @@ struct options {
 	const char	*record;	/* --record FILE: save the steps taken */
 	const char	*replay;	/* --replay FILE (batch) */
 	int		 delay_ms;	/* replay --delay MS; 0: space steps */
+	bool		 projector;	/* --theme projector (p toggles it) */
 };
 void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 /* Everything a run needs, built from a lesson and the options. */
@@ -702,6 +703,7 @@ struct tui {
 	struct sbuf	 msg;		/* what the last key did */
 	bool		 msg_error;
 	bool		 help, quit, restart, dirty, utf8, color;
+	bool		 projector;	/* lecture-hall theme: tui-theme.c */
 	struct tui_quiz	 quiz;
 	unsigned	 asked;		/* predictions asked up to this step */
 	struct check_history hist;	/* calls so far, for the checks */
@@ -720,7 +722,7 @@ void	 tui_term_start(void);
 void	 tui_term_stop(void);
 void	 tui_term_resize(void);
 /* tui-theme.c */
-void	 tui_theme_init(struct tui *);
+void	 tui_theme_init(struct tui *);	/* again after t->projector changes */
 void	 tui_style(enum tui_role);
 enum tui_role tui_state_role(int tcp_state);
 const char *tui_glyph(enum tui_glyph);

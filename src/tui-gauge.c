@@ -17,7 +17,7 @@ int
 tui_draw_gauge(struct tui *t, int y, int x, int w, uint32_t queue,
     uint32_t backlog)
 {
-	bool big = t->lay.roomy, ascii = !t->utf8;
+	bool big = t->lay.roomy || t->projector, ascii = !t->utf8;
 	uint32_t max = big ? TUI_GAUGE_BIG_SLOTS : TUI_GAUGE_SLOTS;
 	uint32_t slots = backlog, full = queue, over = 0, i;
 	int used = 0, sw;

@@ -106,8 +106,8 @@ static const char *const tui_help_text[] = {
 	N_("  c        step the client (1-9 or Tab choose among clients)"),
 	N_("  S / C    run that side until it blocks or exits"),
 	N_("  space    the next step of the lesson's guided order"),
-	N_("  1-9      answer the lesson's question, when it asks one"),
-	N_("  l        the lessons: open another"),
+	N_("  1-9      answer the lesson's question    l  the lesson menu"),
+	N_("  b / f    step back (replayed) / forward  p  projector theme"),
 	N_("  click    on a column steps that side"),
 	N_("  PgUp/PgDn/End  scroll the timeline"),
 	N_("  r        restart the lesson        q  quit"),
@@ -119,9 +119,9 @@ static const char *const tui_help_text[] = {
 };
 
 static const char *const tui_help_colors[] = {
-	N_("Colours: yellow = paused before a call, red = BLOCKED in the"),
-	N_("kernel, green = done or connected, cyan = accept queue,"),
-	N_("magenta = changed by the last step."),
+	N_("Colours (safe for red-green colour blindness): orange = paused"),
+	N_("before a call, red = BLOCKED in the kernel, blue = done or"),
+	N_("connected, teal = accept queue, purple = changed by the last step."),
 	NULL,
 };
 
@@ -142,20 +142,12 @@ tui_draw_help(struct tui *t)
 	for (i = 0; colors[i] != NULL; i++)
 		h++;
 	h += 5;
+	if (h > LINES)		/* 80x24 holds it all; less drops colours */
+		h = LINES;
 	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
-	tui_style(TR_NORMAL);
-	for (row = 0; row < h; row++)
-		tui_blank(y + row, x, w);
+	tui_box(y, x, h, w, NULL);
 	tui_style(TR_HEADER);
-	mvhline(y, x + 1, ACS_HLINE, w - 2);
-	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
-	mvvline(y + 1, x, ACS_VLINE, h - 2);
-	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
 	tui_putf(y, x + 2, w - 4, " %s ", _("sockstep help"));
 	tui_style(TR_NORMAL);
 	row = y + 2;
@@ -163,7 +155,7 @@ tui_draw_help(struct tui *t)
 		tui_put(row++, x + 2, w - 4, *tui_help_text[i] != '\0' ?
 		    _(tui_help_text[i]) : "");
 	row++;
-	for (i = 0; colors[i] != NULL; i++)
+	for (i = 0; colors[i] != NULL && row < y + h - 2; i++)
 		tui_put(row++, x + 2, w - 4, _(colors[i]));
 	tui_style(TR_DIM);
 	tui_put(y + h - 2, x + 2, w - 4, _("any key closes this"));

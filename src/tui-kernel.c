@@ -159,7 +159,7 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	const struct kview *kv = lab_kernel(t->s.lab);
 	int y = r->y + 1, end = r->y + r->h, need = 0, x = r->x + 1;
 	int w = r->w - 2;
-	size_t i, j, n = 0, gone = 0;
+	size_t i, j, n = 0, gone = 0, folded;
 	const struct ksock **order;
 	char title[128];
 	int rank;
@@ -178,10 +178,15 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	for (i = 0; i < kv->nblocked; i++)
 		need += tui_asleep_row(t, -1, 0, 0, &kv->blocked[i]);
 	order = xreallocarray(NULL, kv->nsocks + 1, sizeof *order);
-	for (rank = 0; rank <= 5; rank++)
+	/* The projector folds the table to what the lesson is about: the
+	 * lab's own sockets and its accept queue. */
+	for (rank = 0; rank <= (t->projector ? 4 : 5); rank++)
 		for (j = 0; j < kv->nsocks; j++)
 			if (tui_kernel_rank(t, &kv->socks[j]) == rank)
 				order[n++] = &kv->socks[j];
+	folded = kv->nsocks - n;
+	if (folded > 0)
+		need -= (int)folded;
 	for (i = 0; i < n && y < end; i++) {
 		if (y == end - 1 && need > 1) {
 			tui_style(TR_DIM);
@@ -197,6 +202,12 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		}
 	}
 	free(order);
+	if (folded > 0 && y < end) {
+		tui_style(TR_DIM);
+		tui_putf(y++, x, w, _("%s %zu more held by no lab process (p "
+		    "shows them)"), tui_glyph(TG_ELLIPSIS), folded);
+		tui_style(TR_NORMAL);
+	}
 	for (i = 0; i < kv->nblocked && y < end; i++)
 		if (tui_asleep_row(t, y, x, w, &kv->blocked[i]))
 			y++;

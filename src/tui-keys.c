@@ -28,8 +28,9 @@ tui_step(struct tui *t, int index, enum step_op op)
 		return true;
 	}
 	if (side == NULL) {
-		tui_message(t, true, "this lesson has no %s",
-		    index == 0 ? "server" : "such client");
+		tui_message(t, true, "%s", index == 0 ?
+		    _("this lesson has no server") :
+		    _("this lesson has no such client"));
 		return false;
 	}
 	tui_kernel_remember(t);
@@ -38,8 +39,8 @@ tui_step(struct tui *t, int index, enum step_op op)
 	    lab_step(t->s.lab, side, err, sizeof err);
 	if (rc == -1) {
 		if (side->state == SIDE_BLOCKED)
-			tui_message(t, true, "%s is blocked in %s(), it cannot "
-			    "step; %s", side->name, side->call.desc->name,
+			tui_message(t, true, _("%s is blocked in %s(), it "
+			    "cannot step; %s"), side->name, side->call.desc->name,
 			    tui_wake_hint(side));
 		else
 			tui_message(t, true, "%s", err);
@@ -48,7 +49,7 @@ tui_step(struct tui *t, int index, enum step_op op)
 	tui_back_stepped(t, index, op);
 	t->stepped = true;
 	if (t->msg.len == 0)
-		tui_message(t, false, "%s stepped", side->name);
+		tui_message(t, false, _("%s stepped"), side->name);
 	return true;
 }
 
@@ -76,13 +77,13 @@ tui_guided(struct tui *t)
 	char what[96];
 
 	if (t->s.nsteps == 0) {
-		tui_message(t, true, "this lesson has no guided order: step "
-		    "with s and c");
+		tui_message(t, true, "%s", _("this lesson has no guided order: "
+		    "step with s and c"));
 		return false;
 	}
 	if (t->guided >= t->s.nsteps) {
-		tui_message(t, true, "the guided order is done (%zu steps); "
-		    "r starts the lesson again, l opens another", t->s.nsteps);
+		tui_message(t, true, _("the guided order is done (%zu steps); "
+		    "r starts the lesson again, l opens another"), t->s.nsteps);
 		return false;
 	}
 	if (tui_quiz_ask(t))
@@ -112,13 +113,12 @@ static void
 tui_select_client(struct tui *t, int n)
 {
 	if (n < 1 || n > t->s.nclients) {
-		tui_message(t, true, "there %s only %d client%s",
-		    t->s.nclients == 1 ? "is" : "are", t->s.nclients,
-		    t->s.nclients == 1 ? "" : "s");
+		tui_message(t, true, _("clients in this run: %d"),
+		    t->s.nclients);
 		return;
 	}
 	t->client = n;
-	tui_message(t, false, "the CLIENT column shows client %d", n);
+	tui_message(t, false, _("the CLIENT column shows client %d"), n);
 }
 
 static void
@@ -231,6 +231,15 @@ tui_key(struct tui *t, int key, bool is_code)
 	case 'l':
 		tui_menu_open(t);
 		break;
+	case 'p':
+		t->projector = !t->projector;
+		tui_theme_init(t);
+		clearok(curscr, TRUE);
+		tui_message(t, false, "%s", t->projector ?
+		    _("projector theme: high contrast, big gauges, the lab's "
+		    "own sockets only (p again: default)") :
+		    _("default theme"));
+		break;
 	case 'q':
 	case 'Q':
 		t->quit = true;
@@ -245,8 +254,8 @@ tui_key(struct tui *t, int key, bool is_code)
 		if (key >= '1' && key <= '9')
 			tui_select_client(t, key - '0');
 		else
-			tui_message(t, true, "no command on that key: ? shows "
-			    "the keys");
+			tui_message(t, true, "%s", _("no command on that key: "
+			    "? shows the keys"));
 		break;
 	}
 }

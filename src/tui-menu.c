@@ -39,15 +39,15 @@ tui_menu_open(struct tui *t)
 	size_t i;
 
 	if (t->opts->run_server != NULL || t->opts->run_client != NULL) {
-		tui_message(t, true, "the lesson menu is for lessons; this is "
-		    "'sockstep run' with your own program");
+		tui_message(t, true, _("the lesson menu is for lessons; this "
+		    "is 'sockstep run' with your own program"));
 		return;
 	}
 	m = xcalloc(1, sizeof *m);
 	m->names = lesson_list(&m->n);
 	if (m->n == 0) {
 		free(m);
-		tui_message(t, true, "no lessons found");
+		tui_message(t, true, _("no lessons found"));
 		return;
 	}
 	progress_load(&prog, note, sizeof note);
@@ -64,7 +64,7 @@ tui_menu_open(struct tui *t)
 			    title != NULL ? title : "");
 			lesson_finish(&l);
 		} else
-			xasprintf(&m->lines[i], "%-14s (broken: %s)", mark,
+			xasprintf(&m->lines[i], _("%-14s (broken: %s)"), mark,
 			    err);
 	}
 	progress_finish(&prog);
@@ -116,7 +116,7 @@ tui_draw_menu(struct tui *t)
 	x = (COLS - w) / 2;
 	if ((int)m->sel >= rows)
 		first = (int)m->sel - rows + 1;
-	tui_box(y, x, h, w, " lessons ");
+	tui_box(y, x, h, w, _(" lessons "));
 	for (i = 0; i < rows; i++) {
 		int used;
 
@@ -129,7 +129,7 @@ tui_draw_menu(struct tui *t)
 		tui_put(y + 1 + i, x + 2 + used, w - 4 - used, m->lines[k]);
 	}
 	tui_style(TR_DIM);
-	tui_put(y + h - 2, x + 2, w - 4, "Up/Down choose, Enter opens, "
-	    "Esc closes");
+	tui_put(y + h - 2, x + 2, w - 4, _("Up/Down choose, Enter opens, "
+	    "Esc closes"));
 	tui_style(TR_NORMAL);
 }

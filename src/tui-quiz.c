@@ -35,7 +35,7 @@ tui_progress(struct tui *t, int finished, int right)
 		return;
 	if (progress_record(t->s.lesson.name, finished, right, err,
 	    sizeof err) == -1)
-		tui_message(t, true, "progress not saved: %s", err);
+		tui_message(t, true, _("progress not saved: %s"), err);
 }
 
 static const struct lesson_predict *
@@ -100,7 +100,7 @@ tui_checks_eval(struct tui *t, unsigned step, unsigned *held,
 		sbuf_reset(&row);
 		if (!ok && (*failed)++ == 0) {
 			/* cut to fit: the timeline row has it all */
-			sbuf_addf(&row, "check '%s' failed: %s",
+			sbuf_addf(&row, _("check '%s' failed: %s"),
 			    l->checks[i].expr, why);
 			strlcpy(t->quiz.checks, sbuf_str(&row),
 			    sizeof t->quiz.checks);
@@ -133,18 +133,17 @@ tui_checks_after(struct tui *t, unsigned step)
 	t->quiz.checks_ok = failed == 0;
 	if (failed == 0 && held > 0)
 		snprintf(t->quiz.checks, sizeof t->quiz.checks,
-		    "the kernel agrees with the lesson: %u check%s held", held,
-		    held == 1 ? "" : "s");
+		    _("the kernel agrees with the lesson: checks held: %u"),
+		    held);
 	if (failed > 0)
 		tui_message(t, true, "%s", t->quiz.checks);
 	else if (held > 0)
-		tui_message(t, false, "%u check%s held", held,
-		    held == 1 ? "" : "s");
+		tui_message(t, false, _("checks held: %u"), held);
 	if (step == t->s.nsteps && t->checks_failed == 0 && !t->finished) {
 		t->finished = true;
 		tui_progress(t, 1, 0);
-		tui_message(t, false, "lesson done: all %u checks held "
-		    "(l opens another)", t->checks_passed);
+		tui_message(t, false, _("lesson done: all %u checks held "
+		    "(l opens another)"), t->checks_passed);
 	}
 }
 
@@ -161,7 +160,7 @@ tui_quiz_outcome(struct tui *t, const struct step *st)
 	sv = &t->sv[side->index];
 	if (side->state == SIDE_BLOCKED)
 		snprintf(t->quiz.outcome, sizeof t->quiz.outcome,
-		    "%s: %s() is BLOCKED, %s", side->name,
+		    _("%s: %s() is BLOCKED, %s"), side->name,
 		    side->call.desc->name, tui_waiting_for(side));
 	else if (sv->last_action == t->action && sv->last[0] != '\0')
 		snprintf(t->quiz.outcome, sizeof t->quiz.outcome, "%s: %s",
@@ -217,10 +216,10 @@ tui_quiz_key(struct tui *t, int key, bool is_code)
 		tui_quiz_answer(t, key - '0');
 	else if (!is_code && (key == 'x' || key == 27)) {
 		t->quiz.p = NULL;
-		tui_message(t, false, "question skipped: space runs the step");
+		tui_message(t, false, _("question skipped: space runs the step"));
 	} else if ((!is_code && isdigit(key)) || key == ' ')
-		tui_message(t, true, "answer with 1-%zu (x skips the question)",
-		    n);
+		tui_message(t, true, _("answer with 1-%zu (x skips the "
+		    "question)"), n);
 	else {
 		/* Any other key does its own job (s, c, r, ?, l ...): the
 		 * question is left unanswered. */
@@ -281,8 +280,8 @@ tui_draw_quiz(struct tui *t)
 		h = LINES - 3;
 	y = LINES - 2 - h;
 	x = (COLS - w) / 2;
-	tui_box(y, x, h, w, t->quiz.answered ? " what the kernel did " :
-	    " predict ");
+	tui_box(y, x, h, w, t->quiz.answered ? _(" what the kernel did ") :
+	    _(" predict "));
 	row = y + 1;
 	tui_style(TR_HEADER);
 	row += tui_put_wrapped(row, x + 2, iw, 3,
@@ -300,13 +299,13 @@ tui_draw_quiz(struct tui *t)
 		tui_style(role);
 		row += tui_put_wrapped(row, x + 6, iw - 4, 2, choices[i]);
 		if (t->quiz.answered && (int)i + 1 == t->quiz.choice)
-			tui_put_right(row - 1, x + 2, iw, "(you)");
+			tui_put_right(row - 1, x + 2, iw, _("(you)"));
 		free(choices[i]);
 	}
 	tui_style(TR_NORMAL);
 	if (!t->quiz.answered) {
-		snprintf(hint, sizeof hint, "1-%zu answers, then the step runs;"
-		    " x skips", n);
+		snprintf(hint, sizeof hint, _("1-%zu answers, then the step "
+		    "runs; x skips"), n);
 		tui_style(TR_DIM);
 		tui_put(y + h - 2, x + 2, iw, hint);
 		tui_style(TR_NORMAL);
@@ -316,7 +315,7 @@ tui_draw_quiz(struct tui *t)
 	right = t->quiz.choice == p->answer;
 	tui_style(right ? TR_OK : TR_ERROR);
 	tui_putf(row++, x + 2, iw, "%s %s", tui_glyph(right ? TG_DONE :
-	    TG_MARK), right ? "Right." : "Not this time.");
+	    TG_MARK), right ? _("Right.") : _("Not this time."));
 	tui_style(TR_CHANGED);
 	if (t->quiz.outcome[0] != '\0' && row < y + h - 2)
 		row += tui_put_wrapped(row, x + 2, iw, 2, t->quiz.outcome);
@@ -328,6 +327,6 @@ tui_draw_quiz(struct tui *t)
 	if (explain != NULL && row < y + h - 2)
 		tui_put_wrapped(row, x + 2, iw, y + h - 2 - row, explain);
 	tui_style(TR_DIM);
-	tui_put(y + h - 2, x + 2, iw, "any key closes this");
+	tui_put(y + h - 2, x + 2, iw, _("any key closes this"));
 	tui_style(TR_NORMAL);
 }

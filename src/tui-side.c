@@ -159,7 +159,7 @@ tui_draw_side(struct tui *t, struct side *side, const struct tui_rect *r)
 		tui_state_words(&b, side, true, &role);
 	}
 	tui_style(role);
-	if (role == TR_BLOCKED)
+	if (role == TR_BLOCKED || t->projector)	/* a band, seen from afar */
 		tui_blank(y + 2, x, w);
 	tui_put(y + 2, x, w, sbuf_str(&b));
 	tui_style(TR_NORMAL);

@@ -14,27 +14,90 @@
 static attr_t tui_attrs[TR_COUNT];
 static bool tui_utf8;
 
-/* Colour: foreground, background (-1: the terminal's), attributes. */
-static const struct {
+/* Foreground, background (-1: the terminal's), attributes. */
+struct tui_look {
 	short	 fg, bg;
 	attr_t	 attr;
-	attr_t	 mono;
-} tui_roles[TR_COUNT] = {
-	[TR_NORMAL] =	{ -1, -1, A_NORMAL, A_NORMAL },
-	[TR_TITLE] =	{ COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
-	[TR_HEADER] =	{ -1, -1, A_BOLD, A_BOLD },
-	[TR_DIM] =	{ -1, -1, A_DIM, A_DIM },
-	[TR_PENDING] =	{ COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[TR_BLOCKED] =	{ COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
-	[TR_OK] =	{ COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
-	[TR_ERROR] =	{ COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[TR_QUEUE] =	{ COLOR_CYAN, -1, A_BOLD, A_BOLD },
-	[TR_CHANGED] =	{ COLOR_MAGENTA, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[TR_EXITED] =	{ COLOR_BLUE, -1, A_BOLD, A_DIM },
-	[TR_KEY] =	{ COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
-	[TR_LINE] =	{ COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE },
-	[TR_LINE_BLOCKED] = { COLOR_WHITE, COLOR_RED, A_BOLD,
-			    A_REVERSE | A_BOLD },
+};
+
+/*
+ * The default is colour-blind safe: no meaning rests on red against
+ * green.  Done/connected is blue, trouble is vermillion, waiting is
+ * orange (Okabe and Ito's palette where the terminal has 256 colours,
+ * the nearest of the eight otherwise), and every state also has a word.
+ */
+#define OI_ORANGE	214
+#define OI_SKY		74
+#define OI_GREEN	36
+#define OI_BLUE		25
+#define OI_VERMILLION	166
+#define OI_PURPLE	175
+static const struct tui_look tui_look256[TR_COUNT] = {
+	[TR_NORMAL] =	{ -1, -1, A_NORMAL },
+	[TR_TITLE] =	{ COLOR_WHITE, OI_BLUE, A_BOLD },
+	[TR_HEADER] =	{ -1, -1, A_BOLD },
+	[TR_DIM] =	{ -1, -1, A_DIM },
+	[TR_PENDING] =	{ OI_ORANGE, -1, A_BOLD },
+	[TR_BLOCKED] =	{ COLOR_WHITE, OI_VERMILLION, A_BOLD },
+	[TR_OK] =	{ OI_SKY, -1, A_NORMAL },
+	[TR_ERROR] =	{ OI_VERMILLION, -1, A_BOLD },
+	[TR_QUEUE] =	{ OI_GREEN, -1, A_BOLD },
+	[TR_CHANGED] =	{ OI_PURPLE, -1, A_BOLD },
+	[TR_EXITED] =	{ OI_BLUE, -1, A_BOLD },
+	[TR_KEY] =	{ COLOR_BLACK, OI_SKY, A_NORMAL },
+	[TR_LINE] =	{ COLOR_BLACK, OI_ORANGE, A_NORMAL },
+	[TR_LINE_BLOCKED] = { COLOR_WHITE, OI_VERMILLION, A_BOLD },
+};
+static const struct tui_look tui_look8[TR_COUNT] = {
+	[TR_NORMAL] =	{ -1, -1, A_NORMAL },
+	[TR_TITLE] =	{ COLOR_WHITE, COLOR_BLUE, A_BOLD },
+	[TR_HEADER] =	{ -1, -1, A_BOLD },
+	[TR_DIM] =	{ -1, -1, A_DIM },
+	[TR_PENDING] =	{ COLOR_YELLOW, -1, A_BOLD },
+	[TR_BLOCKED] =	{ COLOR_WHITE, COLOR_RED, A_BOLD },
+	[TR_OK] =	{ COLOR_CYAN, -1, A_NORMAL },
+	[TR_ERROR] =	{ COLOR_RED, -1, A_BOLD },
+	[TR_QUEUE] =	{ COLOR_BLUE, -1, A_BOLD },
+	[TR_CHANGED] =	{ COLOR_MAGENTA, -1, A_BOLD },
+	[TR_EXITED] =	{ -1, -1, A_BOLD },
+	[TR_KEY] =	{ COLOR_BLACK, COLOR_CYAN, A_NORMAL },
+	[TR_LINE] =	{ COLOR_BLACK, COLOR_YELLOW, A_NORMAL },
+	[TR_LINE_BLOCKED] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+};
+/* The lecture hall: everything bold, meanings on solid backgrounds,
+ * nothing dim (a projector washes dim text out). */
+static const struct tui_look tui_look_projector[TR_COUNT] = {
+	[TR_NORMAL] =	{ -1, -1, A_BOLD },
+	[TR_TITLE] =	{ COLOR_BLACK, COLOR_WHITE, A_BOLD },
+	[TR_HEADER] =	{ -1, -1, A_BOLD | A_UNDERLINE },
+	[TR_DIM] =	{ -1, -1, A_NORMAL },
+	[TR_PENDING] =	{ COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+	[TR_BLOCKED] =	{ COLOR_WHITE, COLOR_RED, A_BOLD },
+	[TR_OK] =	{ COLOR_CYAN, -1, A_BOLD },
+	[TR_ERROR] =	{ COLOR_WHITE, COLOR_RED, A_BOLD | A_UNDERLINE },
+	[TR_QUEUE] =	{ COLOR_BLACK, COLOR_CYAN, A_BOLD },
+	[TR_CHANGED] =	{ COLOR_BLACK, COLOR_MAGENTA, A_BOLD },
+	[TR_EXITED] =	{ -1, -1, A_BOLD },
+	[TR_KEY] =	{ COLOR_BLACK, COLOR_WHITE, A_BOLD },
+	[TR_LINE] =	{ COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+	[TR_LINE_BLOCKED] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+};
+/* Monochrome or NO_COLOR: attributes, next to words that say the same. */
+static const attr_t tui_mono[TR_COUNT] = {
+	[TR_NORMAL] =	A_NORMAL,
+	[TR_TITLE] =	A_REVERSE | A_BOLD,
+	[TR_HEADER] =	A_BOLD,
+	[TR_DIM] =	A_DIM,
+	[TR_PENDING] =	A_BOLD,
+	[TR_BLOCKED] =	A_REVERSE | A_BOLD,
+	[TR_OK] =	A_NORMAL,
+	[TR_ERROR] =	A_BOLD | A_UNDERLINE,
+	[TR_QUEUE] =	A_BOLD,
+	[TR_CHANGED] =	A_BOLD | A_UNDERLINE,
+	[TR_EXITED] =	A_DIM,
+	[TR_KEY] =	A_REVERSE,
+	[TR_LINE] =	A_REVERSE,
+	[TR_LINE_BLOCKED] = A_REVERSE | A_BOLD,
 };
 
 static const char *const tui_glyphs[TG_COUNT][2] = {	/* UTF-8, ASCII */
@@ -61,27 +124,33 @@ static const char *const tui_glyphs[TG_COUNT][2] = {	/* UTF-8, ASCII */
 void
 tui_theme_init(struct tui *t)
 {
+	static bool colors_started;
 	const char *nc = getenv("NO_COLOR");
 	const char *cs = nl_langinfo(CODESET);
+	const struct tui_look *look;
 	int i;
 
 	tui_utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
 	t->utf8 = tui_utf8;
 	t->color = has_colors() && (nc == NULL || *nc == '\0');
-	if (t->color) {
+	if (t->color && !colors_started) {
 		start_color();
 		use_default_colors();
+		colors_started = true;
 	}
+	look = t->projector ? tui_look_projector :
+	    COLORS >= 256 ? tui_look256 : tui_look8;
 	for (i = 0; i < TR_COUNT; i++) {
 		if (!t->color) {
-			tui_attrs[i] = tui_roles[i].mono;
+			tui_attrs[i] = tui_mono[i] |
+			    (t->projector ? A_BOLD : A_NORMAL);
 			continue;
 		}
-		tui_attrs[i] = tui_roles[i].attr;
-		if (tui_roles[i].fg == -1 && tui_roles[i].bg == -1)
+		tui_attrs[i] = look[i].attr;
+		if (look[i].fg == -1 && look[i].bg == -1)
 			continue;
-		init_pair((short)i, tui_roles[i].fg, tui_roles[i].bg);
+		init_pair((short)i, look[i].fg, look[i].bg);
 		tui_attrs[i] |= COLOR_PAIR(i);
 	}
 }
@@ -92,7 +161,7 @@ tui_style(enum tui_role role)
 	attrset(tui_attrs[role]);
 }
 
-/* TCP states in colour: open ones green, half-open yellow, gone dim. */
+/* TCP states in colour: open ones as done, half-open as waiting, gone dim. */
 enum tui_role
 tui_state_role(int state)
 {

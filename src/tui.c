@@ -64,9 +64,9 @@ tui_do_restart(struct tui *t)
 	tui_view_reset(t);
 	tui_lesson_reset(t);
 	if (tui_session_start(t, true, err, sizeof err) == -1)
-		tui_message(t, true, "restart failed: %s", err);
+		tui_message(t, true, _("restart failed: %s"), err);
 	else if (t->s.port_note[0] == '\0')
-		tui_message(t, false, "restarted %s on port %u",
+		tui_message(t, false, _("restarted %s on port %u"),
 		    t->s.lesson.name, t->s.port);
 	clearok(curscr, TRUE);
 }
@@ -187,6 +187,7 @@ cmd_tui(const char *lesson, const struct options *o)
 		user_error("%s", err);
 	}
 	tui_term_start();
+	t.projector = o->projector;
 	tui_theme_init(&t);
 	tui_loop(&t);
 	tui_session_stop(&t, "quit");

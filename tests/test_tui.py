@@ -484,6 +484,53 @@ def test_menu():
     frame_ok(name, text, 80, 24)
 
 
+def sgr_of(line, word):
+    """The SGR parameters in force where word starts on an escaped line."""
+    i = line.find(word)
+    if i < 0:
+        return None
+    codes = re.findall(r"\x1b\[([0-9;]*)m", line[:i])
+    cur = []
+    for c in codes:
+        if c in ("", "0"):
+            cur = []
+        else:
+            cur += c.split(";")
+    return cur
+
+
+def test_projector():
+    """--theme projector: state words on a solid background band, big
+    gauge; p toggles back to the default, whose palette carries no
+    meaning in green (red-green colour blindness)."""
+    name = "projector"
+    start(name, args="--theme projector", x=100, y=30)
+    wait(name, has(r"paused before socket\(\)"), "started")
+    keys(name, "s", "s", "s", "c", "c")
+    text = wait(name, has(r"accept queue ██ ░░ ░░ ░░ ░░  1/5"),
+                "big gauge in projector mode, even below the roomy size")
+    esc = screen(name, escapes=True).split("\n")
+    state = next((l for l in esc if "paused before accept()" in l), "")
+    sgr = sgr_of(state, "paused before accept()") or []
+    check(any(c in ("40", "41", "42", "43", "44", "45", "46", "47") or
+              c == "48" for c in sgr), f"projector: state on a background: {sgr}")
+    keys(name, "p")
+    wait(name, has(r"default theme"), "p toggles")
+    esc = screen(name, escapes=True)
+    check("\x1b[32m" not in esc and "38;5;2m" not in esc and
+          ";32m" not in esc, "default palette: no green")
+    state = next((l for l in esc.split("\n") if "paused before accept()" in l), "")
+    sgr = sgr_of(state, "paused before accept()") or []
+    check(not any(c in ("40", "41", "42", "43", "44", "45", "46", "47", "48")
+                  for c in sgr),
+          f"default: no background band on the state: {sgr}")
+    text = screen(name)
+    check("accept queue ▮▯▯▯▯ 1/5" in text, "default: the small gauge again")
+    start("badtheme", args="--theme neon")
+    wait("badtheme", has(r"--theme neon: expected default or projector",
+                         r"sockstep-exit=2"), "a bad theme: one line, exit 2")
+
+
 try:
     test_initial_and_listen()
     test_blocked()
@@ -497,6 +544,7 @@ try:
     test_predict()
     test_predict_wrong_and_failed_check()
     test_menu()
+    test_projector()
 finally:
     tmux("kill-server")
     shutil.rmtree(TMP, ignore_errors=True)
