@@ -86,9 +86,13 @@ tui_guided(struct tui *t)
 		    "r starts the lesson again, l opens another"), t->s.nsteps);
 		return false;
 	}
+	st = &t->s.steps[t->guided];
+	/* The CLIENT column follows the guided order to the client it is
+	 * about to step: its question and its result are in sight. */
+	if (st->side > 0 && st->side <= t->s.nclients)
+		t->client = st->side;
 	if (tui_quiz_ask(t))
 		return true;
-	st = &t->s.steps[t->guided];
 	snprintf(what, sizeof what, "guided step %zu/%zu (%s)",
 	    t->guided + 1, t->s.nsteps, st->token);
 	if (tui_step(t, st->side, st->op)) {

@@ -547,5 +547,10 @@ try:
     test_projector()
 finally:
     tmux("kill-server")
+    # tmux may leave its socket file behind: one per run would pile up.
+    sock = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"),
+                        f"tmux-{os.getuid()}", SOCK)
+    if os.path.exists(sock):
+        os.unlink(sock)
     shutil.rmtree(TMP, ignore_errors=True)
 finish()

@@ -149,4 +149,9 @@ try:
     test_replay(fwd)
 finally:
     tmux("kill-server")
+    # tmux may leave its socket file behind: one per run would pile up.
+    sock = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"),
+                        f"tmux-{os.getuid()}", SOCK)
+    if os.path.exists(sock):
+        os.unlink(sock)
 finish()
