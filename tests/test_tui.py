@@ -50,7 +50,11 @@ def tmux(*args):
 def start(name, args="", env="", x=80, y=24, lead=""):
     """A detached session running sockstep (in sh), at x by y; lead is
     a command (lesson DIR) put before the options."""
-    cmd = (f"cd {shlex.quote(TMP)}; env LANG={UTF8} {env} "
+    # Progress goes to a scratch state dir (env may name another),
+    # never the user's own.
+    scratch = shlex.quote(os.path.join(TMP, "scratch-state"))
+    cmd = (f"cd {shlex.quote(TMP)}; env LANG={UTF8} "
+           f"XDG_STATE_HOME={scratch} {env} "
            f"{shlex.quote(SOCKSTEP)} {lead} --port 0 {args}; "
            f"echo sockstep-exit=$?; sleep 300")
     tmux("new-session", "-d", "-x", str(x), "-y", str(y), "-s", name, cmd)

@@ -32,7 +32,9 @@ def tmux(*args):
 
 
 def start(name, args):
+    # Progress goes to a scratch state dir, never the user's own.
     cmd = (f"cd {shlex.quote(TMP)}; env LANG=C.UTF-8 "
+           f"XDG_STATE_HOME={shlex.quote(os.path.join(TMP, 'state'))} "
            f"{shlex.quote(SOCKSTEP)} {args}; echo sockstep-exit=$?; "
            f"sleep 300")
     tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", name, cmd)
