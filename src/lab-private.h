@@ -8,6 +8,7 @@
 #define LAB_BLOCKED_MS		10	/* asleep in the call this long: blocked */
 #define LAB_IDLE_MS		200	/* asleep between calls this long: idle */
 #define LAB_SETTLE_MS		10000	/* a side computing longer is left running */
+#define LAB_START_MS		1000	/* ... but at the start, this long */
 
 /* A process a side forked: traced, run freely, its calls reported. */
 struct lab_child {

@@ -450,8 +450,17 @@ lab_side_settled(struct side *side, uint64_t now)
 	}
 }
 
+static void	lab_settle_for(struct lab *, uint64_t);
+
 void
 lab_settle(struct lab *lab)
+{
+	lab_settle_for(lab, LAB_SETTLE_MS);
+}
+
+/* Until every side is paused, blocked, idle or gone, or limit ms. */
+static void
+lab_settle_for(struct lab *lab, uint64_t limit)
 {
 	uint64_t start = lab_now_ms(), now;
 	bool settled;
@@ -464,7 +473,7 @@ lab_settle(struct lab *lab)
 		for (i = 0; i < lab->nsides; i++)
 			if (!lab_side_settled(lab->sides[i], now))
 				settled = false;
-		if (settled || now - start > LAB_SETTLE_MS)
+		if (settled || now - start > limit)
 			return;
 		lab_pump(lab, 2);
 	}
@@ -519,7 +528,9 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 		}
 		side->state = SIDE_RUNNING;
 	}
-	lab_settle(lab);
+	/* Short: a program busy before its first socket call is shown
+	 * running rather than holding the first screen back. */
+	lab_settle_for(lab, LAB_START_MS);
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 

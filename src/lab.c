@@ -307,6 +307,30 @@ lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
 }
 
 /* SIGKILL every process, reap it, and say so. */
+/*
+ * One side ended at the user's request (a program spinning without
+ * calls, or hung): SIGKILL to it and to the children it forked.  The
+ * exits come back through the usual event path, so the side ends up
+ * "killed by SIGKILL" like any other death.
+ */
+int
+lab_kill_side(struct lab *lab, struct side *side, char *err, size_t errlen)
+{
+	struct lab_child *ch;
+
+	if (side->pid <= 0 || side->state == SIDE_EXITED ||
+	    side->state == SIDE_KILLED || side->state == SIDE_NOT_STARTED) {
+		snprintf(err, errlen, "%s is not running", side->name);
+		return -1;
+	}
+	lab_note(lab, side, "%s ended by the user (SIGKILL)", side->name);
+	LIST_FOREACH(ch, &lab->children, entry)
+		if (ch->side == side)
+			trace_kill(ch->pid);
+	trace_kill(side->pid);
+	return 0;
+}
+
 void
 lab_kill_all(struct lab *lab, const char *why)
 {

@@ -110,7 +110,7 @@ static const char *const tui_help_text[] = {
 	N_("  b / f    step back (replayed) / forward  p  projector theme"),
 	N_("  click    on a column steps that side"),
 	N_("  PgUp/PgDn/End  scroll the timeline"),
-	N_("  r        restart the lesson        q  quit"),
+	N_("  r        restart    k / K  end the server / client    q  quit"),
 	"",
 	N_("KERNEL is read from the kernel after every step (sock_diag,"),
 	N_("/proc, getsockname): nothing on this screen is simulated."),

@@ -113,6 +113,24 @@ tui_guided(struct tui *t)
 	return false;
 }
 
+/* k / K: end the server / the client on screen (one spinning without
+ * calls cannot be stepped or run, only ended). */
+static void
+tui_kill(struct tui *t, int index)
+{
+	struct side *side = session_side(&t->s, index);
+	char err[128];
+
+	if (side == NULL)
+		return;
+	tui_kernel_remember(t);
+	t->action++;
+	if (lab_kill_side(t->s.lab, side, err, sizeof err) == -1)
+		tui_message(t, true, "%s", err);
+	else
+		lab_pump(t->s.lab, 50);	/* its exit, on screen at once */
+}
+
 static void
 tui_select_client(struct tui *t, int n)
 {
@@ -234,6 +252,10 @@ tui_key(struct tui *t, int key, bool is_code)
 		break;
 	case 'l':
 		tui_menu_open(t);
+		break;
+	case 'k':
+	case 'K':
+		tui_kill(t, key == 'k' ? 0 : t->client);
 		break;
 	case 'p':
 		t->projector = !t->projector;

@@ -77,6 +77,20 @@ def wait(name, pred, what, timeout=WAIT):
         time.sleep(0.05)
 
 
+def steady(name, timeout=WAIT):
+    """The screen once two looks 100 ms apart agree: a frame is written
+    in pieces, and a capture may fall between them."""
+    end = time.monotonic() + timeout
+    prev = screen(name)
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        cur = screen(name)
+        if cur == prev:
+            return cur
+        prev = cur
+    return prev
+
+
 def has(*pats):
     return lambda s: all(re.search(p, s) for p in pats)
 
@@ -215,7 +229,8 @@ def test_resize():
     start(name)
     wait(name, has(r"paused before socket\(\)"), "started")
     keys(name, "s", "s", "s")
-    before = wait(name, has(r"LISTEN .*0/5"), "listening")
+    wait(name, has(r"LISTEN .*0/5", r"listen\(3, 5\) = 0"), "listening")
+    before = steady(name)
     tmux("resize-window", "-t", name, "-x", "200", "-y", "50")
     big = wait(name, lambda s: len(lines(s)) == 50 and
                re.search(r"q\s+quit", lines(s)[-1]), "redrawn at 200x50")
@@ -228,6 +243,7 @@ def test_resize():
     after = wait(name, lambda s: len(lines(s)) == 24 and
                  re.search(r"q\s+quit", lines(s)[-1]), "back at 80x24")
     frame_ok(name, after, 80, 24)
+    after = steady(name)
     check(after == before, "80x24 after the resizes is the same screen:\n" +
           before + "\n---\n" + after)
 
@@ -535,6 +551,24 @@ def test_projector():
                          r"sockstep-exit=2"), "a bad theme: one line, exit 2")
 
 
+def test_spinner_killed():
+    """A server that spins without calls: shown running at once (the
+    screen does not wait for it), and k ends it."""
+    name = "spin"
+    spin = "sh -c 'exec sh -c \"while :; do :; done\"'"
+    client = os.path.join(os.path.dirname(SOCKSTEP), "lessons", "01-hello",
+                          "client")
+    start(name, lead=f"run --server {shlex.quote(spin)} --client "
+          f"{shlex.quote(client + ' 127.0.0.1 {port}')}")
+    text = wait(name, has(r"running \(between socket calls\)",
+                          r"paused before socket\(\)"),
+                "the spinning server shown running", timeout=4)
+    pids = [int(p) for p in re.findall(r"SERVER\s+pid (\d+)", text)]
+    keys(name, "k")
+    wait(name, has(r"killed by SIGKILL", r"ended by the user"), "k ends it")
+    check(pids and not alive(pids[0]), f"the spinner is gone: {pids}")
+
+
 try:
     test_initial_and_listen()
     test_blocked()
@@ -549,6 +583,7 @@ try:
     test_predict_wrong_and_failed_check()
     test_menu()
     test_projector()
+    test_spinner_killed()
 finally:
     tmux("kill-server")
     # tmux may leave its socket file behind: one per run would pile up.
