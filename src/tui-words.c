@@ -114,6 +114,10 @@ tui_state_words(struct sbuf *b, const struct side *side, bool brief,
 	case SIDE_EXITED:
 	case SIDE_KILLED:
 		wait_status_format(b, side->wait_status);
+		/* A crash: where it was, as far as the lab saw. */
+		if (WIFSIGNALED(side->wait_status) && side->call.desc != NULL)
+			sbuf_addf(b, _(", last call %s()"),
+			    side->call.desc->name);
 		*role = side->state == SIDE_EXITED &&
 		    WIFEXITED(side->wait_status) &&
 		    WEXITSTATUS(side->wait_status) == 0 ? TR_EXITED : TR_ERROR;
