@@ -91,22 +91,15 @@ static void
 batch_checks(struct batch *b, unsigned step)
 {
 	const struct lesson *l = &b->s.lesson;
-	struct check_expr *c;
-	char err[512], why[512], msg[1400];
+	char why[512], msg[1400];
 	size_t i;
 	bool ok;
 
 	for (i = 0; i < l->nchecks; i++) {
 		if (l->checks[i].step != step)
 			continue;
-		if ((c = check_create(l->checks[i].expr, err, sizeof err)) ==
-		    NULL) {
-			ok = false;
-			strlcpy(why, err, sizeof why);
-		} else
-			ok = check_eval(c, b->s.lab, &b->hist, b->s.port2, why,
-			    sizeof why);
-		check_destroy(c);
+		ok = check_run(l->checks[i].expr, b->s.lab, &b->hist,
+		    b->s.port2, why, sizeof why);
 		if (ok)
 			b->checks_passed++;
 		else

@@ -21,35 +21,14 @@
 #define LAB_READ_MAX	(256 * 1024) /* per drain, so one side cannot starve */
 #define LAB_SHOW_BYTES	(1024 * 1024) /* output reported per side */
 
+/* A printable character: valid UTF-8 and no control (C0, DEL, C1). */
 size_t
 utf8_char_len(const unsigned char *s, size_t n)
 {
 	uint32_t c;
-	size_t len, i;
+	size_t len = utf8_decode(s, n, &c);
 
-	if (s[0] < 0x80)
-		return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
-	    (c >= 0x80 && c < 0xa0))
+	if (len == 0 || c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
 		return 0;
 	return len;
 }

@@ -433,3 +433,19 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	}
 	return false;
 }
+
+/* A check from its text, evaluated at once: true if it holds; why says
+ * what the kernel showed, or what is wrong with the text. */
+bool
+check_run(const char *expr, struct lab *lab, const struct check_history *h,
+    uint16_t port2, char *why, size_t len)
+{
+	struct check_expr *c;
+	bool ok;
+
+	if ((c = check_create(expr, why, len)) == NULL)
+		return false;
+	ok = check_eval(c, lab, h, port2, why, len);
+	check_destroy(c);
+	return ok;
+}

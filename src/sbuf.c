@@ -95,15 +95,23 @@ sbuf_str(const struct sbuf *b)
 	return b->s != NULL ? b->s : "";
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t n)
+/*
+ * The UTF-8 sequence at s (at most n bytes): its length and, in *cpp,
+ * its code point; 0 if it is not valid UTF-8 (a stray or missing
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF).
+ */
+size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cpp)
 {
 	size_t len, i;
-	unsigned int cp;
+	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cpp = s[0];
 		return 1;
+	}
 	if ((s[0] & 0xe0) == 0xc0) {
 		len = 2;
 		cp = s[0] & 0x1f;
@@ -122,12 +130,20 @@ utf8_seq_len(const unsigned char *s, size_t n)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
 	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
 	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*cpp = cp;
 	return len;
+}
+
+static size_t
+utf8_seq_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+
+	return utf8_decode(s, n, &cp);
 }
 
 void

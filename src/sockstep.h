@@ -54,6 +54,9 @@ void	 sbuf_vaddf(struct sbuf *, const char *, va_list);
 /* Appends s as a JSON string literal, quotes included; invalid UTF-8
  * bytes become \u00XX so the output is always valid JSON. */
 void	 sbuf_add_json(struct sbuf *, const char *);
+/* The UTF-8 sequence at s (n bytes left): its length and code point;
+ * 0 for invalid UTF-8. */
+size_t	 utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 const char *sbuf_str(const struct sbuf *);	/* "" when empty */
 
 /* syscall-table.c: the watched system calls (strace syscallent habit) */
@@ -130,7 +133,18 @@ size_t			 sc_count(void);
 const struct sc_desc	*sc_at(size_t);
 const char		*sc_stage_name(enum sc_stage);
 
-/* syscall-xlat.c: constants to names */
+/* syscall-xlat.c: constants to names, from tables of struct xlat */
+struct xlat {
+	unsigned	 val;
+	const char	*name;
+};
+/* The name is the macro's own spelling: no table entry can drift. */
+#define XLAT(v)		{ (unsigned)(v), #v }
+/* "O_NONBLOCK|O_CLOEXEC", unclaimed bits as hex, "0" for none */
+void		 sc_xlat_flags(struct sbuf *, const struct xlat *, size_t,
+		    unsigned);
+/* the entry's name, or the number in decimal */
+void		 sc_xlat_value(struct sbuf *, const struct xlat *, size_t, int);
 const char	*sc_errno_name(int);		/* "ECONNREFUSED"; NULL if unknown */
 /* "Connection refused", in English whatever the locale; NULL if unknown */
 const char	*sc_errno_desc(int);
@@ -188,6 +202,11 @@ void	sc_format_args(struct sbuf *, const struct sc_call *);	/* "3, {...}, 16" */
 void	sc_format_ret(struct sbuf *, const struct sc_call *);
 /* name(args) = ret, or name(args) when not returned */
 void	sc_format_call(struct sbuf *, const struct sc_call *);
+
+/* Tracee memory, all of it or nothing (half an address would be
+ * decoded wrongly); and a pointer as strace prints it. */
+bool	sc_mem_read(const struct sc_mem *, uint64_t addr, void *, size_t);
+void	sc_add_ptr(struct sbuf *, uint64_t addr);
 
 /* syscall-poll.c: poll, select, epoll, dup, fcntl arguments */
 bool	sc_decode_poll_arg(struct sbuf *, const struct sc_call *,
@@ -523,6 +542,8 @@ void	 check_destroy(struct check_expr *);
 void	 check_history_record(struct check_history *, const struct lab_event *);
 void	 check_history_finish(struct check_history *);
 bool	 check_eval(const struct check_expr *, struct lab *,
+	    const struct check_history *, uint16_t port2, char *why, size_t);
+bool	 check_run(const char *expr, struct lab *,
 	    const struct check_history *, uint16_t port2, char *why, size_t);
 
 /* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */

@@ -86,8 +86,8 @@ sc_mem_tracee_read(void *ctx, uint64_t addr, void *buf, size_t len)
 }
 
 /* All of it or nothing: half an address would be decoded wrongly. */
-static bool
-mem_read(const struct sc_mem *m, uint64_t addr, void *buf, size_t len)
+bool
+sc_mem_read(const struct sc_mem *m, uint64_t addr, void *buf, size_t len)
 {
 	ssize_t n;
 
@@ -99,8 +99,8 @@ mem_read(const struct sc_mem *m, uint64_t addr, void *buf, size_t len)
 	return n >= 0 && (size_t)n == len;
 }
 
-static void
-add_ptr(struct sbuf *sb, uint64_t addr)
+void
+sc_add_ptr(struct sbuf *sb, uint64_t addr)
 {
 	if (addr == 0)
 		sbuf_add(sb, "NULL");
@@ -206,7 +206,7 @@ decode_scalar(struct sbuf *sb, const struct sc_call *c, unsigned i)
 	case SA_MSGHDR_IN:
 	case SA_MSGHDR_OUT:
 	case SA_PTR:
-		add_ptr(sb, v);
+		sc_add_ptr(sb, v);
 		break;
 	case SA_NONE:
 	default:
@@ -223,8 +223,8 @@ decode_buf(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
 	unsigned char buf[SC_BUF_SHOW];
 	size_t want = len < SC_BUF_SHOW ? (size_t)len : SC_BUF_SHOW;
 
-	if (addr == 0 || !mem_read(m, addr, buf, want)) {
-		add_ptr(sb, addr);
+	if (addr == 0 || !sc_mem_read(m, addr, buf, want)) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sc_format_buf(sb, buf, want, (size_t)total);
@@ -238,8 +238,8 @@ decode_sockaddr(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
 	struct sockaddr_storage ss;
 	size_t want = len < sizeof ss ? (size_t)len : sizeof ss;
 
-	if (addr == 0 || !mem_read(m, addr, &ss, want)) {
-		add_ptr(sb, addr);
+	if (addr == 0 || !sc_mem_read(m, addr, &ss, want)) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sc_format_sockaddr(sb, &ss, want);
@@ -253,7 +253,7 @@ decode_sockaddr(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
 static bool
 read_socklen(const struct sc_mem *m, uint64_t addr, socklen_t *out)
 {
-	return mem_read(m, addr, out, sizeof *out);
+	return sc_mem_read(m, addr, out, sizeof *out);
 }
 
 /* An int option, by name where the value is itself a constant. */
@@ -306,15 +306,15 @@ decode_optval(struct sbuf *sb, const struct sc_call *c,
 		return;
 	}
 	if (len == sizeof v) {
-		if (!mem_read(m, addr, &v, sizeof v))
-			add_ptr(sb, addr);
+		if (!sc_mem_read(m, addr, &v, sizeof v))
+			sc_add_ptr(sb, addr);
 		else
 			add_int_opt(sb, level, name, v);
 		return;
 	}
 	if (level == SOL_SOCKET && name == SO_LINGER && len >= sizeof lg) {
-		if (!mem_read(m, addr, &lg, sizeof lg))
-			add_ptr(sb, addr);
+		if (!sc_mem_read(m, addr, &lg, sizeof lg))
+			sc_add_ptr(sb, addr);
 		else
 			sbuf_addf(sb, "{l_onoff=%d, l_linger=%d}", lg.l_onoff,
 			    lg.l_linger);
@@ -322,8 +322,8 @@ decode_optval(struct sbuf *sb, const struct sc_call *c,
 	}
 	if (level == IPPROTO_TCP && name == TCP_INFO && len >= TCPI_SHOWN_LEN) {
 		memset(&ti, 0, sizeof ti);
-		if (!mem_read(m, addr, &ti, TCPI_SHOWN_LEN))
-			add_ptr(sb, addr);
+		if (!sc_mem_read(m, addr, &ti, TCPI_SHOWN_LEN))
+			sc_add_ptr(sb, addr);
 		else
 			add_tcp_info(sb, &ti);
 		return;
@@ -344,8 +344,8 @@ decode_iov(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
 	size_t n = iovlen < SC_IOV_SHOW ? (size_t)iovlen : SC_IOV_SHOW, k;
 	uint64_t base, len, show;
 
-	if (addr == 0 || !mem_read(m, addr, iov, n * sizeof iov[0])) {
-		add_ptr(sb, addr);
+	if (addr == 0 || !sc_mem_read(m, addr, iov, n * sizeof iov[0])) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sbuf_addc(sb, '[');
@@ -374,8 +374,8 @@ decode_msghdr(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
 {
 	struct msghdr mh;
 
-	if (addr == 0 || !mem_read(m, addr, &mh, sizeof mh)) {
-		add_ptr(sb, addr);
+	if (addr == 0 || !sc_mem_read(m, addr, &mh, sizeof mh)) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sbuf_add(sb, "{msg_name=");
@@ -424,7 +424,7 @@ sc_decode_entry(struct sc_call *c, const struct sc_mem *m)
 				c->socklen_in_ok = true;
 				sbuf_addf(&sb, "[%u]", (unsigned)c->socklen_in);
 			} else
-				add_ptr(&sb, v);
+				sc_add_ptr(&sb, v);
 			break;
 		case SA_BUF_IN:
 			decode_buf(&sb, m, v, next_arg(c, i, SA_SIZE),
@@ -570,7 +570,7 @@ sc_format_args(struct sbuf *sb, const struct sc_call *c)
 		for (i = 0; i < SCF_MAXARGS; i++) {
 			if (i > 0)
 				sbuf_add(sb, ", ");
-			add_ptr(sb, c->args[i]);
+			sc_add_ptr(sb, c->args[i]);
 		}
 		return;
 	}

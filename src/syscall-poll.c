@@ -24,11 +24,6 @@
 #define SC_FDSET_SHOW	24	/* fds of an fd_set shown */
 #define SC_FDSET_MAX	1024	/* FD_SETSIZE: select cannot name more */
 
-struct xlat {
-	unsigned	 val;
-	const char	*name;
-};
-#define XLAT(v)		{ (unsigned)(v), #v }
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct xlat poll_events[] = {
@@ -67,61 +62,6 @@ static const struct xlat fd_flags[] = {
 	XLAT(FD_CLOEXEC),
 };
 
-static void
-bits(struct sbuf *sb, const struct xlat *x, size_t n, unsigned v)
-{
-	bool sep = false;
-	size_t i;
-
-	for (i = 0; i < n && v != 0; i++) {
-		if ((v & x[i].val) != x[i].val || x[i].val == 0)
-			continue;
-		if (sep)
-			sbuf_addc(sb, '|');
-		sbuf_add(sb, x[i].name);
-		v &= ~x[i].val;
-		sep = true;
-	}
-	if (v != 0)
-		sbuf_addf(sb, "%s%#x", sep ? "|" : "", v);
-	else if (!sep)
-		sbuf_addc(sb, '0');
-}
-
-static void
-value(struct sbuf *sb, const struct xlat *x, size_t n, int v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (x[i].val == (unsigned)v) {
-			sbuf_add(sb, x[i].name);
-			return;
-		}
-	}
-	sbuf_addf(sb, "%d", v);
-}
-
-static bool
-mem_read(const struct sc_mem *m, uint64_t addr, void *buf, size_t len)
-{
-	ssize_t n;
-
-	if (addr == 0 || m == NULL || m->read == NULL)
-		return false;
-	n = m->read(m->ctx, addr, buf, len);
-	return n >= 0 && (size_t)n == len;
-}
-
-static void
-add_ptr(struct sbuf *sb, uint64_t addr)
-{
-	if (addr == 0)
-		sbuf_add(sb, "NULL");
-	else
-		sbuf_addf(sb, "%#" PRIx64, addr);
-}
-
 static unsigned
 kind_index(const struct sc_call *c, enum sc_arg kind)
 {
@@ -148,18 +88,18 @@ decode_pollfds(struct sbuf *sb, const struct sc_call *c,
 		sbuf_add(sb, "[]");
 		return;
 	}
-	if (!mem_read(m, addr, p, n * sizeof p[0])) {
-		add_ptr(sb, addr);
+	if (!sc_mem_read(m, addr, p, n * sizeof p[0])) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sbuf_addc(sb, '[');
 	for (k = 0; k < n; k++) {
 		sbuf_addf(sb, "%s{fd=%d, events=", k > 0 ? ", " : "", p[k].fd);
-		bits(sb, poll_events, NITEMS(poll_events),
+		sc_xlat_flags(sb, poll_events, NITEMS(poll_events),
 		    (unsigned short)p[k].events);
 		if (out && p[k].revents != 0) {
 			sbuf_add(sb, ", revents=");
-			bits(sb, poll_events, NITEMS(poll_events),
+			sc_xlat_flags(sb, poll_events, NITEMS(poll_events),
 			    (unsigned short)p[k].revents);
 		}
 		sbuf_addc(sb, '}');
@@ -196,7 +136,7 @@ format_fdset(struct sbuf *sb, const struct sc_call *c, const struct sc_mem *m,
 		sbuf_add(sb, "NULL");
 		return true;
 	}
-	if (!mem_read(m, addr, set, len))
+	if (!sc_mem_read(m, addr, set, len))
 		return false;
 	sbuf_addc(sb, '[');
 	for (fd = 0; fd < nfds && fd < SC_FDSET_MAX; fd++) {
@@ -220,8 +160,8 @@ decode_timespec(struct sbuf *sb, const struct sc_mem *m, uint64_t addr)
 
 	if (addr == 0)
 		sbuf_add(sb, "NULL");
-	else if (!mem_read(m, addr, &ts, sizeof ts))
-		add_ptr(sb, addr);
+	else if (!sc_mem_read(m, addr, &ts, sizeof ts))
+		sc_add_ptr(sb, addr);
 	else
 		sbuf_addf(sb, "{tv_sec=%lld, tv_nsec=%ld}",
 		    (long long)ts.tv_sec, (long)ts.tv_nsec);
@@ -234,8 +174,8 @@ decode_timeval(struct sbuf *sb, const struct sc_mem *m, uint64_t addr)
 
 	if (addr == 0)
 		sbuf_add(sb, "NULL");
-	else if (!mem_read(m, addr, &tv, sizeof tv))
-		add_ptr(sb, addr);
+	else if (!sc_mem_read(m, addr, &tv, sizeof tv))
+		sc_add_ptr(sb, addr);
 	else
 		sbuf_addf(sb, "{tv_sec=%lld, tv_usec=%ld}",
 		    (long long)tv.tv_sec, (long)tv.tv_usec);
@@ -247,7 +187,7 @@ add_epoll_event(struct sbuf *sb, const struct epoll_event *e)
 	uint64_t data = e->data.u64;
 
 	sbuf_add(sb, "{events=");
-	bits(sb, epoll_events, NITEMS(epoll_events), e->events);
+	sc_xlat_flags(sb, epoll_events, NITEMS(epoll_events), e->events);
 	sbuf_addf(sb, ", data={u32=%" PRIu32 ", u64=%" PRIu64 "}}",
 	    (uint32_t)data, data);
 }
@@ -265,8 +205,8 @@ decode_epoll_events(struct sbuf *sb, const struct sc_call *c,
 		sbuf_add(sb, "[]");
 		return;
 	}
-	if (!mem_read(m, addr, ev, n * sizeof ev[0])) {
-		add_ptr(sb, addr);
+	if (!sc_mem_read(m, addr, ev, n * sizeof ev[0])) {
+		sc_add_ptr(sb, addr);
 		return;
 	}
 	sbuf_addc(sb, '[');
@@ -288,10 +228,10 @@ decode_fcntl_arg(struct sbuf *sb, const struct sc_call *c, uint64_t v)
 
 	switch (cmd) {
 	case F_SETFL:
-		bits(sb, open_flags, NITEMS(open_flags), (uint32_t)v);
+		sc_xlat_flags(sb, open_flags, NITEMS(open_flags), (uint32_t)v);
 		break;
 	case F_SETFD:
-		bits(sb, fd_flags, NITEMS(fd_flags), (uint32_t)v);
+		sc_xlat_flags(sb, fd_flags, NITEMS(fd_flags), (uint32_t)v);
 		break;
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
@@ -325,7 +265,7 @@ sc_decode_poll_arg(struct sbuf *sb, const struct sc_call *c,
 	case SA_FDSET:
 		if (!at_exit) {
 			if (!format_fdset(sb, c, m, v))
-				add_ptr(sb, v);
+				sc_add_ptr(sb, v);
 			return true;
 		}
 		/* The kernel rewrote the set: "[in]->[ready]". */
@@ -334,7 +274,7 @@ sc_decode_poll_arg(struct sbuf *sb, const struct sc_call *c,
 		sbuf_add(sb, c->argstr[i]);
 		sbuf_add(sb, "->");
 		if (!format_fdset(sb, c, m, v))
-			add_ptr(sb, v);
+			sc_add_ptr(sb, v);
 		return true;
 	case SA_TIMESPEC:
 		if (at_exit)
@@ -348,7 +288,7 @@ sc_decode_poll_arg(struct sbuf *sb, const struct sc_call *c,
 		return true;
 	case SA_EPOLL_EVENTS:
 		if (!at_exit) {
-			add_ptr(sb, v);
+			sc_add_ptr(sb, v);
 			return true;
 		}
 		decode_epoll_events(sb, c, m, v);
@@ -358,25 +298,25 @@ sc_decode_poll_arg(struct sbuf *sb, const struct sc_call *c,
 			return false;
 		if (v == 0)
 			sbuf_add(sb, "NULL");
-		else if (!mem_read(m, v, &e, sizeof e))
-			add_ptr(sb, v);
+		else if (!sc_mem_read(m, v, &e, sizeof e))
+			sc_add_ptr(sb, v);
 		else
 			add_epoll_event(sb, &e);
 		return true;
 	case SA_EPOLL_OP:
 		if (at_exit)
 			return false;
-		value(sb, epoll_ops, NITEMS(epoll_ops), (int)(uint32_t)v);
+		sc_xlat_value(sb, epoll_ops, NITEMS(epoll_ops), (int)(uint32_t)v);
 		return true;
 	case SA_DUP_FLAGS:
 		if (at_exit)
 			return false;
-		bits(sb, open_flags, NITEMS(open_flags), (uint32_t)v);
+		sc_xlat_flags(sb, open_flags, NITEMS(open_flags), (uint32_t)v);
 		return true;
 	case SA_FCNTL_CMD:
 		if (at_exit)
 			return false;
-		value(sb, fcntl_cmds, NITEMS(fcntl_cmds), (int)(uint32_t)v);
+		sc_xlat_value(sb, fcntl_cmds, NITEMS(fcntl_cmds), (int)(uint32_t)v);
 		return true;
 	case SA_FCNTL_ARG:
 		if (at_exit)
@@ -409,7 +349,7 @@ sc_call_fds(const struct sc_call *c, const struct sc_mem *m, int *fds,
 		len = ni < SCF_MAXARGS ? (uint32_t)c->args[ni] : 0;
 		if (len > NITEMS(p))
 			len = NITEMS(p);
-		if (len == 0 || !mem_read(m, c->args[pi], p, len * sizeof p[0]))
+		if (len == 0 || !sc_mem_read(m, c->args[pi], p, len * sizeof p[0]))
 			return 0;
 		for (k = 0; k < len && n < max; k++)
 			if (p[k].fd >= 0)
@@ -423,7 +363,7 @@ sc_call_fds(const struct sc_call *c, const struct sc_mem *m, int *fds,
 	for (i = 0; i < c->desc->nargs && i < SCF_MAXARGS; i++) {
 		if (c->desc->arg[i] != SA_FDSET || c->args[i] == 0)
 			continue;
-		if (!mem_read(m, c->args[i], set, len))
+		if (!sc_mem_read(m, c->args[i], set, len))
 			continue;
 		for (k = 0; k < len; k++)
 			any[k] |= set[k];

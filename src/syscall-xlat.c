@@ -26,13 +26,6 @@
 
 #include "sockstep.h"
 
-struct xlat {
-	unsigned	 val;
-	const char	*name;
-};
-
-/* The name is the macro's own spelling: no table entry can drift. */
-#define XLAT(v)		{ (unsigned)(v), #v }
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
@@ -180,8 +173,8 @@ xlat_find(const struct xlat *x, size_t n, unsigned val)
 }
 
 /* A name when known, else the decimal value: the strace rule. */
-static void
-xlat_value(struct sbuf *sb, const struct xlat *x, size_t n, int val)
+void
+sc_xlat_value(struct sbuf *sb, const struct xlat *x, size_t n, int val)
 {
 	const char *name;
 
@@ -202,7 +195,7 @@ xlat_bits(struct sbuf *sb, const struct xlat *x, size_t n, unsigned v,
 	size_t i;
 
 	for (i = 0; i < n && v != 0; i++) {
-		if ((v & x[i].val) != x[i].val)
+		if ((v & x[i].val) != x[i].val || x[i].val == 0)
 			continue;
 		if (sep)
 			sbuf_addc(sb, '|');
@@ -219,8 +212,8 @@ xlat_bits(struct sbuf *sb, const struct xlat *x, size_t n, unsigned v,
 	return sep;
 }
 
-static void
-xlat_flags(struct sbuf *sb, const struct xlat *x, size_t n, unsigned v)
+void
+sc_xlat_flags(struct sbuf *sb, const struct xlat *x, size_t n, unsigned v)
 {
 	if (!xlat_bits(sb, x, n, v, false))
 		sbuf_addc(sb, '0');
@@ -256,7 +249,7 @@ sc_format_socktype(struct sbuf *sb, int type)
 {
 	unsigned v = (unsigned)type;
 
-	xlat_value(sb, socktypes, NITEMS(socktypes), (int)(v & SOCKTYPE_MASK));
+	sc_xlat_value(sb, socktypes, NITEMS(socktypes), (int)(v & SOCKTYPE_MASK));
 	xlat_bits(sb, sockflags, NITEMS(sockflags), v & ~SOCKTYPE_MASK, true);
 }
 
@@ -276,7 +269,7 @@ static const struct xlat protocols[] = {
 void
 sc_format_protocol(struct sbuf *sb, int proto)
 {
-	xlat_value(sb, protocols, NITEMS(protocols), proto);
+	sc_xlat_value(sb, protocols, NITEMS(protocols), proto);
 }
 
 static const struct xlat msg_flags[] = {
@@ -306,13 +299,13 @@ static const struct xlat msg_flags[] = {
 void
 sc_format_msg_flags(struct sbuf *sb, unsigned flags)
 {
-	xlat_flags(sb, msg_flags, NITEMS(msg_flags), flags);
+	sc_xlat_flags(sb, msg_flags, NITEMS(msg_flags), flags);
 }
 
 void
 sc_format_accept_flags(struct sbuf *sb, unsigned flags)
 {
-	xlat_flags(sb, sockflags, NITEMS(sockflags), flags);
+	sc_xlat_flags(sb, sockflags, NITEMS(sockflags), flags);
 }
 
 static const struct xlat shut_how[] = {
@@ -324,7 +317,7 @@ static const struct xlat shut_how[] = {
 void
 sc_format_shut_how(struct sbuf *sb, int how)
 {
-	xlat_value(sb, shut_how, NITEMS(shut_how), how);
+	sc_xlat_value(sb, shut_how, NITEMS(shut_how), how);
 }
 
 static const struct xlat sockopt_levels[] = {
@@ -338,7 +331,7 @@ static const struct xlat sockopt_levels[] = {
 void
 sc_format_sockopt_level(struct sbuf *sb, int level)
 {
-	xlat_value(sb, sockopt_levels, NITEMS(sockopt_levels), level);
+	sc_xlat_value(sb, sockopt_levels, NITEMS(sockopt_levels), level);
 }
 
 static const struct xlat so_names[] = {
@@ -471,7 +464,7 @@ sc_format_sockopt_name(struct sbuf *sb, int level, int name)
 		n = 0;
 		break;
 	}
-	xlat_value(sb, x, n, name);
+	sc_xlat_value(sb, x, n, name);
 }
 
 /*

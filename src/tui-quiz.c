@@ -79,9 +79,8 @@ tui_checks_eval(struct tui *t, unsigned step, unsigned *held,
     unsigned *failed)
 {
 	const struct lesson *l = &t->s.lesson;
-	struct check_expr *c;
 	struct sbuf row;
-	char why[256], err[256];
+	char why[256];
 	size_t i;
 	bool ok;
 
@@ -89,14 +88,8 @@ tui_checks_eval(struct tui *t, unsigned step, unsigned *held,
 	for (i = 0; i < l->nchecks; i++) {
 		if (l->checks[i].step != step)
 			continue;
-		if ((c = check_create(l->checks[i].expr, err, sizeof err)) ==
-		    NULL) {
-			ok = false;
-			strlcpy(why, err, sizeof why);
-		} else
-			ok = check_eval(c, t->s.lab, &t->hist, t->s.port2, why,
-			    sizeof why);
-		check_destroy(c);
+		ok = check_run(l->checks[i].expr, t->s.lab, &t->hist,
+		    t->s.port2, why, sizeof why);
 		sbuf_reset(&row);
 		if (!ok && (*failed)++ == 0) {
 			/* cut to fit: the timeline row has it all */
