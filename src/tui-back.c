@@ -118,8 +118,8 @@ tui_back_back(struct tui *t)
 {
 	back_sync(t);
 	if (tb.pos == 0) {
-		tui_message(t, true, "nothing to go back to: no step taken "
-		    "since the start");
+		tui_message(t, true, "%s", _("nothing to go back to: no step "
+		    "taken since the start"));
 		return;
 	}
 	tb.target = tb.pos - 1;
@@ -135,8 +135,8 @@ tui_back_forward(struct tui *t, void (*take)(struct tui *, int,
 
 	back_sync(t);
 	if (tb.pending || tb.pos >= tb.n) {
-		tui_message(t, true, "nothing ahead: f follows the steps you "
-		    "went back over with b");
+		tui_message(t, true, "%s", _("nothing ahead: f follows the "
+		    "steps you went back over with b"));
 		return;
 	}
 	st = &tb.path[tb.pos];
@@ -258,7 +258,7 @@ tui_back_tick(struct tui *t)
 	back_sync(t);
 	if (tb.pos >= tb.n) {
 		back_timer_stop();
-		tui_message(t, false, "replay done: %zu steps", tb.n);
+		tui_message(t, false, _("replay done: %zu steps"), tb.n);
 		return;
 	}
 	/* f, not space: a step by hand, without the lesson's question */

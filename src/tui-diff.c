@@ -78,12 +78,12 @@ tui_kernel_change(struct sbuf *b, struct tui *t, const struct ksock *k)
 	if (!t->have_prev)
 		return;
 	if ((p = tui_prev_of(t, k)) == NULL)
-		sbuf_add(b, "NEW");
+		sbuf_add(b, _("NEW"));
 	else if (p->state != k->state && p->in_diag)
-		sbuf_addf(b, "was %s", tcp_state_name(p->state));
+		sbuf_addf(b, _("was %s"), tcp_state_name(p->state));
 	else if (!p->in_diag && k->in_diag)
-		sbuf_add(b, "NEW ADDRESS");
+		sbuf_add(b, _("NEW ADDRESS"));
 	else if (k->state == TCP_LISTEN_STATE && p->rqueue != k->rqueue)
-		sbuf_addf(b, "%+d (was %u)", (int)k->rqueue - (int)p->rqueue,
+		sbuf_addf(b, _("%+d (was %u)"), (int)k->rqueue - (int)p->rqueue,
 		    p->rqueue);
 }

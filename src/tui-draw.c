@@ -20,13 +20,13 @@ tui_draw_title(struct tui *t, const struct tui_rect *r)
 	tui_style(TR_TITLE);
 	tui_blank(r->y, r->x, r->w);
 	if (t->s.nsteps > 0 && t->guided < t->s.nsteps)
-		snprintf(right, sizeof right, " guided step %zu/%zu  port %u ",
+		snprintf(right, sizeof right, _(" guided step %zu/%zu  port %u "),
 		    t->guided + 1, t->s.nsteps, t->s.port);
 	else if (t->s.nsteps > 0)
-		snprintf(right, sizeof right, " guided order done  port %u ",
+		snprintf(right, sizeof right, _(" guided order done  port %u "),
 		    t->s.port);
 	else
-		snprintf(right, sizeof right, " port %u ", t->s.port);
+		snprintf(right, sizeof right, _(" port %u "), t->s.port);
 	rw = tui_width(right);
 	tui_putf(r->y, r->x, r->w - rw, " sockstep %s %s: %s", tui_glyph(TG_VLINE),
 	    l->name, title != NULL ? title : "");

@@ -32,9 +32,9 @@ tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
 	struct side *side = k->side >= 0 ? session_side(&t->s, k->side) : NULL;
 
 	if (k->in_accept_queue)
-		sbuf_add(b, "in accept queue");
+		sbuf_add(b, _("in accept queue"));
 	else if (side == NULL)
-		sbuf_add(b, "no process");
+		sbuf_add(b, _("no process"));
 	else
 		sbuf_addf(b, "%s fd %d", side->name, k->fd);
 }
@@ -54,7 +54,7 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 	tui_style(TR_NORMAL);
 	sbuf_reset(&b);
 	if (!k->in_diag)
-		sbuf_add(&b, "no address yet (not bound)");
+		sbuf_add(&b, _("no address yet (not bound)"));
 	else {
 		sc_format_addr_port(&b, &k->local);
 		if (addr_has_port(&k->peer)) {
@@ -64,7 +64,7 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 	}
 	cx = COL_ADDR + tui_put(y, x + COL_ADDR, w - COL_ADDR, sbuf_str(&b));
 	if (k->state == TCP_LISTEN_STATE) {
-		cx += tui_put(y, x + cx, w - cx, " accept queue ");
+		cx += tui_put(y, x + cx, w - cx, _(" accept queue "));
 		cx += tui_draw_gauge(t, y, x + cx, w - cx, k->rqueue,
 		    k->wqueue);
 	}
@@ -100,8 +100,8 @@ tui_local_note(struct tui *t, int y, int x, int w, const struct ksock *k)
 	sbuf_init(&b);
 	sbuf_addf(&b, "  %s %s ", tui_glyph(TG_CORNER), side->name);
 	sc_format_addr_port(&b, &sv->local);
-	sbuf_addf(&b, ": %s (from %s)", strcmp(sv->local_origin, "bind") == 0 ?
-	    "set by its bind()" : "port chosen by the kernel",
+	sbuf_addf(&b, _(": %s (from %s)"), strcmp(sv->local_origin, "bind") ==
+	    0 ? _("set by its bind()") : _("port chosen by the kernel"),
 	    sv->local_source == ADDR_GETSOCKNAME ? "getsockname" : "sock_diag");
 	tui_style(t->have_prev && (p == NULL || !p->in_diag ||
 	    !tui_addr_same(&p->local, &k->local)) ?
@@ -129,7 +129,7 @@ tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
 	else
 		strlcpy(who, side->name, sizeof who);
 	tui_style(TR_BLOCKED);
-	tui_put(y, x, COL_OWNER - 1, "asleep");
+	tui_put(y, x, COL_OWNER - 1, _("asleep"));
 	tui_style(TR_NORMAL);
 	tui_putf(y, x + COL_OWNER, w - COL_OWNER, "%-15s in %s(), wchan %s "
 	    "(from /proc)", who, d->name, kb->wchan[0] != '\0' ?
@@ -164,13 +164,13 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	char title[128];
 	int rank;
 
-	snprintf(title, sizeof title, "KERNEL now: sockets on port %u%s",
+	snprintf(title, sizeof title, _("KERNEL now: sockets on port %u%s"),
 	    t->s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
 	    "");
 	tui_rule(r->y, r->x, r->w, title);
 	if (!kv->diag_ok) {
 		tui_style(TR_ERROR);
-		tui_putf(y++, x, w, "sock_diag unavailable: %s", kv->diag_err);
+		tui_putf(y++, x, w, _("sock_diag unavailable: %s"), kv->diag_err);
 		tui_style(TR_NORMAL);
 	}
 	for (i = 0; i < kv->nsocks; i++)
@@ -190,8 +190,8 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	for (i = 0; i < n && y < end; i++) {
 		if (y == end - 1 && need > 1) {
 			tui_style(TR_DIM);
-			tui_putf(y++, x, w, "%s %d more: a larger window shows "
-			    "them", tui_glyph(TG_ELLIPSIS), need);
+			tui_putf(y++, x, w, _("%s %d more: a larger window "
+			    "shows them"), tui_glyph(TG_ELLIPSIS), need);
 			break;
 		}
 		tui_kernel_row(t, y++, x, w, order[i]);
@@ -225,8 +225,8 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 			sbuf_init(&b);
 			tui_owner(&b, t, &t->prev[i]);
 			tui_style(TR_CHANGED);
-			tui_putf(y++, x, w, "GONE        %-15s closed by the "
-			    "last step", sbuf_str(&b));
+			tui_putf(y++, x, w, _("GONE        %-15s closed by "
+			    "the last step"), sbuf_str(&b));
 			tui_style(TR_NORMAL);
 			sbuf_finish(&b);
 		}
@@ -234,8 +234,8 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	}
 	if (kv->nsocks == 0 && gone == 0 && y < end) {
 		tui_style(TR_DIM);
-		tui_putf(y, x, w, "no sockets on port %u yet: socket() makes "
-		    "one, bind() gives it this port", t->s.port);
+		tui_putf(y, x, w, _("no sockets on port %u yet: socket() "
+		    "makes one, bind() gives it this port"), t->s.port);
 		tui_style(TR_NORMAL);
 	}
 }

@@ -59,17 +59,17 @@ tui_narrate_side(struct tui *t, struct side *side, int y, int x, int w,
 			    tui_explain(t, &side->call));
 		break;
 	case SIDE_BLOCKED:
-		sbuf_addf(&b, "BLOCKED in %s(), %s: %s", side->call.desc->name,
+		sbuf_addf(&b, _("BLOCKED in %s(), %s: %s"), side->call.desc->name,
 		    tui_waiting_for(side), tui_wake_hint(side));
 		role = TR_BLOCKED;
 		break;
 	case SIDE_EXITED:
 	case SIDE_KILLED:
 		wait_status_format(&b, side->wait_status);
-		sbuf_add(&b, ": the kernel closed whatever it left open");
+		sbuf_add(&b, _(": the kernel closed whatever it left open"));
 		break;
 	default:
-		sbuf_add(&b, "running between socket calls");
+		sbuf_add(&b, _("running between socket calls"));
 		break;
 	}
 	rows = tui_narrate(y, x, w, h, side->name, role, sbuf_str(&b));
@@ -113,7 +113,7 @@ tui_draw_narration(struct tui *t, const struct tui_rect *r)
 	if (tui_narrate_after(t, y, x, w, r->h) > 0)
 		return;
 	if (!t->stepped && goal != NULL)
-		y += tui_narrate(y, x, w, r->h - 1, "Goal", TR_NORMAL, goal);
+		y += tui_narrate(y, x, w, r->h - 1, _("Goal"), TR_NORMAL, goal);
 	/* The server first; the client keeps a row if there are two. */
 	left = client != NULL && end - y >= 2 ? end - y - 1 : end - y;
 	y += tui_narrate_side(t, session_side(&t->s, 0), y, x, w, left);

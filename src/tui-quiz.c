@@ -101,10 +101,10 @@ tui_checks_eval(struct tui *t, unsigned step, unsigned *held,
 		}
 		if (ok)
 			(*held)++;
-		sbuf_addf(&row, "%s check %s", tui_glyph(ok ? TG_DONE :
+		sbuf_addf(&row, _("%s check %s"), tui_glyph(ok ? TG_DONE :
 		    TG_MARK), l->checks[i].expr);
 		if (!ok)
-			sbuf_addf(&row, ": failed, %s", why);
+			sbuf_addf(&row, _(": failed, %s"), why);
 		tui_row_text(t, -1, ok ? TR_OK : TR_ERROR, sbuf_str(&row));
 	}
 	sbuf_finish(&row);

@@ -96,7 +96,7 @@ tui_side_output(struct side *side, int y, int x, int w, int h)
 	tui_put(y, x, 4, "out");
 	tui_put(y, x + 3, 1, tui_glyph(TG_VLINE));
 	if (side->nlines == 0) {
-		tui_put(y, x + 5, w - 5, "(nothing printed yet)");
+		tui_put(y, x + 5, w - 5, _("(nothing printed yet)"));
 		tui_style(TR_NORMAL);
 		return;
 	}
@@ -118,7 +118,7 @@ tui_side_fd(struct tui *t, struct side *side, struct sbuf *b)
 	size_t i;
 
 	if (side->call.desc == NULL || side->call.desc->arg[0] != SA_FD) {
-		sbuf_add(b, "not run yet: the kernel has not seen this call");
+		sbuf_add(b, _("not run yet: the kernel has not seen this call"));
 		return;
 	}
 	kv = lab_kernel(t->s.lab);
@@ -127,19 +127,19 @@ tui_side_fd(struct tui *t, struct side *side, struct sbuf *b)
 
 		if (k->pid != side->pid || k->fd != fd)
 			continue;
-		sbuf_addf(b, "fd %d is %s in the kernel", fd,
+		sbuf_addf(b, _("fd %d is %s in the kernel"), fd,
 		    tcp_state_name(k->state));
 		if (k->in_diag) {
 			sbuf_add(b, ": ");
 			sc_format_addr_port(b, &k->local);
 		} else
-			sbuf_add(b, ", with no address yet");
+			sbuf_add(b, _(", with no address yet"));
 		if (k->state == TCP_LISTEN_STATE)
-			sbuf_addf(b, ", accept queue %u/%u", k->rqueue,
+			sbuf_addf(b, _(", accept queue %u/%u"), k->rqueue,
 			    k->wqueue);
 		return;
 	}
-	sbuf_addf(b, "fd %d: not on the lab's port", fd);
+	sbuf_addf(b, _("fd %d: not on the lab's port"), fd);
 }
 
 void
@@ -168,8 +168,8 @@ tui_draw_side(struct tui *t, struct side *side, const struct tui_rect *r)
 		/* Room for what the kernel says about it. */
 		sbuf_reset(&b);
 		if (side->state == SIDE_BLOCKED)
-			sbuf_addf(&b, "kernel: asleep in %s (/proc/%d/wchan); "
-			    "%s", side->wchan[0] != '\0' ? side->wchan : "?",
+			sbuf_addf(&b, _("kernel: asleep in %s (/proc/%d/wchan); "
+			    "%s"), side->wchan[0] != '\0' ? side->wchan : "?",
 			    (int)side->pid, tui_wake_hint(side));
 		else if (side->state == SIDE_BEFORE_CALL)
 			tui_side_fd(t, side, &b);

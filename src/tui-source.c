@@ -59,14 +59,14 @@ tui_draw_source(struct tui *t, struct side *side, int y, int x, int w, int h)
 	if (h <= 0)
 		return;
 	if (!sv->loc_valid || sv->loc == NULL) {
-		tui_source_note(y, x, w, h, "(the source shows up at the first "
-		    "socket call)");
+		tui_source_note(y, x, w, h, _("(the source shows up at the "
+		    "first socket call)"));
 		return;
 	}
 	if (!sv->loc->ok) {
 		char text[256];
 
-		snprintf(text, sizeof text, "no source line: %s", sv->loc->why);
+		snprintf(text, sizeof text, _("no source line: %s"), sv->loc->why);
 		tui_source_note(y, x, w, h, text);
 		return;
 	}

@@ -95,10 +95,10 @@ tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 	if (t->scroll > n)
 		t->scroll = n;
 	if (t->scroll > 0)
-		snprintf(title, sizeof title, "TIMELINE (%zu newer below: "
-		    "End)", t->scroll);
+		snprintf(title, sizeof title, _("TIMELINE (%zu newer below: "
+		    "End)"), t->scroll);
 	else
-		snprintf(title, sizeof title, "TIMELINE");
+		snprintf(title, sizeof title, "%s", _("TIMELINE"));
 	tui_rule(r->y, r->x, r->w, title);
 	tui_style(TR_HEADER);
 	tui_put_right(r->y, r->x, lw - 1, " server ");
