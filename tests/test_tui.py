@@ -5,35 +5,20 @@ pass; nothing sleeps for a fixed long time.  Skips (77) without tmux."""
 import os
 import re
 import shlex
-import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 import time
 import unicodedata
 
 from sslib import SOCKSTEP, check, finish, ss
+import tuilib
+from tuilib import TMP, screen, tmux
 
-if shutil.which("tmux") is None:
-    print("skip: tmux is not installed")
-    sys.exit(77)
-
-SOCK = f"sockstep-test-{os.getpid()}"
-TMP = tempfile.mkdtemp(prefix="sockstep-tui-")
 WAIT = 5.0
 
 
 # C.UTF-8 even where zh_CN.UTF-8 exists: a zh LANG would switch the
 # interface to Chinese (test_chinese asks for it with --lang zh).
 UTF8 = "C.UTF-8"
-
-
-def tmux(*args):
-    p = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
-                       capture_output=True, encoding="utf-8",
-                       errors="replace")
-    return p.stdout
 
 
 def start(name, args="", env="", x=80, y=24, lead=""):
@@ -49,21 +34,8 @@ def start(name, args="", env="", x=80, y=24, lead=""):
     tmux("new-session", "-d", "-x", str(x), "-y", str(y), "-s", name, cmd)
 
 
-def screen(name, escapes=False):
-    return tmux("capture-pane", "-p", "-t", name, *(["-e"] if escapes else []))
-
-
 def wait(name, pred, what, timeout=WAIT):
-    """Poll the screen until pred(text) is true; the last text either way."""
-    end = time.monotonic() + timeout
-    while True:
-        text = screen(name)
-        if pred(text):
-            return text
-        if time.monotonic() > end:
-            check(False, f"{name}: {what}; screen was:\n{text}")
-            return text
-        time.sleep(0.05)
+    return tuilib.wait(name, pred, what, timeout)
 
 
 def steady(name, timeout=WAIT):
@@ -574,11 +546,5 @@ try:
     test_projector()
     test_spinner_killed()
 finally:
-    tmux("kill-server")
-    # tmux may leave its socket file behind: one per run would pile up.
-    sock = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"),
-                        f"tmux-{os.getuid()}", SOCK)
-    if os.path.exists(sock):
-        os.unlink(sock)
-    shutil.rmtree(TMP, ignore_errors=True)
+    tuilib.cleanup()
 finish()

@@ -7,28 +7,14 @@ it back alone.  Skips (77) without tmux."""
 import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 
 from sslib import SOCKSTEP, check, finish, run
+import tuilib
+from tuilib import TMP, screen, tmux
 
-if shutil.which("tmux") is None:
-    print("skip: tmux is not installed")
-    sys.exit(77)
-
-SOCK = f"sockstep-back-{os.getpid()}"
-TMP = tempfile.mkdtemp(prefix="sockstep-back-")
 STEPS = "s s s c c s s s s c c".split()     # lesson 1's guided order
 WAIT = float(os.environ.get("BACK_WAIT", "8"))
-
-
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] +
-                          list(args), capture_output=True, encoding="utf-8",
-                          errors="replace").stdout
 
 
 def start(name, args):
@@ -40,20 +26,8 @@ def start(name, args):
     tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", name, cmd)
 
 
-def screen(name):
-    return tmux("capture-pane", "-p", "-t", name)
-
-
 def wait(name, pred, what, timeout=WAIT):
-    end = time.monotonic() + timeout
-    while True:
-        text = screen(name)
-        if pred(text):
-            return text
-        if time.monotonic() > end:
-            check(False, f"{name}: {what}; screen was:\n{text}")
-            return text
-        time.sleep(0.05)
+    return tuilib.wait(name, pred, what, timeout)
 
 
 def at_step(k):
@@ -150,10 +124,5 @@ try:
     fwd = test_back_and_forward()
     test_replay(fwd)
 finally:
-    tmux("kill-server")
-    # tmux may leave its socket file behind: one per run would pile up.
-    sock = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"),
-                        f"tmux-{os.getuid()}", SOCK)
-    if os.path.exists(sock):
-        os.unlink(sock)
+    tuilib.cleanup()
 finish()

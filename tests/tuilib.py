@@ -1,0 +1,55 @@
+"""tmux plumbing for the TUI tests: a private tmux server per test run
+(-L, no config), the screen read with capture-pane, waits that poll the
+screen until it matches or time runs out (never a fixed long sleep), and
+a clean-up that leaves no server, socket file or scratch directory.
+Importing it skips the test (77) where tmux is not installed."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from sslib import check
+
+if shutil.which("tmux") is None:
+    print("skip: tmux is not installed")
+    sys.exit(77)
+
+_name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+SOCK = f"sockstep-{_name}-{os.getpid()}"
+TMP = tempfile.mkdtemp(prefix=f"sockstep-{_name}-")
+
+
+def tmux(*args):
+    p = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
+                       capture_output=True, encoding="utf-8",
+                       errors="replace")
+    return p.stdout
+
+
+def screen(name, escapes=False):
+    return tmux("capture-pane", "-p", "-t", name, *(["-e"] if escapes else []))
+
+
+def wait(name, pred, what, timeout=5.0):
+    """Poll the screen until pred(text) is true; the last text either way."""
+    end = time.monotonic() + timeout
+    while True:
+        text = screen(name)
+        if pred(text):
+            return text
+        if time.monotonic() > end:
+            check(False, f"{name}: {what}; screen was:\n{text}")
+            return text
+        time.sleep(0.05)
+
+
+def cleanup():
+    tmux("kill-server")
+    # tmux may leave its socket file behind: one per run would pile up.
+    sock = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"),
+                        f"tmux-{os.getuid()}", SOCK)
+    if os.path.exists(sock):
+        os.unlink(sock)
+    shutil.rmtree(TMP, ignore_errors=True)
