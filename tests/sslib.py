@@ -200,3 +200,11 @@ def ss_sockets(port):
             d[k] = int(tail) if tail.isdigit() else 0
         out.append(d)
     return out
+
+
+def sanitized():
+    """An ASan build of sockstep (its shadow memory makes RSS meaningless,
+    and LeakSanitizer's exit-time ptrace can hang a process killed by
+    SIGHUP)."""
+    with open(SOCKSTEP, "rb") as f:
+        return b"__asan_init" in f.read()

@@ -58,13 +58,6 @@ def maxrss_kib():
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
-def sanitized():
-    """An ASan build: its shadow memory and quarantine make RSS say
-    nothing about sockstep's own buffers."""
-    with open(SOCKSTEP, "rb") as f:
-        return b"__asan_init" in f.read()
-
-
 tmp = tempfile.mkdtemp(prefix="sockstep-hostile-")
 try:
     # 1. A lesson directory missing files: the lesson file is there, the

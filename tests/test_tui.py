@@ -27,7 +27,7 @@ def start(name, args="", env="", x=80, y=24, lead=""):
     # Progress goes to a scratch state dir (env may name another),
     # never the user's own.
     scratch = shlex.quote(os.path.join(TMP, "scratch-state"))
-    cmd = (f"cd {shlex.quote(TMP)}; env LANG={UTF8} "
+    cmd = (f"cd {shlex.quote(TMP)}; env {tuilib.ENV} LANG={UTF8} "
            f"XDG_STATE_HOME={scratch} {env} "
            f"{shlex.quote(SOCKSTEP)} {lead} --port 0 {args}; "
            f"echo sockstep-exit=$?; sleep 300")
@@ -213,7 +213,7 @@ def test_quit():
     name = "quit"
     d = os.path.join(TMP, "quit")
     os.mkdir(d)
-    cmd = (f"cd {shlex.quote(d)}; stty -g > before; env LANG={UTF8} "
+    cmd = (f"cd {shlex.quote(d)}; stty -g > before; env {tuilib.ENV} LANG={UTF8} "
            f"{shlex.quote(SOCKSTEP)} --port 0; echo $? > rc; "
            f"stty -g > after; sleep 300")
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, cmd)
@@ -284,7 +284,8 @@ def test_no_color():
 def test_ascii():
     name = "ascii"
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name,
-         f"env LANG=C LC_ALL=C {shlex.quote(SOCKSTEP)} --port 0; sleep 300")
+         f"env {tuilib.ENV} LANG=C LC_ALL=C {shlex.quote(SOCKSTEP)} --port 0; "
+         f"sleep 300")
     wait(name, has(r"paused before socket\(\)"), "started")
     keys(name, "s", "s", "s")
     text = wait(name, has(r"\[-----\] 0/5"), "ASCII gauge without UTF-8")

@@ -19,7 +19,7 @@ WAIT = float(os.environ.get("BACK_WAIT", "8"))
 
 def start(name, args):
     # Progress goes to a scratch state dir, never the user's own.
-    cmd = (f"cd {shlex.quote(TMP)}; env LANG=C.UTF-8 "
+    cmd = (f"cd {shlex.quote(TMP)}; env {tuilib.ENV} LANG=C.UTF-8 "
            f"XDG_STATE_HOME={shlex.quote(os.path.join(TMP, 'state'))} "
            f"{shlex.quote(SOCKSTEP)} {args}; echo sockstep-exit=$?; "
            f"sleep 300")
