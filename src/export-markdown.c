@@ -222,7 +222,7 @@ md_kernel(struct export *x, struct lab *lab, const char *when)
 		    "|---|---|---|---|---|---|\n");
 	for (i = 0; i < kv->nsocks; i++) {
 		const struct ksock *k = &kv->socks[i];
-		const char *owner = export_side_name(lab, k->side);
+		const char *owner = lab_side_name(lab, k->side);
 		bool listen = k->state == TCP_LISTEN_STATE;
 
 		sbuf_addf(b, "| %s |", owner != NULL ? owner :
@@ -246,7 +246,7 @@ md_kernel(struct export *x, struct lab *lab, const char *when)
 	}
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);
-		const char *owner = export_side_name(lab, kv->blocked[i].side);
+		const char *owner = lab_side_name(lab, kv->blocked[i].side);
 
 		if (d == NULL)
 			continue;
@@ -271,7 +271,7 @@ export_markdown_step(struct export *x, struct lab *lab, const char *token)
 		md_kernel(x, lab, "at the start");
 	} else {
 		who = st != NULL && st->op == STEP_ALL ? "every side" :
-		    st != NULL ? export_side_name(lab, st->side) : NULL;
+		    st != NULL ? lab_side_name(lab, st->side) : NULL;
 		fprintf(x->out, "## Step %zu: `%s`%s%s\n\n", x->nstep, token,
 		    who != NULL ? " — " : "", who != NULL ? who : "");
 		snprintf(when, sizeof when, "after step %zu", x->nstep);

@@ -60,7 +60,7 @@ mm_note(struct sbuf *b, const char *over, const char *text)
 static void
 mm_span(struct lab *lab, char *buf, size_t len)
 {
-	const char *first = export_side_name(lab, 0);
+	const char *first = lab_side_name(lab, 0);
 	size_t i;
 	int last = 0;
 
@@ -68,7 +68,7 @@ mm_span(struct lab *lab, char *buf, size_t len)
 		if (lab_side(lab, i)->index > last)
 			last = lab_side(lab, i)->index;
 	snprintf(buf, len, "%s,%s", first != NULL ? first : "kernel",
-	    last > 0 ? export_side_name(lab, last) : "kernel");
+	    last > 0 ? lab_side_name(lab, last) : "kernel");
 }
 
 void
@@ -81,7 +81,7 @@ export_mermaid_start(struct export *x, struct lab *lab)
 	    "from a real run\n", SOCKSTEP_VERSION, s->lesson.name, s->port,
 	    s->nclients, s->nclients == 1 ? "" : "s");
 	fputs("sequenceDiagram\n", x->out);
-	if (export_side_name(lab, 0) != NULL)
+	if (lab_side_name(lab, 0) != NULL)
 		fputs("    participant server\n", x->out);
 	fputs("    participant kernel\n", x->out);
 	for (i = 0; i < lab_nsides(lab); i++)
@@ -138,7 +138,7 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	    !(mm_is(c, "write") || strncmp(c->desc->name, "send", 4) == 0))
 		sbuf_add(&b, " (end of stream: the peer closed)");
 	mm_line(x, "kernel", "-->>", me, sbuf_str(&b));
-	peer = export_side_name(lab, export_peer(x, idx, fd));
+	peer = lab_side_name(lab, export_peer(x, idx, fd));
 	if (peer != NULL && c->err == 0 && c->ret > 0 &&
 	    (mm_is(c, "write") || strncmp(c->desc->name, "send", 4) == 0)) {
 		sbuf_reset(&b);

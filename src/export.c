@@ -21,17 +21,6 @@ export_fmt_parse(const char *s, int *fmt)
 	return 0;
 }
 
-const char *
-export_side_name(struct lab *lab, int index)
-{
-	size_t i;
-
-	for (i = 0; i < lab_nsides(lab); i++)
-		if (lab_side(lab, i)->index == index)
-			return lab_side(lab, i)->name;
-	return NULL;
-}
-
 /* The lab side whose socket has this local address, -1 if none. */
 int
 export_peer_of_addr(struct lab *lab, const struct sockaddr_storage *addr)
@@ -91,7 +80,7 @@ export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
 	fd = (int)c->args[0];
 	if (strcmp(name, "connect") == 0)
 		/* In the accept queue for now: the listening side's. */
-		export_set_peer(x, side, fd, export_side_name(lab, 0) != NULL ?
+		export_set_peer(x, side, fd, lab_side_name(lab, 0) != NULL ?
 		    0 : -1);
 	else if (strncmp(name, "accept", 6) == 0 && c->ret >= 0)
 		export_set_peer(x, side, (int)c->ret, ev->peer_source !=

@@ -23,7 +23,6 @@ struct export {
 	struct sbuf		 queue;		/* listeners last shown */
 };
 
-const char	*export_side_name(struct lab *, int index);
 int		 export_peer_of_addr(struct lab *, const struct sockaddr_storage *);
 void		 export_track(struct export *, struct lab *,
 		    const struct lab_event *);

@@ -366,3 +366,16 @@ lab_kill_all(struct lab *lab, const char *why)
 			    side->name, why);
 	}
 }
+
+/* The name of the side with this index ("server", "client2"), NULL if
+ * the lab has none (or index is -1: held by no lab process). */
+const char *
+lab_side_name(struct lab *lab, int index)
+{
+	size_t i;
+
+	for (i = 0; i < lab_nsides(lab); i++)
+		if (lab_side(lab, i)->index == index)
+			return lab_side(lab, i)->name;
+	return NULL;
+}

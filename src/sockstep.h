@@ -412,6 +412,7 @@ void		 lab_note_spinners(struct lab *);
 /* End every process of the lab and reap it; says so in a NOTE per side. */
 void		 lab_kill_all(struct lab *, const char *why);
 int		 lab_kill_side(struct lab *, struct side *, char *err, size_t);
+const char	*lab_side_name(struct lab *, int index);
 const struct kview *lab_kernel(struct lab *);	/* snapshot of now */
 void		 lab_kernel_invalidate(struct lab *);	/* next lab_kernel() reads anew */
 int		 lab_pollfds(struct lab *, struct pollfd *, size_t);

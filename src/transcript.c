@@ -61,17 +61,6 @@ transcript_destroy(struct transcript *t)
 	free(t);
 }
 
-static const char *
-side_name_of(struct lab *lab, int index)
-{
-	size_t i;
-
-	for (i = 0; i < lab_nsides(lab); i++)
-		if (lab_side(lab, i)->index == index)
-			return lab_side(lab, i)->name;
-	return NULL;
-}
-
 static void
 addr_str(struct sbuf *b, const struct sockaddr_storage *ss)
 {
@@ -130,7 +119,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		json_addr(b, "addr", &k->local);
 		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,", k->rqueue,
 		    k->wqueue);
-		json_kv_str(b, "side", side_name_of(lab, k->side));
+		json_kv_str(b, "side", lab_side_name(lab, k->side));
 		sbuf_addf(b, ",\"fd\":%d}", k->fd);
 		sep = ",";
 	}
@@ -140,7 +129,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		const struct ksock *k = &kv->socks[i];
 
 		sbuf_addf(b, "%s{", sep);
-		json_kv_str(b, "side", side_name_of(lab, k->side));
+		json_kv_str(b, "side", lab_side_name(lab, k->side));
 		if (k->fd >= 0)
 			sbuf_addf(b, ",\"pid\":%d,\"fd\":%d,", (int)k->pid,
 			    k->fd);
@@ -169,7 +158,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		if (d == NULL)
 			continue;
 		sbuf_addf(b, "%s{", sep);
-		json_kv_str(b, "side", side_name_of(lab, kb->side));
+		json_kv_str(b, "side", lab_side_name(lab, kb->side));
 		sbuf_addf(b, ",\"pid\":%d,", (int)kb->pid);
 		json_kv_str(b, "call", d->name);
 		sbuf_add(b, ",");
@@ -438,7 +427,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 	}
 	for (i = 0; i < kv->nsocks; i++) {
 		const struct ksock *k = &kv->socks[i];
-		const char *owner = side_name_of(lab, k->side);
+		const char *owner = lab_side_name(lab, k->side);
 
 		sbuf_add(b, sep);
 		sep = " | ";
@@ -460,7 +449,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 	}
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);
-		const char *owner = side_name_of(lab, kv->blocked[i].side);
+		const char *owner = lab_side_name(lab, kv->blocked[i].side);
 
 		if (d == NULL)
 			continue;

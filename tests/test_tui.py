@@ -9,7 +9,7 @@ import signal
 import time
 import unicodedata
 
-from sslib import SOCKSTEP, check, finish, ss
+from sslib import SOCKSTEP, alive, check, finish, ss
 import tuilib
 from tuilib import TMP, screen, tmux
 
@@ -120,15 +120,6 @@ def comm(pid):
             return f.read().strip()
     except OSError:
         return ""
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            st = f.read()
-    except OSError:
-        return False
-    return st[st.rindex(")") + 2] != "Z"
 
 
 def test_initial_and_listen():
