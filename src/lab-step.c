@@ -117,12 +117,13 @@ static const struct sc_desc *
 lab_watched(pid_t pid, const struct trace_event *tev)
 {
 	const struct sc_desc *desc = sc_lookup(tev->nr);
+	bool on_socket = desc != NULL &&
+	    trace_call_on_socket(pid, desc, tev->args);
 
-	if (desc == NULL)
-		return NULL;
-	if (!trace_call_on_socket(pid, desc, tev->args))
-		return NULL;
-	return desc;
+	/* After the look: the fd a close() ends is still open right now,
+	 * and what was just learnt of it must be forgotten. */
+	trace_fds_saw_call(tev->nr, tev->args);
+	return on_socket ? desc : NULL;
 }
 
 static void
@@ -133,10 +134,11 @@ lab_side_entry(struct lab *lab, struct side *side, const struct trace_event *tev
 	struct lab_event ev = { .type = LEV_CALL, .side = side };
 
 	if (desc == NULL) {
+		side->wrote_other = true;
 		trace_resume(side->pid, false, 0);
 		return;
 	}
-	lab_drain_output(lab, side);
+	lab_drain_written(lab, side);
 	sc_call_clear(&side->call);
 	sc_call_init(&side->call, desc, tev->args);
 	sc_decode_entry(&side->call, &mem);
@@ -164,7 +166,7 @@ lab_side_exit(struct lab *lab, struct side *side, const struct trace_event *tev)
 	side->in_call = false;
 	side->stages_done |= 1u << side->stage;
 	side->state = SIDE_RUNNING;
-	lab_drain_output(lab, side);
+	lab_drain_written(lab, side);
 	/* The tracee is still stopped: what we read now is the call's result. */
 	lab_call_addresses(lab, side, &ev);
 	ev.call = &side->call;
@@ -257,6 +259,7 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 	switch (tev->type) {
 	case TEV_SYSCALL_ENTRY:
 		if ((desc = lab_watched(ch->pid, tev)) == NULL) {
+			ch->side->wrote_other = true;
 			trace_resume(ch->pid, false, 0);
 			return;
 		}
@@ -314,6 +317,12 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 	struct side *side = lab_side_find(lab, tev->pid);
 	struct lab_child *ch;
 
+	/* What the fd cache (trace-fds.c) must hear of from every task. */
+	if (tev->type == TEV_FORK)
+		trace_fds_new_task(tev->pid, tev->child);
+	else if (tev->type == TEV_EXEC || tev->type == TEV_EXITED ||
+	    tev->type == TEV_KILLED)
+		trace_fds_forget();	/* cloexec fds gone; a pid reused */
 	if (side == NULL) {
 		if ((ch = lab_child_find(lab, tev->pid)) == NULL &&
 		    (ch = lab_child_adopt(lab, tev->pid)) == NULL) {

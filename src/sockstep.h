@@ -250,6 +250,9 @@ bool	 trace_fd_is_socket(pid_t, int);
 /* trace-fds.c: does this call involve a socket of pid?  (The rule that
  * calls on other fds run through, for every kind of fd argument.) */
 bool	 trace_call_on_socket(pid_t, const struct sc_desc *, const uint64_t *);
+void	 trace_fds_saw_call(long nr, const uint64_t *args);
+void	 trace_fds_new_task(pid_t parent, pid_t child);
+void	 trace_fds_forget(void);
 
 /* sock-diag.c, sock-proc.c, sock-name.c: the kernel view */
 struct ksock {
@@ -362,6 +365,7 @@ struct side {
 	/* The pty master after the program closed its end: kept open, as
 	 * closing it would hang up the program's terminal (SIGHUP). */
 	int			 pty_held;
+	bool			 wrote_other;	/* a non-socket call since the pty was read */
 	size_t			 out_shown;	/* output bytes reported as events */
 	size_t			 out_hidden;	/* lines kept but not reported */
 	enum side_state		 state;
@@ -420,6 +424,7 @@ uint64_t	 lab_now_ms(void);
 uint64_t	 lab_event_count(const struct lab *);
 /* lab-output.c */
 void		 lab_drain_output(struct lab *, struct side *);
+void		 lab_drain_written(struct lab *, struct side *);
 void		 lab_flush_output(struct lab *, struct side *);
 /* Length of the valid UTF-8 sequence of one printable character at s
  * (n bytes left); 0 for an invalid byte or a control character. */

@@ -5,12 +5,102 @@
  * (read, dup, epoll_ctl), a list in the tracee's memory (poll, select)
  * or the interest list of an epoll instance (from /proc fdinfo).
  */
+#include <sys/syscall.h>
+
+#include <linux/kcmp.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockstep.h"
 
 #define TRACE_FDS_MAX	64	/* fds of one poll/select looked at */
+#define TRACE_FDC_SIZE	256	/* cached (pid, fd) answers, direct-mapped */
+
+/*
+ * What kind each (pid, fd) is, remembered between calls: a readlink of
+ * /proc/PID/fd/N at every stop was one syscall in ten of a free run.
+ *
+ * Only an open fd's answer is kept (socket or not), never "not open":
+ * an fd number that is free can become anything through a call the
+ * filter lets run (open, pipe, socketpair), but an open fd changes only
+ * by being closed or replaced first, and every way to do that stops
+ * here: close, dup2/dup3, fcntl F_DUPFD, close_range (in the filter for
+ * this), exec (an event).  Each of those, any exit, and a fork forget
+ * everything (a generation bump): they are rare next to reads and
+ * writes.  Two tasks sharing one fd table (threads) could race a close
+ * against a lookup, and io_uring closes fds with no call at all: the
+ * first of either turns the cache off for the rest of the run.
+ */
+enum { FDC_NONE, FDC_SOCKET, FDC_OTHER };
+static struct fdc_entry {
+	pid_t		pid;
+	int		fd;
+	unsigned	gen;
+	unsigned char	kind;
+} fdc[TRACE_FDC_SIZE];
+static unsigned fdc_gen = 1;
+static bool fdc_off;
+
+void
+trace_fds_forget(void)
+{
+	fdc_gen++;
+}
+
+/* A new task: its own copy of the table is fine, a shared one is not. */
+void
+trace_fds_new_task(pid_t parent, pid_t child)
+{
+	long r;
+
+	trace_fds_forget();
+	/* kcmp: 0 the same table, 1 or 2 different ones, -1 no answer. */
+	r = child > 0 ? syscall(SYS_kcmp, parent, child, KCMP_FILES, 0, 0) : -1;
+	if (r != 1 && r != 2)
+		fdc_off = true;
+}
+
+/* Called at every stopped call, watched or not, before anything else. */
+void
+trace_fds_saw_call(long nr, const uint64_t *args)
+{
+	if (nr == SYS_io_uring_setup) {
+		fdc_off = true;
+		return;
+	}
+	if (nr == SYS_close || nr == SYS_close_range || nr == SYS_dup2 ||
+	    nr == SYS_dup3 || (nr == SYS_fcntl &&
+	    (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)))
+		trace_fds_forget();
+}
+
+static bool
+trace_fd_socket_cached(pid_t pid, int fd)
+{
+	struct fdc_entry *e;
+	char path[64], link[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	if (fdc_off)
+		return trace_fd_is_socket(pid, fd);
+	e = &fdc[((unsigned)pid * 31u + (unsigned)fd) % TRACE_FDC_SIZE];
+	if (e->gen == fdc_gen && e->pid == pid && e->fd == fd)
+		return e->kind == FDC_SOCKET;
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+	if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+		return false;	/* not open (or gone): not remembered */
+	link[n] = '\0';
+	e->pid = pid;
+	e->fd = fd;
+	e->gen = fdc_gen;
+	e->kind = strncmp(link, "socket:", 7) == 0 ? FDC_SOCKET : FDC_OTHER;
+	return e->kind == FDC_SOCKET;
+}
 
 /* Does the epoll instance epfd of pid watch a socket?  fdinfo lists
  * each target as "tfd:        5 events: ...". */
@@ -29,7 +119,7 @@ trace_epoll_has_socket(pid_t pid, int epfd)
 		return false;
 	while (!found && fgets(line, sizeof line, f) != NULL)
 		if (sscanf(line, "tfd: %d", &fd) == 1 &&
-		    trace_fd_is_socket(pid, fd))
+		    trace_fd_socket_cached(pid, fd))
 			found = true;
 	fclose(f);
 	return found;
@@ -45,16 +135,16 @@ trace_call_on_socket(pid_t pid, const struct sc_desc *desc,
 	size_t n, i;
 
 	if (desc->flags & SCF_FD0)
-		return trace_fd_is_socket(pid, (int)args[0]);
+		return trace_fd_socket_cached(pid, (int)args[0]);
 	if (desc->flags & SCF_FD2)
-		return trace_fd_is_socket(pid, (int)args[2]);
+		return trace_fd_socket_cached(pid, (int)args[2]);
 	if (desc->flags & SCF_EPOLL)
 		return trace_epoll_has_socket(pid, (int)args[0]);
 	if (desc->flags & SCF_FDLIST) {
 		sc_call_init(&c, desc, args);
 		n = sc_call_fds(&c, &mem, fds, TRACE_FDS_MAX);
 		for (i = 0; i < n; i++)
-			if (trace_fd_is_socket(pid, fds[i]))
+			if (trace_fd_socket_cached(pid, fds[i]))
 				return true;
 		return false;
 	}

@@ -12,6 +12,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include <sys/syscall.h>
+
 #include <stddef.h>
 
 #include "sockstep.h"
@@ -26,14 +28,22 @@
 
 #define TRACE_FILTER_MAX 64
 
+/* Not in the syscall table, never shown, but the fd cache (trace-fds.c)
+ * must see them: close_range closes fds, io_uring can close them with
+ * no call at all. */
+static const unsigned trace_extra_nrs[] = {
+	SYS_close_range, SYS_io_uring_setup,
+};
+#define TRACE_NEXTRA (sizeof trace_extra_nrs / sizeof trace_extra_nrs[0])
+
 int
 trace_seccomp_install(void)
 {
 	struct sock_filter f[TRACE_FILTER_MAX];
 	struct sock_fprog prog;
-	size_t n = 0, i, calls = sc_count();
+	size_t n = 0, i, calls = sc_count(), tests = calls + TRACE_NEXTRA;
 
-	if (calls + 6 > TRACE_FILTER_MAX)
+	if (tests + 6 > TRACE_FILTER_MAX)
 		return -1;
 	/* Another ABI (x32, i386): let it run, we only decode ours. */
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -45,9 +55,10 @@ trace_seccomp_install(void)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, nr));
 	/* One test per watched call; a match jumps to the TRACE return. */
-	for (i = 0; i < calls; i++)
+	for (i = 0; i < tests; i++)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    (unsigned)sc_at(i)->nr, (unsigned char)(calls - i), 0);
+		    i < calls ? (unsigned)sc_at(i)->nr :
+		    trace_extra_nrs[i - calls], (unsigned char)(tests - i), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 	    SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
