@@ -34,9 +34,14 @@ struct lab {
 	struct kview		 kv;
 	bool			 kv_valid;
 	bool			 free_run;	/* all+: pauses are not held */
+	/* Bumped when a call that can create or end a socket returns, and
+	 * when a process exits or execs: the kernel view's promise that
+	 * the port's set of sockets is what its last dump saw (sock-view.c). */
+	uint64_t		 sock_gen;
 };
 
 void	lab_emit(struct lab *, struct lab_event *);
+bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
 
 #endif

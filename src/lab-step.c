@@ -321,8 +321,10 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 	if (tev->type == TEV_FORK)
 		trace_fds_new_task(tev->pid, tev->child);
 	else if (tev->type == TEV_EXEC || tev->type == TEV_EXITED ||
-	    tev->type == TEV_KILLED)
+	    tev->type == TEV_KILLED) {
 		trace_fds_forget();	/* cloexec fds gone; a pid reused */
+		lab->sock_gen++;	/* and the sockets they held */
+	}
 	if (side == NULL) {
 		if ((ch = lab_child_find(lab, tev->pid)) == NULL &&
 		    (ch = lab_child_adopt(lab, tev->pid)) == NULL) {

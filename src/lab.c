@@ -123,6 +123,7 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	lab = xcalloc(1, sizeof *lab);
+	lab->sock_gen = 1;	/* 0 would mean "no promise" */
 	lab->port = cfg->port;
 	LIST_INIT(&lab->children);
 	if (cfg->server_argv != NULL)
@@ -232,6 +233,9 @@ lab_emit(struct lab *lab, struct lab_event *ev)
 			ev->pid = ev->side->pid;
 	}
 	lab->kv_valid = false;
+	if ((ev->type == LEV_RETURN && !lab_call_keeps_set(ev->call)) ||
+	    ev->type == LEV_EXIT)
+		lab->sock_gen++;
 	if (lab->observer != NULL)
 		lab->observer(lab, ev, lab->observer_arg);
 }
@@ -250,6 +254,33 @@ lab_note(struct lab *lab, struct side *side, const char *fmt, ...)
 	ev.text = text != NULL ? text : fmt;
 	lab_emit(lab, &ev);
 	free(text);
+}
+
+/* A data call or a question: it neither creates nor ends a socket.
+ * sendto() with an address can connect (TCP Fast Open). */
+bool
+lab_call_keeps_set(const struct sc_call *c)
+{
+	if (c == NULL || c->desc == NULL || !(c->desc->flags & SCF_DATA))
+		return false;
+	return strcmp(c->desc->name, "sendto") != 0 || c->args[4] == 0;
+}
+
+/* No call that could add or end a socket is under way right now. */
+static bool
+lab_sockets_quiet(struct lab *lab)
+{
+	struct lab_child *ch;
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->in_call &&
+		    !lab_call_keeps_set(&lab->sides[i]->call))
+			return false;
+	LIST_FOREACH(ch, &lab->children, entry)
+		if (ch->in_call && !lab_call_keeps_set(&ch->call))
+			return false;
+	return true;
 }
 
 const struct kview *
@@ -276,6 +307,8 @@ lab_kernel(struct lab *lab)
 		procs[n].pid = ch->pid;
 		procs[n++].side = ch->side->index;
 	}
+	/* 0 asks for a full dump: a call that can change the set runs. */
+	lab->kv.set_gen = lab_sockets_quiet(lab) ? lab->sock_gen : 0;
 	kview_snapshot(&lab->kv, lab->port, procs, n);
 	lab->kv_valid = true;
 	return &lab->kv;

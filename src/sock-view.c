@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockstep.h"
@@ -551,23 +552,132 @@ ksock_cmp(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
+/*
+ * The last full dump, kept so that the next snapshot can ask about each
+ * of its sockets by address instead of walking the kernel's whole
+ * established hash again (issue 8: the walk was two thirds of a step).
+ * That is only as good as a dump when nothing can have added a socket
+ * to the port, so a refresh needs all of:
+ *  - the caller's set_gen unchanged: no lab call that can create or end
+ *    a socket (anything but data calls and queries) is running or has
+ *    run, and no lab process exited or exec'd, since the dump;
+ *  - every socket of the dump in a settled state, found again with
+ *    its cookie (the kernel refuses a new socket at the same
+ *    addresses) in the same state; no SYN-SENT, SYN-RECV or bare CLOSE
+ *    socket, which timers or handshakes change unasked;
+ *  - every listener's accept queue the same length (a connection from
+ *    outside the lab completing shows there first);
+ *  - the dump younger than KVIEW_DUMP_AGE_MS, so what no lab call
+ *    touches (another program binding the port) is seen within that.
+ * Anything else, and any error, is a full dump.  A person stepping by
+ * hand is always shown a dump; a step script running faster than that
+ * gets lookups in between.
+ */
+#define KVIEW_DUMP_AGE_MS	50
+struct kdiagcache {
+	struct ksock	*socks;
+	size_t		 n;
+	uint64_t	 gen;
+	uint64_t	 when_ms;
+	uint16_t	 port;
+	bool		 refreshable;
+};
+
+static uint64_t
+view_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool
+view_settled_state(int state)
+{
+	switch (state) {
+	case 1: case 4: case 5: case 6: case 8: case 9: case 10: case 11:
+		return true;	/* ESTABLISHED ... CLOSING, LISTEN, TIME-WAIT */
+	default:
+		return false;	/* SYN-SENT, SYN-RECV, CLOSE, NEW-SYN-RECV */
+	}
+}
+
+static void
+view_keep_dump(struct kdiagcache *dc, const struct kview *v, uint16_t port,
+    uint64_t now)
+{
+	size_t i;
+
+	free(dc->socks);
+	dc->socks = NULL;
+	dc->n = v->nsocks;
+	dc->gen = v->set_gen;
+	dc->when_ms = now;
+	dc->port = port;
+	dc->refreshable = v->set_gen != 0;
+	if (v->nsocks > 0) {
+		dc->socks = xreallocarray(NULL, v->nsocks, sizeof(*v->socks));
+		memcpy(dc->socks, v->socks, v->nsocks * sizeof(*v->socks));
+	}
+	for (i = 0; i < v->nsocks; i++)
+		if (!view_settled_state(v->socks[i].state))
+			dc->refreshable = false;
+}
+
+/* Fills v->socks from the kernel; true when sock_diag answered. */
+static bool
+view_diag(struct kview *v, struct kdiagcache *dc, uint16_t port)
+{
+	uint64_t now = view_now_ms();
+	struct ksock *socks;
+
+	if (dc->refreshable && dc->n > 0 && v->set_gen == dc->gen &&
+	    port == dc->port && now - dc->when_ms < KVIEW_DUMP_AGE_MS) {
+		socks = xreallocarray(NULL, dc->n, sizeof(*socks));
+		memcpy(socks, dc->socks, dc->n * sizeof(*socks));
+		if (sock_diag_refresh(socks, dc->n, NULL, 0) == 0) {
+			memcpy(dc->socks, socks, dc->n * sizeof(*socks));
+			v->socks = socks;
+			v->nsocks = dc->n;
+			v->dumped = false;
+			return true;
+		}
+		free(socks);
+	}
+	v->dumped = true;
+	if (sock_diag_dump(port, &v->socks, &v->nsocks, v->diag_err,
+	    sizeof(v->diag_err)) == -1) {
+		dc->refreshable = false;
+		return false;
+	}
+	view_keep_dump(dc, v, port, now);
+	return true;
+}
+
 int
 kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
     size_t nprocs)
 {
 	struct kfdcache *fc = v->fdcache;
+	struct kdiagcache *dc = v->diagcache;
+	uint64_t gen = v->set_gen;
 	struct view_ctx c;
 	struct fdproc *p;
 	char *states;
 	size_t i, j;
 
 	v->fdcache = NULL;
+	v->diagcache = NULL;
 	kview_finish(v);
 	if (fc == NULL)
 		fc = xcalloc(1, sizeof(*fc));
+	if (dc == NULL)
+		dc = xcalloc(1, sizeof(*dc));
 	v->fdcache = fc;
-	v->diag_ok = sock_diag_dump(port, &v->socks, &v->nsocks, v->diag_err,
-	    sizeof(v->diag_err)) == 0;
+	v->diagcache = dc;
+	v->set_gen = gen;
+	v->diag_ok = view_diag(v, dc, port);
 	if (v->diag_ok)
 		v->diag_err[0] = '\0';
 
@@ -605,5 +715,8 @@ kview_finish(struct kview *v)
 	free(v->socks);
 	free(v->blocked);
 	fdcache_destroy(v->fdcache);
+	if (v->diagcache != NULL)
+		free(v->diagcache->socks);
+	free(v->diagcache);
 	memset(v, 0, sizeof(*v));
 }

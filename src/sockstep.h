@@ -115,6 +115,7 @@ enum sc_stage {
 #define SCF_FDLIST	0x04	/* fds in memory (poll, select): pause if one is a socket */
 #define SCF_EPOLL	0x08	/* arg 0 an epoll fd: pause if it watches a socket */
 #define SCF_FD2		0x10	/* arg 2 is an fd (epoll_ctl): pause if a socket */
+#define SCF_DATA	0x20	/* moves data or asks: adds or ends no socket (sendto only without an address) */
 #define SCF_MAXARGS	6
 
 struct sc_desc {
@@ -269,6 +270,8 @@ struct ksock {
 	int			 fd;
 	bool			 in_accept_queue; /* ESTABLISHED on the port, held by no one */
 	int			 nholders;	/* lab fds on it: >1 after fork or dup */
+	uint32_t		 cookie[2];	/* the kernel's id of this socket (sock_diag) */
+	uint32_t		 ifindex;	/* bound device, as sock_diag gave it */
 };
 struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
@@ -288,11 +291,21 @@ struct kview {
 	bool		 diag_ok;
 	char		 diag_err[128];
 	struct kfdcache	*fdcache;	/* sock-view.c; kept across snapshots */
+	struct kdiagcache *diagcache;	/* sock-view.c: the last full dump */
+	/* Set by the caller before kview_snapshot: a number that changes
+	 * whenever a socket on the port may have come or gone through the
+	 * caller's programs (0: no such promise, always a full dump). */
+	uint64_t	 set_gen;
+	bool		 dumped;	/* this snapshot was a full dump */
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
 /* sockets whose local or peer port is port, both families, TCP */
 int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t errlen);
+/* Each socket of a dump asked about again by address and cookie: 0 when
+ * every one is still there in the same state (queues updated in place),
+ * 1 when anything differs (the set may have changed: dump), -1 error. */
+int		 sock_diag_refresh(struct ksock *, size_t, char *err, size_t errlen);
 /* calls fn for each socket fd of pid */
 int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
 /* state letter from /proc/PID/stat; when it is S or D, the syscall from

@@ -4,6 +4,7 @@
  * Exit 0 on pass, 1 on failure, 77 to skip when the kernel has no
  * sock_diag for TCP or ss(8) is missing.
  */
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -626,6 +627,139 @@ count_fd(void *arg, int fd, uint64_t inode)
 	(*(int *)arg)++;
 }
 
+/*
+ * Snapshots between full dumps (sock-view.c): with set_gen unchanged a
+ * snapshot may ask about the last dump's sockets by address instead.
+ * Each answer must equal a full dump's taken right after; a connection
+ * that no lab call announced, or a close, must force a dump.
+ */
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Same sockets (by cookie), same states and queues. */
+static void
+same_as_dump(const struct kview *got, uint16_t port, const char *what,
+    int line)
+{
+	struct kview d;
+	size_t i, j;
+	bool found;
+
+	memset(&d, 0, sizeof(d));
+	kview_snapshot(&d, port, NULL, 0);	/* set_gen 0: a dump */
+	check(d.dumped && got->diag_ok, line, "%s: a dump to compare", what);
+	check(got->nsocks == d.nsocks, line, "%s: %zu sockets, a dump has %zu",
+	    what, got->nsocks, d.nsocks);
+	for (i = 0; i < got->nsocks; i++) {
+		found = false;
+		for (j = 0; j < d.nsocks && !found; j++) {
+			const struct ksock *a = &got->socks[i], *b = &d.socks[j];
+
+			if (a->cookie[0] != b->cookie[0] ||
+			    a->cookie[1] != b->cookie[1])
+				continue;
+			found = true;
+			check(a->state == b->state && a->rqueue == b->rqueue &&
+			    a->wqueue == b->wqueue, line, "%s: %s %u/%u, a dump "
+			    "says %s %u/%u", what, tcp_state_name(a->state),
+			    a->rqueue, a->wqueue, tcp_state_name(b->state),
+			    b->rqueue, b->wqueue);
+		}
+		check(found, line, "%s: socket %zu not in a dump", what, i);
+	}
+	kview_finish(&d);
+}
+
+static void
+test_refresh(void)
+{
+	struct kview v;
+	struct ksock *k;
+	uint16_t port;
+	int lfd, c, a, c2, l2, n;
+	double t0;
+	size_t i;
+
+	lfd = listener(&port, 4);
+	c = client(port);
+	CHECK(wait_connected(c), "refresh: connect");
+	a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	CHECK(a != -1, "refresh: accept");
+	memset(&v, 0, sizeof(v));
+	v.set_gen = 7;
+	t0 = now_ms();
+	kview_snapshot(&v, port, NULL, 0);
+	CHECK(v.dumped && v.nsocks == 3, "refresh: first is a dump of 3, "
+	    "got %zu (dumped %d)", v.nsocks, v.dumped);
+
+	/* Data only: queues change, the set does not. */
+	CHECK(write(c, "hello", 5) == 5, "refresh: write");
+	v.set_gen = 7;
+	kview_snapshot(&v, port, NULL, 0);
+	if (now_ms() - t0 < 40)	/* a loaded machine may pass the age */
+		CHECK(!v.dumped, "refresh: data alone needs no dump");
+	for (i = 0, k = NULL; i < v.nsocks; i++)
+		if (v.socks[i].state == TCP_ESTABLISHED &&
+		    sa_port(&v.socks[i].local) == port)
+			k = &v.socks[i];
+	CHECK(k != NULL && ioctl(a, FIONREAD, &n) == 0 && k->rqueue == 5 &&
+	    n == 5, "refresh: Recv-Q %u, FIONREAD %d, want 5",
+	    k != NULL ? k->rqueue : 0, n);
+	same_as_dump(&v, port, "after a write", __LINE__);
+
+	/* A connection nobody announced: the listener's queue shows it. */
+	c2 = client(port);
+	CHECK(wait_connected(c2), "refresh: connect 2");
+	CHECK(wait_rqueue(port, 1) == 1, "refresh: queued");
+	v.set_gen = 7;
+	kview_snapshot(&v, port, NULL, 0);
+	CHECK(v.dumped && v.nsocks == 5, "refresh: a new connection is "
+	    "dumped: %zu sockets (dumped %d)", v.nsocks, v.dumped);
+	same_as_dump(&v, port, "after a connect", __LINE__);
+
+	/* A close nobody announced: states change, found by the lookups. */
+	close(c);
+	sleep_ms(20);
+	v.set_gen = 7;
+	kview_snapshot(&v, port, NULL, 0);
+	CHECK(v.dumped, "refresh: a close is dumped");
+	same_as_dump(&v, port, "after a close", __LINE__);
+
+	/* What no lookup can see (another listener on the port) shows
+	 * once the dump is KVIEW_DUMP_AGE_MS old. */
+	l2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	{
+		struct sockaddr_in sin;
+
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(0x7f000002);	/* 127.0.0.2 */
+		sin.sin_port = htons(port);
+		CHECK(l2 != -1 && bind(l2, (struct sockaddr *)&sin,
+		    sizeof(sin)) == 0 && listen(l2, 1) == 0,
+		    "refresh: second listener: %s", strerror(errno));
+	}
+	sleep_ms(60);
+	v.set_gen = 7;
+	kview_snapshot(&v, port, NULL, 0);
+	n = 0;
+	for (i = 0; i < v.nsocks; i++)
+		n += v.socks[i].state == TCP_LISTEN_STATE;
+	CHECK(v.dumped && n == 2, "refresh: an old dump is redone, and shows "
+	    "the second listener (%d listeners)", n);
+	kview_finish(&v);
+	close(l2);
+	close(c2);
+	close(a);
+	close(lfd);
+}
+
 /* A child asleep in accept() on a second listener. */
 static void
 test_sleep(uint16_t port, int lfd, int lfd2)
@@ -801,6 +935,7 @@ main(void)
 	if (afd != -1)
 		test_names(port, cfd[0], afd);
 	test_sleep(port, lfd, lfd2);
+	test_refresh();
 
 	close(afd);
 	close(dupfd);
