@@ -68,29 +68,90 @@ sock_proc_fds(pid_t pid, void (*fn)(void *, int, uint64_t), void *arg)
 	return 0;
 }
 
-/* Reads a small /proc/PID file whole.  Returns its length or -1. */
-static ssize_t
-proc_read(pid_t pid, const char *name, char *buf, size_t len)
+/*
+ * The /proc files read at every snapshot stay open and are read again
+ * with pread() from offset 0, which makes the kernel generate them
+ * anew: one call where open, read and close were three (issue 8).  An
+ * open file keeps naming the process it was opened for: once that
+ * process is gone (its pid perhaps reused) the read fails, and the file
+ * is opened again for whatever the pid is now, as a fresh open would.
+ */
+#define PROC_KEEP	32
+static struct proc_file {
+	pid_t		 pid;
+	const char	*name;	/* one of the literals the callers pass */
+	int		 fd;
+} proc_kept[PROC_KEEP];
+static size_t proc_next;	/* the slot reused next, round robin */
+
+static int
+proc_open(pid_t pid, const char *name)
 {
 	char path[64];
-	size_t off = 0;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static struct proc_file *
+proc_slot(pid_t pid, const char *name)
+{
+	struct proc_file *f;
+	size_t i;
+
+	for (i = 0; i < PROC_KEEP; i++) {
+		f = &proc_kept[i];
+		if (f->name == name && f->pid == pid && f->fd > 0)
+			return f;
+	}
+	f = &proc_kept[proc_next++ % PROC_KEEP];
+	if (f->fd > 0)
+		close(f->fd);
+	f->pid = pid;
+	f->name = name;
+	f->fd = proc_open(pid, name);
+	return f;
+}
+
+static ssize_t
+proc_pread(int fd, char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+
 	while (off < len - 1) {
-		n = read(fd, buf + off, len - 1 - off);
+		n = pread(fd, buf + off, len - 1 - off, (off_t)off);
 		if (n == -1 && errno == EINTR)
 			continue;
+		if (n == -1 && off == 0)
+			return -1;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
-	close(fd);
 	buf[off] = '\0';
 	return (ssize_t)off;
+}
+
+/* Reads a small /proc/PID file whole.  Returns its length or -1. */
+static ssize_t
+proc_read(pid_t pid, const char *name, char *buf, size_t len)
+{
+	struct proc_file *f = proc_slot(pid, name);
+	ssize_t n;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (f->fd <= 0 && (f->fd = proc_open(pid, name)) == -1)
+			return -1;
+		if ((n = proc_pread(f->fd, buf, len)) > 0)
+			return n;
+		/* Gone, or an empty answer: once more from a fresh open. */
+		close(f->fd);
+		f->fd = -1;
+	}
+	buf[0] = '\0';
+	return n;
 }
 
 /*
