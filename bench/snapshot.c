@@ -134,6 +134,29 @@ measure(const char *what, int n, uint16_t port, const struct kproc *holder,
 	    n, what, median, p90, RUNS);
 }
 
+/* The kernel's part alone: one sock_diag dump of the port, parsed. */
+static void
+measure_dump(int n, uint16_t port)
+{
+	struct ksock *socks;
+	struct timespec t0, t1;
+	double ms[RUNS];
+	size_t ns;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (sock_diag_dump(port, &socks, &ns, NULL, 0) == -1)
+			errx(1, "sock_diag_dump");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		free(socks);
+		ms[i] = elapsed_ms(&t0, &t1);
+	}
+	qsort(ms, RUNS, sizeof(ms[0]), cmp_double);
+	printf("snapshot N=%d, the sock_diag dump alone: median %.3f ms\n", n,
+	    (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,6 +201,7 @@ main(int argc, char **argv)
 	measure("cold (every fd read)", n, ntohs(sin.sin_port), &holder, true);
 	measure("paused holder (fd list reused)", n, ntohs(sin.sin_port),
 	    &holder, false);
+	measure_dump(n, ntohs(sin.sin_port));
 
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
