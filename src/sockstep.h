@@ -552,9 +552,10 @@ struct check_record {
 	const char	*origin;	/* static string from the lab */
 	uint16_t	 local_port;
 };
-struct check_history {
+struct check_history {		/* the last return of each (side, call), oldest first */
 	struct check_record	*rec;
 	size_t			 n;
+	size_t			 cap;
 };
 struct check_expr *check_create(const char *, char *err, size_t);
 void	 check_destroy(struct check_expr *);
