@@ -6,7 +6,6 @@
  * its option value or length, each file call by its length, so the
  * test can tell them apart in the transcript.  Ends by itself.
  */
-#define _GNU_SOURCE
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
