@@ -101,11 +101,12 @@ proc_slot(pid_t pid, const char *name)
 
 	for (i = 0; i < PROC_KEEP; i++) {
 		f = &proc_kept[i];
-		if (f->name == name && f->pid == pid && f->fd > 0)
+		if (f->name == name && f->pid == pid)
 			return f;
 	}
 	f = &proc_kept[proc_next++ % PROC_KEEP];
-	if (f->fd > 0)
+	/* A slot never used has no name (and fd 0, which is not ours). */
+	if (f->name != NULL && f->fd >= 0)
 		close(f->fd);
 	f->pid = pid;
 	f->name = name;
@@ -142,7 +143,7 @@ proc_read(pid_t pid, const char *name, char *buf, size_t len)
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (f->fd <= 0 && (f->fd = proc_open(pid, name)) == -1)
+		if (f->fd < 0 && (f->fd = proc_open(pid, name)) == -1)
 			return -1;
 		if ((n = proc_pread(f->fd, buf, len)) > 0)
 			return n;

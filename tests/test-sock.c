@@ -682,7 +682,7 @@ test_refresh(void)
 	struct kview v;
 	struct ksock *k;
 	uint16_t port;
-	int lfd, c, a, c2, l2, n;
+	int lfd, c, a, c2, l2, n = -1;
 	double t0;
 	size_t i;
 
