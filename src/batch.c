@@ -83,7 +83,7 @@ batch_one(struct session *s, const struct step *st, char *err, size_t errlen)
 	}
 	if (st->op == STEP_ONE)
 		return lab_step(s->lab, side, err, errlen);
-	return lab_run(s->lab, side, 0, err, errlen);
+	return lab_run(s->lab, side, err, errlen);
 }
 
 /* The lesson's checks for this point of the guided order (0: the end). */
@@ -131,7 +131,7 @@ batch_alternate(struct batch *b)
 
 			if (side->state != SIDE_BEFORE_CALL)
 				continue;
-			if (lab_run(lab, side, 0, err, sizeof err) == 0 &&
+			if (lab_run(lab, side, err, sizeof err) == 0 &&
 			    b->t != NULL)
 				transcript_summary(b->t, lab);
 		}

@@ -2,6 +2,8 @@
 #ifndef LAB_PRIVATE_H
 #define LAB_PRIVATE_H
 
+#include <signal.h>
+
 #include "sockstep.h"
 
 #define LAB_MAX_CHILDREN	64
@@ -9,6 +11,8 @@
 #define LAB_IDLE_MS		200	/* asleep between calls this long: idle */
 #define LAB_SETTLE_MS		10000	/* a side computing longer is left running */
 #define LAB_START_MS		1000	/* ... but at the start, this long */
+#define LAB_REAP_MS		5000	/* killed tasks collected within this */
+#define LAB_SLEEP_MS		5000	/* a sleep with a timeout is waited for */
 
 /* A process a side forked: traced, run freely, its calls reported. */
 struct lab_child {
@@ -16,9 +20,29 @@ struct lab_child {
 	struct side		*side;
 	bool			 in_call;
 	bool			 seen_stop;	/* its first SIGSTOP was swallowed */
+	bool			 refused;	/* over LAB_MAX_CHILDREN: killed */
 	unsigned		 ncalls;	/* watched calls it made */
 	struct sc_call		 call;
 	LIST_ENTRY(lab_child)	 entry;
+};
+
+enum lab_phase {
+	PH_REACH,	/* the side was running: wait for its next call */
+	PH_SETTLE,	/* a call was let run: wait for every side to settle */
+	PH_ALL,		/* all+: everything runs, until all are still */
+};
+struct lab_job {		/* lab-run.c: what lab_advance() moves on */
+	enum lab_op		 op;
+	enum lab_phase		 phase;
+	struct side		*side;
+	unsigned		 max;		/* calls to let run; 0: no limit */
+	unsigned		 steps;		/* calls let run so far */
+	uint64_t		 since;		/* ms: the phase began, or last life */
+	uint64_t		 limit;		/* ms the phase may last */
+	uint64_t		 seen;		/* lab->seq at the last look */
+	uint64_t		 life;		/* side->activity at the last look */
+	int			 rc;		/* of the job that ended */
+	char			 err[256];
 };
 
 struct lab {
@@ -38,10 +62,14 @@ struct lab {
 	 * when a process exits or execs: the kernel view's promise that
 	 * the port's set of sockets is what its last dump saw (sock-view.c). */
 	uint64_t		 sock_gen;
+	struct lab_job		 job;
+	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 
 void	lab_emit(struct lab *, struct lab_event *);
 bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
+void	lab_child_forget(struct lab *, struct lab_child *);
+int	lab_resume_call(struct side *);
 
 #endif

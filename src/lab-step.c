@@ -18,8 +18,6 @@
 #include "sockstep.h"
 #include "lab-private.h"
 
-static int	lab_resume_call(struct side *);
-static bool	lab_side_settled(struct side *, uint64_t);
 
 static const char *const origin_bind = "bind";
 static const char *const origin_kernel = "chosen by the kernel";
@@ -133,6 +131,7 @@ lab_side_entry(struct lab *lab, struct side *side, const struct trace_event *tev
 	struct sc_mem mem = { sc_mem_tracee_read, &side->pid };
 	struct lab_event ev = { .type = LEV_CALL, .side = side };
 
+	side->activity++;
 	if (desc == NULL) {
 		side->wrote_other = true;
 		trace_resume(side->pid, false, 0);
@@ -211,40 +210,88 @@ lab_side_find(struct lab *lab, pid_t pid)
 	return NULL;
 }
 
-/* A new process forked by a side: it belongs to its parent's side. */
-static struct lab_child *
-lab_child_adopt(struct lab *lab, pid_t pid)
+/* The side a task belongs to: its own, or that of the lab child it is. */
+static struct side *
+lab_owner(struct lab *lab, pid_t pid)
 {
-	struct lab_child *ch, *parent_ch;
+	struct lab_child *ch;
 	struct side *side;
-	char path[64], buf[512], *p;
-	FILE *f;
-	int ppid = 0;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fgets(buf, sizeof buf, f) != NULL &&
-	    (p = strrchr(buf, ')')) != NULL)
-		sscanf(p + 1, " %*c %d", &ppid);
-	fclose(f);
-	if ((side = lab_side_find(lab, ppid)) == NULL) {
-		if ((parent_ch = lab_child_find(lab, ppid)) == NULL)
-			return NULL;
-		side = parent_ch->side;
-	}
-	if (lab->nchildren >= LAB_MAX_CHILDREN) {
-		trace_kill(pid);
-		lab_note(lab, side, "%s[%d]: more than %d processes, ended",
-		    side->name, (int)pid, LAB_MAX_CHILDREN);
-		return NULL;
+	if ((side = lab_side_find(lab, pid)) != NULL)
+		return side;
+	if ((ch = lab_child_find(lab, pid)) != NULL)
+		return ch->side;
+	return NULL;
+}
+
+/*
+ * A new task of a side: a process it forked or a thread it started.
+ * Named by the parent's fork/clone event, or, when the new task's own
+ * first stop comes first, found through /proc: a thread by its thread
+ * group (its PPid is the process's parent, sockstep), a process by its
+ * parent.  A task whose side cannot be told is still kept (side NULL),
+ * so that it is ended and collected with the rest.
+ */
+static struct lab_child *
+lab_child_adopt(struct lab *lab, pid_t pid, struct side *side)
+{
+	struct lab_child *ch;
+	char path[64], line[256];
+	FILE *f;
+	int tgid = 0, ppid = 0;
+
+	if (side == NULL) {
+		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+		if ((f = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof line, f) != NULL) {
+				if (sscanf(line, "Tgid: %d", &tgid) == 1 ||
+				    sscanf(line, "PPid: %d", &ppid) == 1)
+					continue;
+			}
+			fclose(f);
+		}
+		if (tgid > 0 && tgid != pid)
+			side = lab_owner(lab, tgid);
+		if (side == NULL && ppid > 0)
+			side = lab_owner(lab, ppid);
 	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->pid = pid;
 	ch->side = side;
 	LIST_INSERT_HEAD(&lab->children, ch, entry);
-	lab->nchildren++;
+	if (lab->nchildren++ >= LAB_MAX_CHILDREN) {
+		/* Said once, when it is refused; its exit is then silent. */
+		ch->refused = true;
+		trace_kill(pid);
+		if (side != NULL)
+			lab_note(lab, side, "%s[%d]: more than %d processes, "
+			    "ended", side->name, (int)pid, LAB_MAX_CHILDREN);
+	}
 	return ch;
+}
+
+void
+lab_child_forget(struct lab *lab, struct lab_child *ch)
+{
+	LIST_REMOVE(ch, entry);
+	lab->nchildren--;
+	sc_call_clear(&ch->call);
+	free(ch);
+}
+
+/* A fork or clone reported by its parent: the child is of its side. */
+static void
+lab_fork_seen(struct lab *lab, const struct trace_event *tev)
+{
+	struct lab_child *ch;
+	struct side *side = lab_owner(lab, tev->pid);
+
+	if (tev->child <= 0)
+		return;
+	if ((ch = lab_child_find(lab, tev->child)) == NULL)
+		(void)lab_child_adopt(lab, tev->child, side);
+	else if (ch->side == NULL)
+		ch->side = side;
 }
 
 /* A forked child runs freely; its watched calls are reported as it goes. */
@@ -255,7 +302,18 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 	struct sc_mem mem = { sc_mem_tracee_read, &ch->pid };
 	struct lab_event ev = { .side = ch->side, .pid = ch->pid };
 	const struct sc_desc *desc;
+	int sig = tev->type == TEV_SIGNAL ? tev->sig : 0;
 
+	if ((ch->side == NULL || ch->refused) && tev->type != TEV_EXITED &&
+	    tev->type != TEV_KILLED) {
+		/* Nothing to report for it: let it go on (or die). */
+		if (sig == SIGSTOP && !ch->seen_stop) {
+			ch->seen_stop = true;
+			sig = 0;
+		}
+		trace_resume(ch->pid, false, sig);
+		return;
+	}
 	switch (tev->type) {
 	case TEV_SYSCALL_ENTRY:
 		if ((desc = lab_watched(ch->pid, tev)) == NULL) {
@@ -293,16 +351,19 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 		return;
 	case TEV_EXITED:
 	case TEV_KILLED:
-		LIST_REMOVE(ch, entry);
-		lab->nchildren--;
-		sc_call_clear(&ch->call);
 		/* Helpers that never touched a socket (a shell, a thread
 		 * pool) come and go unremarked. */
-		if (ch->ncalls > 0)
-			lab_note(lab, ch->side, "%s[%d] %s", ch->side->name,
-			    (int)ch->pid, tev->type == TEV_EXITED ?
-			    "exited" : "was killed");
-		free(ch);
+		if (ch->ncalls > 0 && ch->side != NULL) {
+			if (tev->type == TEV_EXITED)
+				lab_note(lab, ch->side, "%s[%d] exited",
+				    ch->side->name, (int)ch->pid);
+			else
+				lab_note(lab, ch->side, "%s[%d] was killed "
+				    "by SIG%s", ch->side->name, (int)ch->pid,
+				    sigabbrev_np(tev->sig) != NULL ?
+				    sigabbrev_np(tev->sig) : "?");
+		}
+		lab_child_forget(lab, ch);
 		return;
 	default:
 		trace_resume(ch->pid, ch->in_call, 0);
@@ -318,19 +379,20 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 	struct lab_child *ch;
 
 	/* What the fd cache (trace-fds.c) must hear of from every task. */
-	if (tev->type == TEV_FORK)
+	if (tev->type == TEV_FORK) {
 		trace_fds_new_task(tev->pid, tev->child);
+		lab_fork_seen(lab, tev);
+	}
 	else if (tev->type == TEV_EXEC || tev->type == TEV_EXITED ||
 	    tev->type == TEV_KILLED) {
 		trace_fds_forget();	/* cloexec fds gone; a pid reused */
 		lab->sock_gen++;	/* and the sockets they held */
 	}
 	if (side == NULL) {
-		if ((ch = lab_child_find(lab, tev->pid)) == NULL &&
-		    (ch = lab_child_adopt(lab, tev->pid)) == NULL) {
-			if (tev->type != TEV_EXITED && tev->type != TEV_KILLED)
-				trace_resume(tev->pid, false, 0);
-			return;
+		if ((ch = lab_child_find(lab, tev->pid)) == NULL) {
+			if (tev->type == TEV_EXITED || tev->type == TEV_KILLED)
+				return;
+			ch = lab_child_adopt(lab, tev->pid, NULL);
 		}
 		lab_child_event(lab, ch, tev);
 		return;
@@ -422,171 +484,20 @@ lab_pump(struct lab *lab, int timeout_ms)
 	/* Drain every pending stop, whether or not SIGCHLD was seen. */
 	while (trace_next_event(&tev) == 1)
 		lab_dispatch(lab, &tev);
-	for (i = 0; i < lab->nsides; i++)
-		if (readable[i])
-			lab_drain_output(lab, lab->sides[i]);
+	for (i = 0; i < lab->nsides; i++) {
+		if (!readable[i])
+			continue;
+		lab->sides[i]->activity++;
+		lab_drain_output(lab, lab->sides[i]);
+	}
 	/* Only a quiet moment can show a call asleep: while stops keep
 	 * coming, /proc is not worth reading (free-running stays fast). */
 	if (ready <= 0)
 		lab_check_sleepers(lab);
 }
 
-/* Will this side change state by itself soon?  If not, it is settled. */
-static bool
-lab_side_settled(struct side *side, uint64_t now)
-{
-	char st, wchan[64];
-	long nr;
-
-	switch (side->state) {
-	case SIDE_BLOCKED:
-		/* Still asleep in the call?  Else its return is on the way. */
-		return sock_proc_sleep(side->pid, &st, &nr, wchan,
-		    sizeof wchan) == 0 && (st == 'S' || st == 'D') &&
-		    nr == side->call.nr;
-	case SIDE_RUNNING:
-		if (side->in_call)
-			return false;
-		/* Between calls but asleep (sleep(), a read of its tty). */
-		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
-		    sizeof wchan) == -1 || (st != 'S' && st != 'D')) {
-			side->sleep_since = 0;
-			return false;
-		}
-		if (side->sleep_since == 0)
-			side->sleep_since = now;
-		return now - side->sleep_since >= LAB_IDLE_MS;
-	default:
-		return true;
-	}
-}
-
-static void	lab_settle_for(struct lab *, uint64_t);
-
-void
-lab_settle(struct lab *lab)
-{
-	lab_settle_for(lab, LAB_SETTLE_MS);
-}
-
-/* Until every side is paused, blocked, idle or gone, or limit ms. */
-static void
-lab_settle_for(struct lab *lab, uint64_t limit)
-{
-	uint64_t start = lab_now_ms(), now;
-	bool settled;
-	size_t i;
-
-	lab_pump(lab, 0);
-	for (;;) {
-		now = lab_now_ms();
-		settled = true;
-		for (i = 0; i < lab->nsides; i++)
-			if (!lab_side_settled(lab->sides[i], now))
-				settled = false;
-		if (settled || now - start > limit)
-			return;
-		lab_pump(lab, 2);
-	}
-}
-
-/*
- * Tracer and tracees on one CPU: every stop is a switch between two
- * tasks on the same CPU (a few microseconds) instead of a wake-up sent
- * to another CPU (tens of microseconds, more in a VM), and the traced
- * programs never run in parallel with the tracer anyway: one of them
- * waits for the other at every stop.  The children inherit the mask.
- * SOCKSTEP_NO_PIN=1 leaves the scheduler free.  Best effort: a failure
- * (a cpuset that forbids it) changes nothing else.
- */
-static void
-lab_pin_cpu(void)
-{
-	const char *no = getenv("SOCKSTEP_NO_PIN");
-	cpu_set_t set;
-	int cpu;
-
-	if (no != NULL && strcmp(no, "0") != 0)
-		return;
-	if ((cpu = sched_getcpu()) == -1)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)sched_setaffinity(0, sizeof set, &set);
-}
-
-int
-lab_start(struct lab *lab, char *err, size_t errlen)
-{
-	size_t i;
-
-	lab_pin_cpu();
-
-	for (i = 0; i < lab->nsides; i++) {
-		struct side *side = lab->sides[i];
-
-		if (trace_resolve(side->argv[0], side->path, sizeof side->path,
-		    err, errlen) == -1)
-			return -1;
-	}
-	for (i = 0; i < lab->nsides; i++) {
-		struct side *side = lab->sides[i];
-
-		if (trace_spawn(side->path, side->argv, &side->pid, &side->pty,
-		    err, errlen) == -1) {
-			lab_kill_all(lab, NULL);
-			return -1;
-		}
-		side->state = SIDE_RUNNING;
-	}
-	/* Short: a program busy before its first socket call is shown
-	 * running rather than holding the first screen back. */
-	lab_settle_for(lab, LAB_START_MS);
-	for (i = 0; i < lab->nsides; i++) {
-		struct side *side = lab->sides[i];
-
-		if (!side->execed && (side->state == SIDE_EXITED ||
-		    side->state == SIDE_KILLED)) {
-			char why[300];
-
-			trace_setup_failure(side->wait_status, why,
-			    sizeof why);
-			snprintf(err, errlen, "%s: %s: %s", side->name,
-			    side->path, why);
-			lab_kill_all(lab, NULL);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-lab_stepable(struct side *side, char *err, size_t errlen)
-{
-	switch (side->state) {
-	case SIDE_BEFORE_CALL:
-		return 0;
-	case SIDE_BLOCKED:
-		snprintf(err, errlen, "%s is blocked in %s(): step another "
-		    "side to wake it", side->name, side->call.desc->name);
-		return -1;
-	case SIDE_RUNNING:
-		snprintf(err, errlen, "%s is running outside any socket call",
-		    side->name);
-		return -1;
-	case SIDE_EXITED:
-	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s", side->name,
-		    side->state == SIDE_EXITED ? "exited" : "been killed");
-		return -1;
-	default:
-		snprintf(err, errlen, "%s has not started", side->name);
-		return -1;
-	}
-}
-
 /* Let a paused side's call run; its return (or sleep) comes later. */
-static int
+int
 lab_resume_call(struct side *side)
 {
 	side->in_call = true;
@@ -595,80 +506,3 @@ lab_resume_call(struct side *side)
 	return trace_resume(side->pid, true, 0);
 }
 
-/*
- * all+: every side runs at once, calls recorded as they happen and never
- * held, until each side has exited or sits still (asleep in a call, or
- * outside any) with nothing left that could wake it.  No timer runs
- * between calls: the loop waits on SIGCHLD and only a quiet moment ends it.
- */
-int
-lab_run_all(struct lab *lab, char *err, size_t errlen)
-{
-	uint64_t now, count, quiet_since = 0;
-	bool settled;
-	size_t i;
-
-	lab->free_run = true;
-	for (i = 0; i < lab->nsides; i++) {
-		struct side *side = lab->sides[i];
-
-		if (side->state == SIDE_BEFORE_CALL &&
-		    lab_resume_call(side) == -1) {
-			snprintf(err, errlen, "%s: ptrace: %s", side->name,
-			    strerror(errno));
-			lab->free_run = false;
-			return -1;
-		}
-	}
-	for (;;) {
-		count = lab_event_count(lab);
-		lab_pump(lab, 5);
-		now = lab_now_ms();
-		if (lab_event_count(lab) != count || quiet_since == 0)
-			quiet_since = now;
-		settled = true;
-		for (i = 0; i < lab->nsides && settled; i++)
-			if (!lab_side_settled(lab->sides[i], now))
-				settled = false;
-		if (settled)
-			break;
-		/* A side computing without calls (a busy loop) must not
-		 * hold the run forever: as lab_settle, leave it running. */
-		if (now - quiet_since > LAB_SETTLE_MS) {
-			lab_note_spinners(lab);
-			break;
-		}
-	}
-	lab->free_run = false;
-	return 0;
-}
-
-int
-lab_step(struct lab *lab, struct side *side, char *err, size_t errlen)
-{
-	if (side->state == SIDE_RUNNING)
-		lab_settle(lab);
-	if (lab_stepable(side, err, errlen) == -1)
-		return -1;
-	if (lab_resume_call(side) == -1) {
-		snprintf(err, errlen, "%s: ptrace: %s", side->name,
-		    strerror(errno));
-		return -1;
-	}
-	lab_settle(lab);
-	return 0;
-}
-
-int
-lab_run(struct lab *lab, struct side *side, unsigned max, char *err,
-    size_t errlen)
-{
-	unsigned n = 0;
-
-	if (lab_step(lab, side, err, errlen) == -1)
-		return -1;
-	while (side->state == SIDE_BEFORE_CALL && (max == 0 || ++n < max))
-		if (lab_step(lab, side, err, errlen) == -1)
-			return -1;
-	return 0;
-}

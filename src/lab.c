@@ -149,17 +149,11 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 void
 lab_destroy(struct lab *lab)
 {
-	struct lab_child *ch;
 	size_t i;
 
 	if (lab == NULL)
 		return;
 	lab_kill_all(lab, NULL);
-	while ((ch = LIST_FIRST(&lab->children)) != NULL) {
-		LIST_REMOVE(ch, entry);
-		sc_call_clear(&ch->call);
-		free(ch);
-	}
 	for (i = 0; i < lab->nsides; i++)
 		side_destroy(lab->sides[i]);
 	if (lab->sigfd != -1)
@@ -339,7 +333,6 @@ lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
 	return (int)n;
 }
 
-/* SIGKILL every process, reap it, and say so. */
 /*
  * One side ended at the user's request (a program spinning without
  * calls, or hung): SIGKILL to it and to the children it forked.  The
@@ -364,40 +357,135 @@ lab_kill_side(struct lab *lab, struct side *side, char *err, size_t errlen)
 	return 0;
 }
 
-void
-lab_kill_all(struct lab *lab, const char *why)
+static bool
+side_alive(const struct side *side)
+{
+	return side->pid > 0 && side->state != SIDE_EXITED &&
+	    side->state != SIDE_KILLED;
+}
+
+/* A death collected while the lab ends: forget the task. */
+static void
+lab_reaped(struct lab *lab, pid_t pid, int status)
 {
 	struct lab_child *ch;
-	int status;
 	size_t i;
 
-	LIST_FOREACH(ch, &lab->children, entry) {
-		trace_kill(ch->pid);
-		while (waitpid(ch->pid, &status, __WALL) == -1 &&
-		    errno == EINTR)
-			;
-		ch->pid = -1;
-	}
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (side->pid <= 0 || side->state == SIDE_EXITED ||
-		    side->state == SIDE_KILLED)
+		if (side->pid == pid && side_alive(side)) {
+			side->wait_status = status;
+			side->reaped = true;
+		}
+	}
+	LIST_FOREACH(ch, &lab->children, entry) {
+		if (ch->pid == pid) {
+			lab_child_forget(lab, ch);
+			return;
+		}
+	}
+}
+
+static bool
+lab_anyone_left(const struct lab *lab)
+{
+	size_t i;
+
+	if (!LIST_EMPTY(&lab->children))
+		return true;
+	for (i = 0; i < lab->nsides; i++)
+		if (side_alive(lab->sides[i]) && !lab->sides[i]->reaped)
+			return true;
+	return false;
+}
+
+/*
+ * Collect every task the lab knows of, after SIGKILL, waiting on the
+ * SIGCHLD descriptor and never in a blocking waitpid: a thread group's
+ * leader is reported only after each of its threads has been collected,
+ * and a traced task the lab never heard of (an orphan) may live on, so
+ * a blocking wait for one pid, or for any, could wait for good.  Gives
+ * up after limit ms (a task stuck in the kernel); PTRACE_O_EXITKILL and
+ * PR_SET_PDEATHSIG still end it when sockstep exits.
+ */
+static bool
+lab_reap(struct lab *lab, uint64_t limit)
+{
+	uint64_t start = lab_now_ms(), now;
+	struct signalfd_siginfo si[8];
+	struct pollfd pfd;
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+			if (WIFEXITED(status) || WIFSIGNALED(status))
+				lab_reaped(lab, pid, status);
+			else	/* a task born as the lab ends: end it too */
+				trace_kill(pid);
+		}
+		if (!lab_anyone_left(lab))
+			return true;
+		if (pid == -1 && errno == ECHILD)
+			return false;
+		now = lab_now_ms();
+		if (now - start >= limit)
+			return false;
+		pfd.fd = lab->sigfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(limit - (now - start)) < 50 ?
+		    (int)(limit - (now - start)) : 50) > 0)
+			(void)read(lab->sigfd, si, sizeof si);
+	}
+}
+
+/* SIGKILL every task, collect each, and say so in a NOTE per side. */
+void
+lab_kill_all(struct lab *lab, const char *why)
+{
+	bool alive[SOCKSTEP_MAX_CLIENTS + 1];
+	struct lab_child *ch;
+	bool all;
+	size_t i;
+
+	LIST_FOREACH(ch, &lab->children, entry)
+		trace_kill(ch->pid);
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		alive[i] = side_alive(side);
+		side->reaped = false;
+		if (!alive[i])
 			continue;
 		trace_kill(side->pid);
-		/* SIGKILL ends even a ptrace-stopped tracee: this is bounded. */
-		while (waitpid(side->pid, &status, __WALL) == -1 &&
-		    errno == EINTR)
-			;
+		/* Its process group: orphans the lab never saw fork. */
+		if (side->pid > 1)
+			kill(-side->pid, SIGKILL);
+	}
+	all = lab_reap(lab, LAB_REAP_MS);
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (!alive[i])
+			continue;
 		lab_drain_output(lab, side);
 		lab_flush_output(lab, side);
-		side->wait_status = status;
+		if (!side->reaped)
+			side->wait_status = SIGKILL;	/* as the kernel will */
 		side->in_call = false;
 		side->state = SIDE_KILLED;
 		if (why != NULL)
 			lab_note(lab, side, "%s ended by sockstep (%s)",
 			    side->name, why);
 	}
+	if (!all && why != NULL)
+		lab_note(lab, NULL, "some traced processes were still dying "
+		    "after %d s; they end when sockstep exits",
+		    LAB_REAP_MS / 1000);
+	/* What could not be collected is forgotten, not waited for again. */
+	while ((ch = LIST_FIRST(&lab->children)) != NULL)
+		lab_child_forget(lab, ch);
 }
 
 /* The name of the side with this index ("server", "client2"), NULL if

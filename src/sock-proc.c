@@ -271,3 +271,28 @@ sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
 		proc_wchan(pid, wchan, len);
 	return 0;
 }
+
+/*
+ * /proc/PID/syscall in full: the call a sleeping task is in and its six
+ * arguments ("nr 0xa0 0xa1 ... sp pc").  -1 when it is in none (running)
+ * or the file cannot be read.
+ */
+int
+sock_proc_syscall(pid_t pid, long *nr, uint64_t args[6])
+{
+	char buf[256], *p, *end;
+	size_t i;
+
+	if (proc_read(pid, "syscall", buf, sizeof(buf)) <= 0)
+		return -1;
+	errno = 0;
+	*nr = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf || *nr < 0)
+		return -1;
+	for (i = 0, p = end; i < 6; i++, p = end) {
+		args[i] = strtoull(p, &end, 16);
+		if (end == p)
+			return -1;
+	}
+	return 0;
+}

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <poll.h>
+#include <signal.h>
 
 #define SOCKSTEP_DEFAULT_PORT	9190
 #define SOCKSTEP_MAX_CLIENTS	9
@@ -59,6 +60,11 @@ void	 sbuf_add_json(struct sbuf *, const char *);
 size_t	 utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 const char *sbuf_str(const struct sbuf *);	/* "" when empty */
 
+/* atomic.c: a file replaced whole or not at all (a temporary file in the
+ * same directory, written, fsynced, given mode, renamed over path) */
+int	 atomic_write(const char *path, const void *, size_t, mode_t,
+	    char *err, size_t);
+
 /* syscall-table.c: the watched system calls (strace syscallent habit) */
 enum sc_arg {
 	SA_NONE = 0,
@@ -84,6 +90,13 @@ enum sc_arg {
 	SA_MSGHDR_IN,	/* struct msghdr * for sendmsg */
 	SA_MSGHDR_OUT,	/* struct msghdr * for recvmsg, shown at exit */
 	SA_PTR,		/* any other pointer, shown in hex or NULL */
+	SA_IOV_IN,	/* const struct iovec * of writev; count is the next arg */
+	SA_IOV_OUT,	/* struct iovec * of readv; ret bytes shown at exit */
+	SA_MMSGHDR_IN,	/* struct mmsghdr * of sendmmsg; vlen is the next arg */
+	SA_MMSGHDR_OUT,	/* struct mmsghdr * of recvmmsg, ret of them at exit */
+	SA_FDPAIR,	/* int[2] of socketpair, "[3, 4]" at exit */
+	SA_LOFF_PTR,	/* loff_t * of sendfile/splice: [in] at entry, [in->out] at exit */
+	SA_SPLICE_FLAGS,/* SPLICE_F_MOVE ... */
 	/* syscall-poll.c */
 	SA_POLLFDS,	/* struct pollfd *; count is the SA_NFDS arg; revents at exit */
 	SA_NFDS,	/* the pollfd count */
@@ -110,12 +123,15 @@ enum sc_stage {
 	STAGE_CLOSE,
 };
 
+/* SCF_FD0, SCF_FD1, SCF_FD2 together (splice): pause if any is a socket. */
 #define SCF_FD0		0x01	/* arg 0 is an fd: pause only if it is a socket */
 #define SCF_RET_FD	0x02	/* a non-negative return is a new fd */
 #define SCF_FDLIST	0x04	/* fds in memory (poll, select): pause if one is a socket */
 #define SCF_EPOLL	0x08	/* arg 0 an epoll fd: pause if it watches a socket */
 #define SCF_FD2		0x10	/* arg 2 is an fd (epoll_ctl): pause if a socket */
 #define SCF_DATA	0x20	/* moves data or asks: adds or ends no socket (sendto only without an address) */
+#define SCF_FD1		0x40	/* arg 1 is an fd (sendfile's in_fd): pause if a socket */
+#define SCF_RET_FDPAIR	0x80	/* on success the SA_FDPAIR argument holds two new fds */
 #define SCF_MAXARGS	6
 
 struct sc_desc {
@@ -157,6 +173,7 @@ void		 sc_format_accept_flags(struct sbuf *, unsigned);
 void		 sc_format_shut_how(struct sbuf *, int);
 void		 sc_format_sockopt_level(struct sbuf *, int);
 void		 sc_format_sockopt_name(struct sbuf *, int level, int name);
+void		 sc_format_splice_flags(struct sbuf *, unsigned);
 /*
  * "{AF_INET, 127.0.0.1:9190}", "{AF_INET6, [::1]:9190}",
  * "{AF_UNIX, \"/tmp/s\"}"; a truncated or unknown address says so.
@@ -312,6 +329,8 @@ int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
  * /proc/PID/syscall (-1 if running) and wchan, else -1 and "";
  * returns -1 when the process is gone */
 int		 sock_proc_sleep(pid_t, char *state, long *nr, char *wchan, size_t);
+/* the call a sleeping task is in, with its arguments; -1 if none */
+int		 sock_proc_syscall(pid_t, long *nr, uint64_t args[6]);
 struct kproc_stat {		/* from /proc/PID/stat */
 	char			 state;
 	long			 threads;
@@ -386,7 +405,11 @@ struct side {
 	bool			 execed;	/* its program is running (exec done) */
 	struct sc_call		 call;		/* pending, running or last call */
 	uint64_t		 sleep_since;	/* ms: first seen asleep in call */
+	uint64_t		 activity;	/* stops and output reads, counted:
+						 * a side that prints or calls lives */
+	uint64_t		 idle_activity;	/* activity when it fell asleep */
 	int			 wait_status;	/* EXITED/KILLED */
+	bool			 reaped;	/* lab_kill_all: its death collected */
 	unsigned		 stages_done;	/* bit per enum sc_stage */
 	enum sc_stage		 stage;		/* stage of the pending/last call */
 	char			 wchan[64];	/* when BLOCKED */
@@ -412,17 +435,39 @@ struct side	*lab_side_by_name(const struct lab *, const char *);
 uint16_t	 lab_port(const struct lab *);
 const char	*side_state_name(enum side_state);
 bool		 lab_all_done(const struct lab *);
-/* Execute side's pending call, then pause before its next one. */
+/*
+ * lab-run.c: what the lab does is a job, moved on by the caller's loop:
+ * lab_begin() starts it (or refuses at once, with err), lab_advance()
+ * polls the lab's descriptors for at most timeout_ms and moves it on:
+ * 1 while it runs, 0 when it ended, -1 when it ended with an error
+ * (lab_job_error).  Never a nested wait: a screen stays live.
+ *   STEP  the side's pending call runs, then it pauses before its next;
+ *         a running side is first waited for until it reaches a call.
+ *   RUN   steps until the side blocks, waits or exits (s+).
+ *   ALL   every side at once, nothing held, until all are still (all+).
+ *   SETTLE until no side is about to change by itself.
+ */
+enum lab_op { LAB_OP_NONE = 0, LAB_OP_SETTLE, LAB_OP_STEP, LAB_OP_RUN,
+	LAB_OP_ALL };
+int		 lab_begin(struct lab *, enum lab_op, struct side *, char *err,
+		    size_t);
+int		 lab_advance(struct lab *, int timeout_ms);
+bool		 lab_busy(const struct lab *);
+int		 lab_tick_ms(const struct lab *);	/* -1 when idle */
+const char	*lab_job_error(const struct lab *);
+void		 lab_job_doing(const struct lab *, char *, size_t);
+void		 lab_cancel(struct lab *);
+/* A flag a signal handler sets: lab_finish and lab_start stop waiting. */
+void		 lab_set_stop(struct lab *, volatile sig_atomic_t *);
+int		 lab_finish(struct lab *, char *err, size_t);	/* waits */
+/* The same jobs, begun and waited for (batch). */
 int		 lab_step(struct lab *, struct side *, char *err, size_t);
-/* Step until the side blocks, exits, or max steps (0: no limit). */
-int		 lab_run(struct lab *, struct side *, unsigned max, char *err, size_t);
-/* all+: every side at once, nothing held, until all are still. */
+int		 lab_run(struct lab *, struct side *, char *err, size_t);
 int		 lab_run_all(struct lab *, char *err, size_t);
+void		 lab_settle(struct lab *);
 /* Handle whatever happened (stops, output, calls going to sleep) without
  * blocking longer than timeout_ms. */
 void		 lab_pump(struct lab *, int timeout_ms);
-/* Wait until no side is about to change by itself. */
-void		 lab_settle(struct lab *);
 void		 lab_note(struct lab *, struct side *, const char *, ...) PRINTFLIKE(3, 4);
 /* lab-spin.c: a note for each side busy outside any call */
 void		 lab_note_spinners(struct lab *);
@@ -568,7 +613,7 @@ bool	 check_run(const char *expr, struct lab *,
 
 /* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */
 struct progress_entry {
-	char	 lesson[64];
+	char	*lesson;	/* any directory name, whatever its bytes */
 	int	 finished;
 	int	 right;		/* predictions answered right */
 	int	 wrong;
@@ -577,6 +622,8 @@ struct progress {
 	struct progress_entry	*e;
 	size_t			 n;
 };
+/* A line that cannot be read is skipped and named in note; the file as
+ * it was is set aside and the entries that could be read written back. */
 void	 progress_load(struct progress *, char *note, size_t);
 int	 progress_save(const struct progress *, char *err, size_t);
 void	 progress_finish(struct progress *);
@@ -845,18 +892,25 @@ void	 export_destroy(struct export *, struct lab *);	/* accepts NULL */
 /* record.c: a walkthrough file (lesson, port, clients, language, steps) */
 struct record {
 	char	*lesson;	/* name, or an absolute lesson directory */
+	/* The lesson is a directory of its own, not a built-in one: its
+	 * commands are whatever that directory's lesson.ini says. */
+	bool	 lesson_external;
 	uint16_t port;		/* 0: not given */
 	int	 clients;	/* 0: not given */
 	int	 lang;		/* -1: not given */
 	struct sbuf steps;	/* tokens separated by spaces */
+	int	 format;	/* 0: not given (older, or by hand) */
+	size_t	 end_steps;	/* the `end` line's count */
+	unsigned end_line;	/* 0: no `end` line */
 };
 void	 record_init(struct record *);
 void	 record_finish(struct record *);
 void	 record_from_session(struct record *, const char *lesson,
 	    const struct session *, enum lang);
-/* Errors are "FILE:LINE: message". */
+/* Errors are "FILE:LINE: message", or "FILE: record is cut short (...)"
+ * when its `end` line is missing or disagrees. */
 int	 record_load(struct record *, const char *path, char *err, size_t);
-/* Atomically (a temporary file renamed over it). */
+/* Atomically (atomic.c), mode 0644, steps on lines of bounded length. */
 int	 record_save(const struct record *, const char *path, char *err,
 	    size_t);
 /* The record's lesson, and its settings where the command line gave

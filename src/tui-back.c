@@ -158,7 +158,7 @@ back_take(struct tui *t, const struct step *st, char *err, size_t errlen)
 		snprintf(err, errlen, "no such side");
 		rc = -1;
 	} else if (st->op == STEP_RUN)
-		rc = lab_run(t->s.lab, side, 0, err, errlen);
+		rc = lab_run(t->s.lab, side, err, errlen);
 	else
 		rc = lab_step(t->s.lab, side, err, errlen);
 	if (rc == 0 && g != NULL && g->side == st->side && g->op == st->op)

@@ -35,7 +35,7 @@ tui_step(struct tui *t, int index, enum step_op op)
 	}
 	tui_kernel_remember(t);
 	t->action++;
-	rc = op == STEP_RUN ? lab_run(t->s.lab, side, 0, err, sizeof err) :
+	rc = op == STEP_RUN ? lab_run(t->s.lab, side, err, sizeof err) :
 	    lab_step(t->s.lab, side, err, sizeof err);
 	if (rc == -1) {
 		if (side->state == SIDE_BLOCKED)

@@ -1,0 +1,555 @@
+/*
+ * lab-run.c - the run/wait policy: when a side counts as settled, and
+ * the operations that wait for it (settle, step, run to a block, all+).
+ *
+ * Each operation is a job the caller's loop moves on with lab_advance():
+ * one poll of the lab's descriptors, then a look at the sides, never a
+ * nested wait.  A screen keeps drawing and reading keys while a side
+ * settles; batch waits with lab_finish(), the same job in a plain loop.
+ * lab-step.c holds the transition function the jobs drive.
+ */
+#include <sys/syscall.h>
+
+#include <linux/futex.h>
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep.h"
+#include "lab-private.h"
+
+#define LAB_TICK_MS	2	/* how often a job looks at the sides */
+
+/*
+ * A sleep that ends by itself: the calls a program waits in with a
+ * timeout, told by the argument that holds it.  Such a side is not
+ * settled while it sleeps (it will wake and go on), up to LAB_SLEEP_MS.
+ */
+static bool
+lab_sleep_is_timed(long nr, const uint64_t *a)
+{
+	switch (nr) {
+	case SYS_nanosleep:
+	case SYS_clock_nanosleep:
+		return true;
+#ifdef SYS_poll
+	case SYS_poll:
+		return (int)a[2] >= 0;
+#endif
+	case SYS_ppoll:
+		return a[2] != 0;
+#ifdef SYS_select
+	case SYS_select:
+		return a[4] != 0;
+#endif
+	case SYS_pselect6:
+		return a[4] != 0;
+#ifdef SYS_epoll_wait
+	case SYS_epoll_wait:
+		return (int)a[3] >= 0;
+#endif
+	case SYS_epoll_pwait:
+		return (int)a[3] >= 0;
+#ifdef SYS_epoll_pwait2
+	case SYS_epoll_pwait2:
+		return a[3] != 0;
+#endif
+	case SYS_futex:		/* pthread_cond_timedwait, sem_timedwait */
+		return ((a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT ||
+		    (a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET) && a[3] != 0;
+	case SYS_rt_sigtimedwait:
+		return a[2] != 0;
+	default:
+		return false;
+	}
+}
+
+/* Asleep, and in a call that has a timeout? */
+static bool
+lab_side_timed(struct side *side)
+{
+	uint64_t args[6];
+	long nr;
+
+	if (side->state == SIDE_BLOCKED)
+		return lab_sleep_is_timed(side->call.nr, side->call.args);
+	return sock_proc_syscall(side->pid, &nr, args) == 0 &&
+	    lab_sleep_is_timed(nr, args);
+}
+
+/* Will this side change state by itself soon?  If not, it is settled. */
+static bool
+lab_side_settled(struct side *side, uint64_t now)
+{
+	char st, wchan[64];
+	long nr;
+
+	switch (side->state) {
+	case SIDE_BLOCKED:
+		/* Still asleep in the call?  Else its return is on the way. */
+		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		    sizeof wchan) != 0 || (st != 'S' && st != 'D') ||
+		    nr != side->call.nr)
+			return false;
+		/* A timeout will wake it: wait for that, within reason. */
+		return !lab_side_timed(side) ||
+		    now - side->sleep_since >= LAB_SLEEP_MS;
+	case SIDE_RUNNING:
+		if (side->in_call)
+			return false;
+		/* Between calls but asleep (sleep(), a read of its tty). */
+		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		    sizeof wchan) == -1 || (st != 'S' && st != 'D') ||
+		    side->activity != side->idle_activity) {
+			side->sleep_since = 0;
+			side->idle_activity = side->activity;
+			return false;
+		}
+		if (side->sleep_since == 0)
+			side->sleep_since = now;
+		if (lab_side_timed(side))
+			return now - side->sleep_since >= LAB_SLEEP_MS;
+		return now - side->sleep_since >= LAB_IDLE_MS;
+	default:
+		return true;
+	}
+}
+
+static bool
+lab_all_settled(struct lab *lab, uint64_t now)
+{
+	bool settled = true;
+	size_t i;
+
+	/* Every side is looked at: each keeps its own sleep clock. */
+	for (i = 0; i < lab->nsides; i++)
+		if (!lab_side_settled(lab->sides[i], now))
+			settled = false;
+	return settled;
+}
+
+static int
+lab_stepable(struct side *side, char *err, size_t errlen)
+{
+	switch (side->state) {
+	case SIDE_BEFORE_CALL:
+	case SIDE_RUNNING:	/* waited for: lab_job_reach */
+		return 0;
+	case SIDE_BLOCKED:
+		snprintf(err, errlen, "%s is blocked in %s(): step another "
+		    "side to wake it", side->name, side->call.desc->name);
+		return -1;
+	case SIDE_EXITED:
+	case SIDE_KILLED:
+		snprintf(err, errlen, "%s has %s", side->name,
+		    side->state == SIDE_EXITED ? "exited" : "been killed");
+		return -1;
+	default:
+		snprintf(err, errlen, "%s has not started", side->name);
+		return -1;
+	}
+}
+
+static void
+lab_job_end(struct lab *lab, int rc)
+{
+	struct lab_job *j = &lab->job;
+
+	if (j->op == LAB_OP_ALL)
+		lab->free_run = false;
+	j->rc = rc;
+	j->op = LAB_OP_NONE;
+}
+
+static void
+lab_job_phase(struct lab *lab, enum lab_phase phase, uint64_t limit)
+{
+	lab->job.phase = phase;
+	lab->job.since = lab_now_ms();
+	lab->job.limit = limit;
+	lab->job.seen = lab->seq;
+	lab->job.life = lab->job.side != NULL ? lab->job.side->activity : 0;
+}
+
+/* Let the side's pending call run, then settle every side. */
+static int
+lab_job_resume(struct lab *lab)
+{
+	struct lab_job *j = &lab->job;
+
+	if (lab_resume_call(j->side) == -1) {
+		snprintf(j->err, sizeof j->err, "%s: ptrace: %s",
+		    j->side->name, strerror(errno));
+		lab_job_end(lab, -1);
+		return -1;
+	}
+	j->steps++;
+	lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+	return 0;
+}
+
+/*
+ * A side that was running when asked to step: wait for it to reach a
+ * call, block or exit.  A side that shows life (calls, output) is
+ * waited for; one silent for LAB_SETTLE_MS is a spinner, one asleep
+ * outside any call with no timeout waits for something the lab cannot
+ * give (its terminal, a child).  Returns true when the job moved on.
+ */
+static bool
+lab_job_reach(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+	struct side *side = j->side;
+	char st = '?', wchan[64] = "";
+	long nr;
+
+	if (side->state != SIDE_RUNNING) {
+		if (side->state == SIDE_BEFORE_CALL && j->op == LAB_OP_RUN)
+			return lab_job_resume(lab) == 0;
+		/* s: stopped before its next call (or blocked, or gone). */
+		lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+		return true;
+	}
+	if (side->activity != j->life || lab->seq != j->seen) {
+		j->life = side->activity;
+		j->seen = lab->seq;
+		j->since = now;
+	}
+	if (!side->in_call && lab_side_settled(side, now)) {
+		(void)sock_proc_sleep(side->pid, &st, &nr, wchan,
+		    sizeof wchan);
+		if (j->op == LAB_OP_RUN) {
+			lab_job_end(lab, 0);
+			return true;
+		}
+		snprintf(j->err, sizeof j->err, "%s is waiting outside any "
+		    "socket call%s%s%s: nothing the lab can step will wake it",
+		    side->name, wchan[0] ? " (kernel: " : "", wchan,
+		    wchan[0] ? ")" : "");
+		lab_job_end(lab, -1);
+		return true;
+	}
+	if (now - j->since < j->limit)
+		return false;
+	if (j->op == LAB_OP_RUN) {
+		lab_note_spinners(lab);
+		lab_job_end(lab, 0);
+		return true;
+	}
+	snprintf(j->err, sizeof j->err, "%s is running outside any socket "
+	    "call (no call and no output for %d s)", side->name,
+	    (int)(j->limit / 1000));
+	lab_job_end(lab, -1);
+	return true;
+}
+
+/* Every side settled (or the limit reached): the job's next move. */
+static bool
+lab_job_settle(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+	bool settled = lab_all_settled(lab, now);
+
+	if (!settled && now - j->since <= j->limit)
+		return false;
+	if (j->op == LAB_OP_RUN && j->side->state == SIDE_BEFORE_CALL &&
+	    (j->max == 0 || j->steps < j->max))
+		return lab_job_resume(lab) == 0;
+	if (!settled && j->op == LAB_OP_RUN)
+		lab_note_spinners(lab);
+	lab_job_end(lab, 0);
+	return true;
+}
+
+/* all+: settled, or nothing new for LAB_SETTLE_MS (a spinner). */
+static bool
+lab_job_all(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+
+	if (lab->seq != j->seen) {
+		j->seen = lab->seq;
+		j->since = now;
+	}
+	if (lab_all_settled(lab, now)) {
+		lab_job_end(lab, 0);
+		return true;
+	}
+	if (now - j->since > LAB_SETTLE_MS) {
+		lab_note_spinners(lab);
+		lab_job_end(lab, 0);
+		return true;
+	}
+	return false;
+}
+
+int
+lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
+    size_t errlen)
+{
+	struct lab_job *j = &lab->job;
+	size_t i;
+
+	if (j->op != LAB_OP_NONE) {
+		snprintf(err, errlen, "the lab is still busy");
+		return -1;
+	}
+	memset(j, 0, sizeof *j);
+	j->side = side;
+	switch (op) {
+	case LAB_OP_NONE:
+		return 0;
+	case LAB_OP_SETTLE:
+		j->op = op;
+		lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_ALL:
+		j->op = op;
+		lab->free_run = true;
+		for (i = 0; i < lab->nsides; i++) {
+			struct side *s = lab->sides[i];
+
+			if (s->state == SIDE_BEFORE_CALL &&
+			    lab_resume_call(s) == -1) {
+				snprintf(err, errlen, "%s: ptrace: %s",
+				    s->name, strerror(errno));
+				lab_job_end(lab, -1);
+				return -1;
+			}
+		}
+		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_STEP:
+	case LAB_OP_RUN:
+		if (lab_stepable(side, err, errlen) == -1)
+			return -1;
+		j->op = op;
+		j->max = op == LAB_OP_STEP ? 1 : 0;
+		if (side->state == SIDE_RUNNING) {
+			lab_job_phase(lab, PH_REACH, LAB_SETTLE_MS);
+			return 0;
+		}
+		if (lab_job_resume(lab) == -1) {
+			snprintf(err, errlen, "%s", j->err);
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+bool
+lab_busy(const struct lab *lab)
+{
+	return lab->job.op != LAB_OP_NONE;
+}
+
+/* How long the caller's loop may wait before the next lab_advance(). */
+int
+lab_tick_ms(const struct lab *lab)
+{
+	return lab_busy(lab) ? LAB_TICK_MS : -1;
+}
+
+int
+lab_advance(struct lab *lab, int timeout_ms)
+{
+	struct lab_job *j = &lab->job;
+	uint64_t now;
+
+	lab_pump(lab, timeout_ms);
+	while (j->op != LAB_OP_NONE) {
+		now = lab_now_ms();
+		switch (j->phase) {
+		case PH_REACH:
+			if (!lab_job_reach(lab, now))
+				return 1;
+			break;
+		case PH_SETTLE:
+			if (!lab_job_settle(lab, now))
+				return 1;
+			break;
+		case PH_ALL:
+			if (!lab_job_all(lab, now))
+				return 1;
+			break;
+		}
+	}
+	return j->rc;
+}
+
+const char *
+lab_job_error(const struct lab *lab)
+{
+	return lab->job.err;
+}
+
+/* What the lab is waiting for, in words, while a job runs ("" if none). */
+void
+lab_job_doing(const struct lab *lab, char *buf, size_t len)
+{
+	const struct lab_job *j = &lab->job;
+	uint64_t secs = (lab_now_ms() - j->since) / 1000;
+
+	buf[0] = '\0';
+	if (j->op == LAB_OP_NONE)
+		return;
+	if (j->phase == PH_REACH)
+		snprintf(buf, len, "waiting for %s to reach a socket call "
+		    "(%llu s)", j->side->name, (unsigned long long)secs);
+	else if (j->phase == PH_ALL)
+		snprintf(buf, len, "all sides running (%llu s)",
+		    (unsigned long long)secs);
+	else
+		snprintf(buf, len, "waiting for the programs to settle "
+		    "(%llu s)", (unsigned long long)secs);
+}
+
+/* Abandon the job: every side stays as it is (a running one keeps
+ * running and pauses at its next call, as always). */
+void
+lab_cancel(struct lab *lab)
+{
+	if (lab_busy(lab))
+		lab_job_end(lab, 0);
+}
+
+void
+lab_set_stop(struct lab *lab, volatile sig_atomic_t *stop)
+{
+	lab->stop = stop;
+}
+
+/* The job to its end, in a plain loop (batch).  A stop flag set by a
+ * signal handler cuts it short. */
+int
+lab_finish(struct lab *lab, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	while (lab_busy(lab)) {
+		if (lab->stop != NULL && *lab->stop) {
+			lab_cancel(lab);
+			snprintf(err, errlen, "interrupted");
+			return -1;
+		}
+		rc = lab_advance(lab, LAB_TICK_MS);
+	}
+	if (rc == -1)
+		snprintf(err, errlen, "%s", lab->job.err);
+	return rc == -1 ? -1 : 0;
+}
+
+static int
+lab_do(struct lab *lab, enum lab_op op, struct side *side, char *err,
+    size_t errlen)
+{
+	if (lab_begin(lab, op, side, err, errlen) == -1)
+		return -1;
+	return lab_finish(lab, err, errlen);
+}
+
+/* The blocking forms, for batch: the same jobs, waited for. */
+void
+lab_settle(struct lab *lab)
+{
+	char err[64];
+
+	(void)lab_do(lab, LAB_OP_SETTLE, NULL, err, sizeof err);
+}
+
+int
+lab_step(struct lab *lab, struct side *side, char *err, size_t errlen)
+{
+	return lab_do(lab, LAB_OP_STEP, side, err, errlen);
+}
+
+int
+lab_run(struct lab *lab, struct side *side, char *err, size_t errlen)
+{
+	return lab_do(lab, LAB_OP_RUN, side, err, errlen);
+}
+
+int
+lab_run_all(struct lab *lab, char *err, size_t errlen)
+{
+	return lab_do(lab, LAB_OP_ALL, NULL, err, errlen);
+}
+
+/*
+ * Tracer and tracees on one CPU: every stop is a switch between two
+ * tasks on the same CPU (a few microseconds) instead of a wake-up sent
+ * to another CPU (tens of microseconds, more in a VM), and the traced
+ * programs never run in parallel with the tracer anyway: one of them
+ * waits for the other at every stop.  The children inherit the mask.
+ * SOCKSTEP_NO_PIN=1 leaves the scheduler free.  Best effort: a failure
+ * (a cpuset that forbids it) changes nothing else.
+ */
+static void
+lab_pin_cpu(void)
+{
+	const char *no = getenv("SOCKSTEP_NO_PIN");
+	cpu_set_t set;
+	int cpu;
+
+	if (no != NULL && strcmp(no, "0") != 0)
+		return;
+	if ((cpu = sched_getcpu()) == -1)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)sched_setaffinity(0, sizeof set, &set);
+}
+
+int
+lab_start(struct lab *lab, char *err, size_t errlen)
+{
+	uint64_t start;
+	size_t i;
+
+	lab_pin_cpu();
+
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (trace_resolve(side->argv[0], side->path, sizeof side->path,
+		    err, errlen) == -1)
+			return -1;
+	}
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (trace_spawn(side->path, side->argv, &side->pid, &side->pty,
+		    err, errlen) == -1) {
+			lab_kill_all(lab, NULL);
+			return -1;
+		}
+		side->state = SIDE_RUNNING;
+	}
+	/* Short: a program busy before its first socket call is shown
+	 * running rather than holding the first screen back. */
+	start = lab_now_ms();
+	lab_pump(lab, 0);
+	while (!lab_all_settled(lab, lab_now_ms()) &&
+	    lab_now_ms() - start <= LAB_START_MS &&
+	    (lab->stop == NULL || !*lab->stop))
+		lab_pump(lab, LAB_TICK_MS);
+	for (i = 0; i < lab->nsides; i++) {
+		struct side *side = lab->sides[i];
+
+		if (!side->execed && (side->state == SIDE_EXITED ||
+		    side->state == SIDE_KILLED)) {
+			char why[300];
+
+			trace_setup_failure(side->wait_status, why,
+			    sizeof why);
+			snprintf(err, errlen, "%s: %s: %s", side->name,
+			    side->path, why);
+			lab_kill_all(lab, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
