@@ -1,13 +1,18 @@
 """Record and replay: a batch run recorded with --record replays with
 --replay to the same transcript (text and JSON Lines) apart from ports,
 pids and inodes; the record file is plain text a person can write;
-mistakes in it are FILE:LINE errors with exit status 2."""
+mistakes in it are FILE:LINE errors with exit status 2.  A record of
+thousands of steps replays; one cut short is an error, never a shorter
+run; nothing in a record reaches the terminal as a control character."""
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 
-from sslib import check, finish, run
+from sslib import SOCKSTEP, check, finish, run
 
 TMP = tempfile.mkdtemp(prefix="sockstep-record-")
 
@@ -79,6 +84,10 @@ def test_same_transcript(steps, lesson="1"):
     if steps:
         check(lines.get("steps") == steps, f"steps {lines.get('steps')!r} "
               f"recorded, {steps!r} taken")
+    nsteps = sum(len(l.split()) - 1 for l in text.splitlines()
+                 if l.startswith("steps "))
+    check(lines.get("format") == "2" and text.endswith(f"\nend {nsteps}\n"),
+          f"format 2, and 'end {nsteps}' written last: {text}")
     rc, again, err = run(["batch", "--replay", rec, "--port", "0"])
     check(rc == 0, f"replay exit {rc}: {err}")
     check(norm_text(first) == norm_text(again),
@@ -136,9 +145,125 @@ def test_mistakes():
     check(rc == 2, f"--steps with --replay refused: {rc} {err!r}")
 
 
+def one_error(args, want, what):
+    """Exit 2, one line on stderr containing want, and not a single
+    control byte on either stream."""
+    p = subprocess.run([SOCKSTEP] + args, capture_output=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    err = p.stderr.decode(errors="replace")
+    lines = err.strip().splitlines()
+    check(p.returncode == 2, f"{what}: exit {p.returncode} (want 2) {err!r}")
+    check(len(lines) == 1 and want in err, f"{what}: want {want!r} in one "
+          f"line, got {err!r}")
+    ctl = [b for b in p.stdout + p.stderr if b < 0x20 and b not in b"\n\t"]
+    check(not ctl, f"{what}: control bytes reached the terminal: {ctl[:5]}")
+
+
+def write(name, text):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def many_steps_lesson():
+    """A lesson whose server makes thousands of socket calls."""
+    d = os.path.join(TMP, "many")
+    os.makedirs(d, exist_ok=True)
+    write("many/srv.py", "import socket\nfor i in range(2000):\n"
+          "    socket.socket().close()\n")
+    write("many/lesson.ini", f"""[lesson]
+title.en = many
+title.zh = many
+goal.en = g
+goal.zh = g
+server = {sys.executable} {d}/srv.py {{port}}
+client = {sys.executable} {d}/srv.py {{port}}
+steps = s
+""")
+    return d
+
+
+def server_returns(out):
+    return len(re.findall(r"^server   .*\) = ", out, re.M))
+
+
+def test_long_record(n=2100):
+    """More steps than the one line of old could hold (about 2,048):
+    written on lines of bounded length, replayed whole; and the old
+    one-line form of the same record still replays."""
+    rec = os.path.join(TMP, "long.txt")
+    spec = " ".join(["s"] * n)
+    rc, out, err = run(["batch", many_steps_lesson(), "--port", "0",
+                        "--steps", spec, "--record", rec],
+                       timeout=110)
+    check(rc == 0, f"long run: exit {rc} {err}")
+    text = record_file("long.txt")
+    longest = max(len(l) for l in text.splitlines())
+    check(longest <= 80, f"long record: a line of {longest} bytes")
+    check(text.endswith(f"\nend {n}\n"), f"long record: end {n} last")
+    rc, again, err = run(["batch", "--replay", rec, "--port", "0"],
+                         timeout=110)
+    check(rc == 0, f"long replay: exit {rc} {err}")
+    check(norm_text(out) == norm_text(again), "long replay: transcript differs")
+    check(server_returns(again) == server_returns(out) >= n,
+          f"long replay: {server_returns(again)} server returns, recorded "
+          f"{server_returns(out)}")
+    steps = [t for l in text.splitlines() if l.startswith("steps ")
+             for t in l.split()[1:]]
+    old = [l for l in text.splitlines()
+           if l.split(" ")[0] not in ("steps", "format", "end")]
+    old = write("long-old.txt", "\n".join(old + ["steps " + " ".join(steps)])
+                + "\n")
+    rc, again, err = run(["batch", "--replay", old, "--port", "0"],
+                         timeout=110)
+    check(rc == 0 and server_returns(again) == server_returns(out),
+          f"long record in the old one-line form: exit {rc} {err}")
+    return text
+
+
+def test_cut_short(text):
+    """A record cut between two steps, or in its end line, is an error
+    (exit 2) naming the file: never a replay one step short."""
+    lines = text.splitlines(keepends=True)
+    last_steps = max(i for i, l in enumerate(lines) if l.startswith("steps "))
+    cut = write("cut.txt", "".join(lines[:last_steps]))
+    one_error(["batch", "--replay", cut, "--port", "0"],
+              f"{cut}: record is cut short (no 'end' line", "cut between steps")
+    cut = write("cut2.txt", "".join(lines[:-1]) + lines[-1][:5])
+    one_error(["batch", "--replay", cut, "--port", "0"],
+              f"{cut}: record is cut short (its 'end' line says", "cut in end")
+    short = write("short.txt", "# sockstep record\nformat 2\nlesson 01\n"
+                  "steps s s s\nsteps c c\nend 6\n")
+    one_error(["batch", "--replay", short, "--port", "0"],
+              f"{short}: record is cut short (its 'end' line says 6 steps, "
+              "it has 5", "wrong count")
+    # Hand-written, no format line: taken as it is (test_hand_written).
+
+
+def test_escapes():
+    """Escape sequences in step tokens and lesson paths are refused with
+    FILE:LINE before anything is printed; the error has none either."""
+    esc = write("esc.txt", "lesson 01\nsteps s s \x1b]0;owned\x07 \x1b[2J c\n")
+    one_error(["batch", "--replay", esc, "--port", "0"],
+              f"{esc}:2: control character 0x1b", "escape in a step")
+    esc = write("esc2.txt", "lesson /tmp/\x1b[2Jx\nsteps s\n")
+    one_error(["batch", "--replay", esc, "--port", "0"],
+              f"{esc}:1: control character 0x1b", "escape in the lesson path")
+    esc = write("esc3.txt", b"lesson 01\nsteps s \xc2\x9b2J\n")
+    one_error(["batch", "--replay", esc, "--port", "0"],
+              f"{esc}:2: control character U+009B", "C1 CSI in a step")
+    esc = write("esc4.txt", "lesson 01\nspeed \x1b[2J\n")
+    one_error(["batch", "--replay", esc, "--port", "0"],
+              f"{esc}:2: control character 0x1b", "escape in an unknown line")
+
+
 test_same_transcript("s s s c c s")
 test_same_transcript(None)                 # the whole guided order
 test_same_transcript(None, lesson="4")     # accept blocks, then wakes
 test_hand_written()
 test_mistakes()
+test_cut_short(test_long_record())
+test_escapes()
+shutil.rmtree(TMP, ignore_errors=True)
 finish()
