@@ -97,6 +97,7 @@ enum sc_arg {
 	SA_FDPAIR,	/* int[2] of socketpair, "[3, 4]" at exit */
 	SA_LOFF_PTR,	/* loff_t * of sendfile/splice: [in] at entry, [in->out] at exit */
 	SA_SPLICE_FLAGS,/* SPLICE_F_MOVE ... */
+	SA_UINT,	/* unsigned int by value (sendmmsg's vlen) */
 	/* syscall-poll.c */
 	SA_POLLFDS,	/* struct pollfd *; count is the SA_NFDS arg; revents at exit */
 	SA_NFDS,	/* the pollfd count */

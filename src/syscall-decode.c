@@ -25,6 +25,8 @@
 
 /* iovecs shown per msghdr: enough to see scatter/gather at work. */
 #define SC_IOV_SHOW	4
+/* Messages shown per sendmmsg/recvmmsg, each up to SC_IOV_SHOW iovecs. */
+#define SC_MMSG_SHOW	4
 
 /* The kernel's errno range: a return in -4095..-1 is an error. */
 #define SC_MAX_ERRNO	4095
@@ -176,6 +178,7 @@ decode_scalar(struct sbuf *sb, const struct sc_call *c, unsigned i)
 		sc_format_protocol(sb, iv);
 		break;
 	case SA_SOCKLEN:
+	case SA_UINT:
 		sbuf_addf(sb, "%u", (unsigned)(uint32_t)v);
 		break;
 	case SA_SIZE:
@@ -205,8 +208,17 @@ decode_scalar(struct sbuf *sb, const struct sc_call *c, unsigned i)
 	case SA_SOCKOPT_VAL_OUT:
 	case SA_MSGHDR_IN:
 	case SA_MSGHDR_OUT:
+	case SA_IOV_IN:
+	case SA_IOV_OUT:
+	case SA_MMSGHDR_IN:
+	case SA_MMSGHDR_OUT:
+	case SA_FDPAIR:
+	case SA_LOFF_PTR:
 	case SA_PTR:
 		sc_add_ptr(sb, v);
+		break;
+	case SA_SPLICE_FLAGS:
+		sc_format_splice_flags(sb, (uint32_t)v);
 		break;
 	case SA_NONE:
 	default:
@@ -368,6 +380,24 @@ decode_iov(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
 	sbuf_addc(sb, ']');
 }
 
+/* A msghdr already read; the sender's address is kept in store if set. */
+static void
+format_msghdr(struct sbuf *sb, struct sc_call *store, const struct sc_mem *m,
+    const struct msghdr *mh, bool out, uint64_t avail)
+{
+	sbuf_add(sb, "{msg_name=");
+	decode_sockaddr(sb, m, (uint64_t)(uintptr_t)mh->msg_name,
+	    mh->msg_namelen, out ? store : NULL);
+	sbuf_add(sb, ", msg_iov=");
+	decode_iov(sb, m, (uint64_t)(uintptr_t)mh->msg_iov, mh->msg_iovlen,
+	    out, avail);
+	sbuf_addf(sb, ", msg_iovlen=%" PRIu64 ", msg_controllen=%" PRIu64
+	    ", msg_flags=", (uint64_t)mh->msg_iovlen,
+	    (uint64_t)mh->msg_controllen);
+	sc_format_msg_flags(sb, (unsigned)mh->msg_flags);
+	sbuf_addc(sb, '}');
+}
+
 static void
 decode_msghdr(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
     uint64_t addr, bool out, uint64_t avail)
@@ -378,17 +408,87 @@ decode_msghdr(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
 		sc_add_ptr(sb, addr);
 		return;
 	}
-	sbuf_add(sb, "{msg_name=");
-	decode_sockaddr(sb, m, (uint64_t)(uintptr_t)mh.msg_name,
-	    mh.msg_namelen, out ? c : NULL);
-	sbuf_add(sb, ", msg_iov=");
-	decode_iov(sb, m, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen,
-	    out, avail);
-	sbuf_addf(sb, ", msg_iovlen=%" PRIu64 ", msg_controllen=%" PRIu64
-	    ", msg_flags=", (uint64_t)mh.msg_iovlen,
-	    (uint64_t)mh.msg_controllen);
-	sc_format_msg_flags(sb, (unsigned)mh.msg_flags);
-	sbuf_addc(sb, '}');
+	format_msghdr(sb, c, m, &mh, out, avail);
+}
+
+/*
+ * sendmmsg/recvmmsg: "[{msg_hdr={...}, msg_len=5}, ...]", count of
+ * them (vlen at entry, the return at exit) but at most SC_MMSG_SHOW.
+ * msg_len is the kernel's answer, so it shows only at exit; coming out,
+ * each message shows its own msg_len bytes, and the first one's sender
+ * is the call's address.
+ */
+static void
+decode_mmsgvec(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
+    uint64_t addr, uint64_t count, bool out, bool at_exit)
+{
+	struct mmsghdr mm[SC_MMSG_SHOW];
+	size_t n = count < SC_MMSG_SHOW ? (size_t)count : SC_MMSG_SHOW, k;
+
+	if (addr == 0 || !sc_mem_read(m, addr, mm, n * sizeof mm[0])) {
+		sc_add_ptr(sb, addr);
+		return;
+	}
+	sbuf_addc(sb, '[');
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			sbuf_add(sb, ", ");
+		sbuf_add(sb, "{msg_hdr=");
+		format_msghdr(sb, k == 0 ? c : NULL, m, &mm[k].msg_hdr, out,
+		    mm[k].msg_len);
+		if (at_exit)
+			sbuf_addf(sb, ", msg_len=%u", mm[k].msg_len);
+		sbuf_addc(sb, '}');
+	}
+	if (count > n)
+		sbuf_add(sb, ", ...");
+	sbuf_addc(sb, ']');
+}
+
+/* The iovec count of readv/writev: an int, the argument after. */
+static bool
+iov_count(const struct sc_call *c, unsigned i, uint64_t *count)
+{
+	int n = (int)(uint32_t)next_arg(c, i, SA_INT);
+
+	*count = n >= 0 ? (uint64_t)n : 0;
+	return n >= 0;
+}
+
+/* An loff_t *: "[0]" at entry; at exit "[0->12]" (the file moved on). */
+static void
+decode_loff(struct sbuf *sb, const struct sc_mem *m, uint64_t addr,
+    const char *at_entry)
+{
+	int64_t off;
+	size_t len;
+
+	if (addr == 0) {
+		sbuf_add(sb, "NULL");
+		return;
+	}
+	if (!sc_mem_read(m, addr, &off, sizeof off)) {
+		sc_add_ptr(sb, addr);
+		return;
+	}
+	len = at_entry != NULL ? strlen(at_entry) : 0;
+	if (len >= 2 && at_entry[0] == '[' && at_entry[len - 1] == ']')
+		sbuf_addf(sb, "%.*s->%" PRId64 "]", (int)(len - 1), at_entry,
+		    off);
+	else
+		sbuf_addf(sb, "[%" PRId64 "]", off);
+}
+
+/* socketpair's int[2], once the kernel filled it. */
+static void
+decode_fdpair(struct sbuf *sb, const struct sc_mem *m, uint64_t addr)
+{
+	int fds[2];
+
+	if (addr == 0 || !sc_mem_read(m, addr, fds, sizeof fds))
+		sc_add_ptr(sb, addr);
+	else
+		sbuf_addf(sb, "[%d, %d]", fds[0], fds[1]);
 }
 
 void
@@ -406,7 +506,7 @@ void
 sc_decode_entry(struct sc_call *c, const struct sc_mem *m)
 {
 	struct sbuf sb;
-	uint64_t v;
+	uint64_t v, count;
 	unsigned i;
 
 	sbuf_init(&sb);
@@ -436,6 +536,19 @@ sc_decode_entry(struct sc_call *c, const struct sc_mem *m)
 			break;
 		case SA_MSGHDR_IN:
 			decode_msghdr(&sb, c, m, v, false, 0);
+			break;
+		case SA_IOV_IN:
+			if (iov_count(c, i, &count))
+				decode_iov(&sb, m, v, count, false, 0);
+			else
+				sc_add_ptr(&sb, v);
+			break;
+		case SA_MMSGHDR_IN:
+			decode_mmsgvec(&sb, c, m, v,
+			    (uint32_t)next_arg(c, i, SA_UINT), false, false);
+			break;
+		case SA_LOFF_PTR:
+			decode_loff(&sb, m, v, NULL);
 			break;
 		default:
 			if (!sc_decode_poll_arg(&sb, c, m, i, false))
@@ -472,7 +585,7 @@ static bool
 decode_exit_arg(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
     unsigned i)
 {
-	uint64_t v = c->args[i], len;
+	uint64_t v = c->args[i], len, count;
 	socklen_t out;
 
 	switch (c->desc->arg[i]) {
@@ -502,6 +615,25 @@ decode_exit_arg(struct sbuf *sb, struct sc_call *c, const struct sc_mem *m,
 		return true;
 	case SA_MSGHDR_OUT:
 		decode_msghdr(sb, c, m, v, true, (uint64_t)c->ret);
+		return true;
+	case SA_IOV_OUT:
+		if (!iov_count(c, i, &count))
+			return false;
+		decode_iov(sb, m, v, count, true, (uint64_t)c->ret);
+		return true;
+	case SA_MMSGHDR_IN:
+	case SA_MMSGHDR_OUT:
+		/* The first ret messages went (came): each with its msg_len. */
+		decode_mmsgvec(sb, c, m, v, (uint64_t)c->ret,
+		    c->desc->arg[i] == SA_MMSGHDR_OUT, true);
+		return true;
+	case SA_FDPAIR:
+		decode_fdpair(sb, m, v);
+		return true;
+	case SA_LOFF_PTR:
+		if (v == 0)
+			return false;
+		decode_loff(sb, m, v, c->argstr[i]);
 		return true;
 	default:
 		return sc_decode_poll_arg(sb, c, m, i, true);

@@ -15,6 +15,7 @@
 #include <netinet/udp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,12 +321,31 @@ sc_format_shut_how(struct sbuf *sb, int how)
 	sc_xlat_value(sb, shut_how, NITEMS(shut_how), how);
 }
 
+static const struct xlat splice_flags[] = {
+	XLAT(SPLICE_F_MOVE),
+	XLAT(SPLICE_F_NONBLOCK),
+	XLAT(SPLICE_F_MORE),
+	XLAT(SPLICE_F_GIFT),
+};
+
+void
+sc_format_splice_flags(struct sbuf *sb, unsigned flags)
+{
+	sc_xlat_flags(sb, splice_flags, NITEMS(splice_flags), flags);
+}
+
+/* SOL_RAW is 255, the same number as IPPROTO_RAW: raw sockets' level. */
 static const struct xlat sockopt_levels[] = {
 	XLAT(SOL_SOCKET),
 	XLAT(IPPROTO_IP),
 	XLAT(IPPROTO_TCP),
 	XLAT(IPPROTO_UDP),
 	XLAT(IPPROTO_IPV6),
+	XLAT(IPPROTO_ICMPV6),
+	XLAT(SOL_RAW),
+	XLAT(SOL_PACKET),
+	XLAT(SOL_NETLINK),
+	XLAT(SOL_TLS),
 };
 
 void
@@ -432,6 +452,14 @@ static const struct xlat udp_names[] = {
 	XLAT(UDP_GRO),
 };
 
+/* <linux/icmp.h> would clash with <netinet/ip_icmp.h>: its one option. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1
+#endif
+static const struct xlat raw_names[] = {
+	XLAT(ICMP_FILTER),
+};
+
 void
 sc_format_sockopt_name(struct sbuf *sb, int level, int name)
 {
@@ -458,6 +486,10 @@ sc_format_sockopt_name(struct sbuf *sb, int level, int name)
 	case IPPROTO_UDP:
 		x = udp_names;
 		n = NITEMS(udp_names);
+		break;
+	case SOL_RAW:
+		x = raw_names;
+		n = NITEMS(raw_names);
 		break;
 	default:
 		x = NULL;

@@ -24,15 +24,17 @@
  * /proc/PID/fd/N at every stop was one syscall in ten of a free run.
  *
  * Only an open fd's answer is kept (socket or not), never "not open":
- * an fd number that is free can become anything through a call the
- * filter lets run (open, pipe, socketpair), but an open fd changes only
- * by being closed or replaced first, and every way to do that stops
- * here: close, dup2/dup3, fcntl F_DUPFD, close_range (in the filter for
- * this), exec (an event).  Each of those, any exit, and a fork forget
- * everything (a generation bump): they are rare next to reads and
- * writes.  Two tasks sharing one fd table (threads) could race a close
- * against a lookup, and io_uring closes fds with no call at all: the
- * first of either turns the cache off for the rest of the run.
+ * an fd number that is free can become anything through a call that
+ * makes fds (open, pipe, socketpair, accept), so their new fds need no
+ * teaching: the first call on one asks /proc.  But an open fd changes
+ * only by being closed or replaced first, and every way to do that
+ * stops here: close, dup2/dup3, fcntl F_DUPFD, close_range (in the
+ * filter for this), exec (an event).  Each of those, any exit, and a
+ * fork forget everything (a generation bump): they are rare next to
+ * reads and writes.  Two tasks sharing one fd table (threads) could
+ * race a close against a lookup, and io_uring closes fds with no call
+ * at all: the first of either turns the cache off for the rest of the
+ * run.
  */
 enum { FDC_NONE, FDC_SOCKET, FDC_OTHER };
 static struct fdc_entry {
@@ -134,10 +136,14 @@ trace_call_on_socket(pid_t pid, const struct sc_desc *desc,
 	int fds[TRACE_FDS_MAX];
 	size_t n, i;
 
-	if (desc->flags & SCF_FD0)
-		return trace_fd_socket_cached(pid, (int)args[0]);
-	if (desc->flags & SCF_FD2)
-		return trace_fd_socket_cached(pid, (int)args[2]);
+	/* splice and sendfile name two fds: either may be the socket. */
+	if (desc->flags & (SCF_FD0 | SCF_FD1 | SCF_FD2))
+		return ((desc->flags & SCF_FD0) &&
+		    trace_fd_socket_cached(pid, (int)args[0])) ||
+		    ((desc->flags & SCF_FD1) &&
+		    trace_fd_socket_cached(pid, (int)args[1])) ||
+		    ((desc->flags & SCF_FD2) &&
+		    trace_fd_socket_cached(pid, (int)args[2]));
 	if (desc->flags & SCF_EPOLL)
 		return trace_epoll_has_socket(pid, (int)args[0]);
 	if (desc->flags & SCF_FDLIST) {

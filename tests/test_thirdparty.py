@@ -30,12 +30,14 @@ WAITS = {"poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
 # and a signal restarting a call (SIGCHLD in a forking server's accept).
 NOISE = {"EAGAIN", "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND",
          "ERESTART_RESTARTBLOCK", "EINTR"}
-NETWORK = {"socket", "bind", "listen", "accept", "accept4", "connect",
-           "getsockname", "getpeername", "sendto", "recvfrom", "sendmsg",
-           "recvmsg", "shutdown", "setsockopt", "getsockopt"}
-TRACED = ",".join(sorted(NETWORK | {"read", "write", "close", "dup", "dup2",
-                                    "dup3", "fcntl", "epoll_ctl"}))
-READS = {"read", "recvfrom", "recvmsg"}
+NETWORK = {"socket", "socketpair", "bind", "listen", "accept", "accept4",
+           "connect", "getsockname", "getpeername", "sendto", "recvfrom",
+           "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
+           "setsockopt", "getsockopt"}
+TRACED = ",".join(sorted(NETWORK | {"read", "write", "readv", "writev",
+                                    "sendfile", "splice", "close", "dup",
+                                    "dup2", "dup3", "fcntl", "epoll_ctl"}))
+READS = {"read", "readv", "recvfrom", "recvmsg"}
 
 if STRACE is None or shutil.which("ss") is None:
     print("strace or ss missing")
@@ -98,7 +100,7 @@ def strace_calls(path, labport):
         pid, name, args, ret, err = m.groups()
         if name in WAITS:
             continue
-        on_socket = re.search(r"<(TCP|TCPv6|UDP|UDPv6|UNIX|NETLINK)[:>]|socket:\[",
+        on_socket = re.search(r"<(TCP|TCPv6|UDP|UDPv6|UNIX(-[A-Z]+)?|NETLINK)[:>]|socket:\[",
                               line) is not None
         if name not in NETWORK and not on_socket:
             continue
