@@ -16,8 +16,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockstep.h"
 
@@ -323,6 +325,11 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 
 	memset(l, 0, sizeof *l);
 	l->clients = 1;
+	/* A UTF-8 byte order mark, as some Windows editors save it. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	if (len > LESSON_MAX_BYTES) {
 		snprintf(err, errlen, _("%s: lesson file too large (%zu bytes, "
 		    "at most %d)"), fname, len, LESSON_MAX_BYTES);
@@ -438,31 +445,49 @@ lesson_finish(struct lesson *l)
 int
 lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
 {
-	FILE *f;
 	char *buf;
-	size_t n;
+	size_t n = 0;
+	ssize_t got;
 	struct stat sb;
-	int rc;
+	int fd, rc;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	/*
+	 * O_NONBLOCK: open() of a FIFO would wait for a writer, for good.
+	 * The type is known only once it is open, and nothing but a
+	 * regular file is read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		snprintf(err, errlen, _("%s: not a regular file"), path);
-		fclose(f);
+		close(fd);
 		return -1;
 	}
 	if (sb.st_size > LESSON_MAX_BYTES) {
 		snprintf(err, errlen, _("%s: lesson file too large (%lld "
 		    "bytes, at most %d)"), path, (long long)sb.st_size,
 		    LESSON_MAX_BYTES);
-		fclose(f);
+		close(fd);
 		return -1;
 	}
 	buf = xmalloc(LESSON_MAX_BYTES + 1);
-	n = fread(buf, 1, LESSON_MAX_BYTES + 1, f);
-	fclose(f);
+	while (n < LESSON_MAX_BYTES + 1) {
+		got = read(fd, buf + n, LESSON_MAX_BYTES + 1 - n);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			free(buf);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
 	rc = lesson_parse(l, buf, n, path, err, errlen);
 	free(buf);
 	return rc;

@@ -602,9 +602,20 @@ srcmap_source_lines(struct srcmap *sm, const char *file, size_t *nlines)
 			break;
 	}
 	if (f == NULL) {
+		struct stat st;
+
 		f = xcalloc(1, sizeof(*f));
 		f->path = xstrdup(file);
-		if (srcfile_read(f) != 0) {
+		/*
+		 * The path comes from the program's debug information: a
+		 * FIFO there would hang open() and the screen with it.
+		 * Nothing but a regular file is opened (stat follows the
+		 * link, as open does).
+		 */
+		if (stat(file, &st) == 0 && !S_ISREG(st.st_mode))
+			snprintf(f->why, sizeof(f->why), "%s is not a "
+			    "regular file", f->path);
+		else if (srcfile_read(f) != 0) {
 			free(f->text);
 			free(f->lines);
 			f->text = NULL;

@@ -1,6 +1,9 @@
 """Lesson files: check-lesson reports each mistake as file:line, and a
-lesson whose check does not hold makes batch exit non-zero."""
+lesson whose check does not hold makes batch exit non-zero.  A FIFO (or
+anything but a regular file) named lesson.ini is refused, never waited
+on; a lesson.ini saved with a UTF-8 byte order mark reads."""
 import os
+import subprocess
 import tempfile
 from sslib import *
 
@@ -48,6 +51,44 @@ expect("[checks]\nafter 5 = queue = 2\n", 10,
        "expected accept queue = 2, the kernel shows 1", "a check that fails")
 expect("[checks]\nafter 5 = serverr accept >= 0\n", 10, "'serverr' is not a side",
        "a check that does not parse")
+
+def bounded(args, env=None):
+    """(rc, stdout, stderr); a hang is a failure, never a stuck run."""
+    try:
+        p = subprocess.run([SOCKSTEP] + args, capture_output=True, text=True,
+                           timeout=30, env=env, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after 30 s"
+    return p.returncode, p.stdout, p.stderr
+
+
+# A FIFO named lesson.ini: one line, exit 2, within the time limit.
+fifo = tempfile.mkdtemp()
+os.mkfifo(os.path.join(fifo, "lesson.ini"))
+want = f"{fifo}/lesson.ini: not a regular file"
+for args in (["check-lesson", fifo], ["batch", fifo, "--port", "0"]):
+    rc, out, err = bounded(args)
+    check(rc == 2 and want in err and len(err.strip().splitlines()) == 1,
+          f"{' '.join(args[:1])} of a FIFO lesson.ini: exit {rc} {err!r}")
+# In the lesson tree: listed as broken, the others still listed.
+root = tempfile.mkdtemp()
+os.mkdir(os.path.join(root, "09-fifo"))
+os.mkfifo(os.path.join(root, "09-fifo", "lesson.ini"))
+os.mkdir(os.path.join(root, "01-ok"))
+with open(os.path.join(root, "01-ok", "lesson.ini"), "w") as f:
+    f.write(HEAD)
+rc, out, err = bounded(["lessons"], env=dict(os.environ, SOCKSTEP_LESSONS=root,
+                                             XDG_STATE_HOME=root))
+check(rc == 0 and "not a regular file" in out and "01-ok" in out,
+      f"lessons with a FIFO lesson.ini in the tree: exit {rc} {out!r} {err!r}")
+
+# A byte order mark, as some Windows editors save UTF-8: read, and run.
+d = tempfile.mkdtemp()
+with open(os.path.join(d, "lesson.ini"), "w", encoding="utf-8-sig") as f:
+    f.write(HEAD + "[checks]\nafter 5 = client connect = 0\n")
+rc, out, err = bounded(["check-lesson", d])
+check(rc == 0 and out.strip().endswith("checks passed)"),
+      f"lesson.ini with a BOM: exit {rc} {out!r} {err!r}")
 
 # batch of a lesson whose check fails: exit 1, the check says why.
 d = lesson("[checks]\nafter 5 = client connect = -1 ECONNREFUSED\n")
