@@ -1,25 +1,30 @@
 /*
  * batch.c - `sockstep batch`: take the steps without a screen and print
- * the transcript, evaluating the lesson's checks as it goes; and
+ * the transcript (or an export), the lesson's checks as they come; and
  * `sockstep check-lesson`, the same run used to test a lesson file.
+ * Every step goes through the drive (drive.c) and is simply waited for.
  * With no step list at all, the sides take turns running until they
  * block or exit, until all have exited or none can move.
+ *
+ * SIGINT, SIGTERM and SIGHUP end the run as its end would: the programs
+ * are ended and collected, and the transcript is complete up to there.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
+
+/* The longest a run with no step list may take: a program that waits
+ * in a loop with a timeout never ends by itself. */
+#define BATCH_ALTERNATE_MS	60000
 
 struct batch {
-	struct session		 s;
+	struct drive		 d;
 	struct transcript	*t;		/* NULL: quiet (check-lesson) */
 	struct export		*x;		/* --export: instead of t */
-	struct record		*rec;		/* --record: steps taken */
-	const char		*rec_path;
-	struct check_history	 hist;
-	unsigned		 checks_failed;
-	unsigned		 checks_passed;
+	char			 why[512];	/* the last step's failure */
 	/* check-lesson: which narrations were used */
 	bool			*narr_used;
 	bool			 grading;	/* run --lesson: a step that cannot
@@ -28,14 +33,35 @@ struct batch {
 	void			*problem_arg;
 };
 
+static volatile sig_atomic_t batch_signal;
+
+static void
+batch_on_signal(int sig)
+{
+	batch_signal = sig;	/* poll() returns EINTR: the wait ends */
+}
+
+static void
+batch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = batch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static void
 batch_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 {
 	struct batch *b = arg;
-	const struct lesson *l = &b->s.lesson;
+	const struct lesson *l = &b->d.s.lesson;
 	size_t i;
 
-	check_history_record(&b->hist, ev);
 	if (b->narr_used != NULL && ev->type == LEV_CALL && ev->side != NULL) {
 		for (i = 0; i < l->nnarr; i++)
 			if (strcmp(l->narr[i].call, ev->call->desc->name) == 0 &&
@@ -51,95 +77,95 @@ batch_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		export_event(lab, ev, b->x);
 }
 
-/* After each step taken: the export's section, the record's token. */
+/* After each step taken: the export's section, the kernel in brief. */
 static void
-batch_took(struct batch *b, const struct step *st)
+batch_stepped(struct drive *d, const struct step *st, bool guided,
+    const char *why, void *arg)
 {
-	char err[512];
+	struct batch *b = arg;
 
-	if (b->x != NULL)
-		export_step(b->x, b->s.lab, st->token);
-	if (b->rec == NULL)
+	(void)guided;
+	if (why != NULL) {
+		snprintf(b->why, sizeof b->why, "%s", why);
 		return;
-	if (b->rec->steps.len > 0)
-		sbuf_addc(&b->rec->steps, ' ');
-	sbuf_add(&b->rec->steps, st->token);
-	if (record_save(b->rec, b->rec_path, err, sizeof err) == -1)
-		lab_note(b->s.lab, NULL, "--record: %s", err);
+	}
+	b->why[0] = '\0';
+	if (b->x != NULL)
+		export_step(b->x, d->s.lab, st->token);
+	if (b->t != NULL)
+		transcript_summary(b->t, d->s.lab);
 }
 
-static int
-batch_one(struct session *s, const struct step *st, char *err, size_t errlen)
+static void
+batch_checked(struct drive *d, unsigned point, const struct lesson_check *c,
+    bool ok, const char *why, void *arg)
 {
-	struct side *side = session_side(s, st->side);
+	struct batch *b = arg;
+	char msg[1400];
 
-	if (st->op == STEP_ALL)
-		return lab_run_all(s->lab, err, errlen);
-	if (side == NULL) {
-		snprintf(err, errlen, "%s", st->side == 0 ?
-		    _("this lesson has no server side") :
-		    _("this lesson has no such client"));
+	if (b->t != NULL)
+		transcript_check(b->t, point, c->expr, ok, why);
+	if (!ok && b->problem != NULL) {
+		snprintf(msg, sizeof msg, "%s/lesson.ini:%u: check '%s' "
+		    "failed: %s", d->s.lesson.dir, c->line, c->expr, why);
+		b->problem(b->problem_arg, msg);
+	}
+}
+
+static const struct drive_hooks batch_hooks = {
+	.stepped = batch_stepped,
+	.checked = batch_checked,
+};
+
+/* One step, waited for; -1 with err when it could not run. */
+static int
+batch_one(struct batch *b, const struct step *st, char *err, size_t errlen)
+{
+	b->why[0] = '\0';
+	if (drive_step(&b->d, st, err, errlen) == -1)
+		return -1;
+	drive_wait(&b->d);
+	if (b->why[0] != '\0') {
+		strlcpy(err, b->why, errlen);
 		return -1;
 	}
-	if (st->op == STEP_ONE)
-		return lab_step(s->lab, side, err, errlen);
-	return lab_run(s->lab, side, err, errlen);
-}
-
-/* The lesson's checks for this point of the guided order (0: the end). */
-static void
-batch_checks(struct batch *b, unsigned step)
-{
-	const struct lesson *l = &b->s.lesson;
-	char why[512], msg[1400];
-	size_t i;
-	bool ok;
-
-	for (i = 0; i < l->nchecks; i++) {
-		if (l->checks[i].step != step)
-			continue;
-		ok = check_run(l->checks[i].expr, b->s.lab, &b->hist,
-		    b->s.port2, why, sizeof why);
-		if (ok)
-			b->checks_passed++;
-		else
-			b->checks_failed++;
-		if (b->t != NULL)
-			transcript_check(b->t, step, l->checks[i].expr, ok, why);
-		if (!ok && b->problem != NULL) {
-			snprintf(msg, sizeof msg, "%s/lesson.ini:%u: check "
-			    "'%s' failed: %s", l->dir, l->checks[i].line,
-			    l->checks[i].expr, why);
-			b->problem(b->problem_arg, msg);
-		}
-	}
+	return 0;
 }
 
 /* Every side in turn, each until it blocks or exits. */
 static void
 batch_alternate(struct batch *b)
 {
-	struct lab *lab = b->s.lab;
-	uint64_t before;
+	struct lab *lab = b->d.s.lab;
+	uint64_t before, start = lab_now_ms();
 	char err[256];
 	size_t i;
 
-	while (!lab_all_done(lab)) {
+	while (!lab_all_done(lab) && !batch_signal) {
 		before = lab_event_count(lab);
-		for (i = 0; i < lab_nsides(lab); i++) {
+		for (i = 0; i < lab_nsides(lab) && !batch_signal; i++) {
 			struct side *side = lab_side(lab, i);
+			struct step st;
 
 			if (side->state != SIDE_BEFORE_CALL)
 				continue;
-			if (lab_run(lab, side, err, sizeof err) == 0 &&
-			    b->t != NULL)
-				transcript_summary(b->t, lab);
+			step_make(&st, side->index, STEP_RUN);
+			(void)batch_one(b, &st, err, sizeof err);
 		}
+		if (batch_signal)
+			return;
 		lab_settle(lab);
 		if (lab_event_count(lab) == before) {
 			lab_note_spinners(lab);
 			lab_note(lab, NULL, "no side can move: every one left "
 			    "is blocked or waiting outside a socket call");
+			return;
+		}
+		if (lab_now_ms() - start > BATCH_ALTERNATE_MS) {
+			lab_note(lab, NULL, "still running after %d s with no "
+			    "step list: stopped (a program that waits in a "
+			    "loop never ends by itself)",
+			    BATCH_ALTERNATE_MS / 1000);
 			return;
 		}
 	}
@@ -160,29 +186,27 @@ batch_interactive(struct batch *b, bool json, char *err, size_t errlen)
 	for (;;) {
 		if (json)
 			printf("{\"event\":\"ready\",\"seq\":%llu}\n",
-			    (unsigned long long)lab_event_count(b->s.lab));
+			    (unsigned long long)lab_event_count(b->d.s.lab));
 		else
 			printf("# ready\n");
 		fflush(stdout);
-		if (fgets(line, sizeof line, stdin) == NULL)
+		if (batch_signal || fgets(line, sizeof line, stdin) == NULL)
 			return 0;
 		if (line[strspn(line, " \t\r\n")] == '\0')
 			continue;
-		if (steps_parse(line, b->s.nclients, &steps, &n, perr,
+		if (steps_parse(line, b->d.s.nclients, &steps, &n, perr,
 		    sizeof perr) == -1) {
 			snprintf(err, errlen, "%s", perr);
 			return -1;
 		}
-		for (i = 0; i < n; i++) {
-			if (batch_one(&b->s, &steps[i], perr,
-			    sizeof perr) == -1) {
+		for (i = 0; i < n && !batch_signal; i++) {
+			if (batch_one(b, &steps[i], perr, sizeof perr) == -1 &&
+			    !batch_signal) {
 				snprintf(err, errlen, "step '%s': %s",
 				    steps[i].token, perr);
 				free(steps);
 				return -1;
 			}
-			batch_took(b, &steps[i]);
-			transcript_summary(b->t, b->s.lab);
 		}
 		free(steps);
 	}
@@ -190,34 +214,25 @@ batch_interactive(struct batch *b, bool json, char *err, size_t errlen)
 
 /* The steps in order; the checks after each when they are the guided ones. */
 static int
-batch_steps(struct batch *b, bool guided, char *err, size_t errlen)
+batch_steps(struct batch *b, char *err, size_t errlen)
 {
 	char perr[256];
 	size_t i;
 
-	for (i = 0; i < b->s.nsteps; i++) {
-		const struct step *st = &b->s.steps[i];
+	for (i = 0; i < b->d.s.nsteps && !batch_signal; i++) {
+		const struct step *st = &b->d.s.steps[i];
 
-		if (batch_one(&b->s, st, perr, sizeof perr) == -1) {
-			if (b->grading) {
-				lab_note(b->s.lab, NULL, "step %zu (%s) "
-				    "skipped: %s", i + 1, st->token, perr);
-				if (guided)
-					batch_checks(b, (unsigned)(i + 1));
-				continue;
-			}
+		if (batch_one(b, st, perr, sizeof perr) == 0 || batch_signal)
+			continue;
+		if (!b->grading) {
 			snprintf(err, errlen, "step %zu (%s): %s", i + 1,
 			    st->token, perr);
 			return -1;
 		}
-		batch_took(b, st);
-		if (b->t != NULL)
-			transcript_summary(b->t, b->s.lab);
-		if (guided)
-			batch_checks(b, (unsigned)(i + 1));
+		lab_note(b->d.s.lab, NULL, "step %zu (%s) skipped: %s",
+		    i + 1, st->token, perr);
+		drive_skip_guided(&b->d);
 	}
-	if (guided)
-		batch_checks(b, 0);
 	return 0;
 }
 
@@ -226,80 +241,78 @@ batch_close(struct batch *b)
 {
 	fflush(stdout);
 	if (b->x != NULL)	/* the last events: what ended how */
-		export_destroy(b->x, b->s.lab);
+		export_destroy(b->x, b->d.s.lab);
 	b->x = NULL;
-	lab_set_observer(b->s.lab, NULL, NULL);
-	session_close(&b->s);
+	if (b->d.s.lab != NULL)
+		lab_remove_observer(b->d.s.lab, batch_observe, b);
+	drive_close(&b->d);
 	transcript_destroy(b->t);
-	if (b->rec != NULL)
-		record_finish(b->rec);
-	free(b->rec);
-	check_history_finish(&b->hist);
+	b->t = NULL;
 	free(b->narr_used);
+	b->narr_used = NULL;
 }
 
-static void
-batch_start(struct batch *b)
+static int
+batch_start(struct batch *b, char *err, size_t errlen)
 {
-	char err[512];
-
-	lab_set_observer(b->s.lab, batch_observe, b);
-	if (b->s.port_note[0] != '\0')
-		lab_note(b->s.lab, NULL, "%s", b->s.port_note);
-	if (lab_start(b->s.lab, err, sizeof err) == -1) {
-		batch_close(b);
-		user_error("%s", err);
-	}
+	lab_add_observer(b->d.s.lab, batch_observe, b);
+	lab_set_stop(b->d.s.lab, &batch_signal);
+	if (drive_start(&b->d, err, errlen) == -1)
+		return -1;
 	if (b->x != NULL)
-		export_step(b->x, b->s.lab, NULL);
+		export_step(b->x, b->d.s.lab, NULL);
+	return 0;
 }
 
 int
-cmd_batch(const char *lesson, const struct options *o)
+cmd_batch(const char *lesson, const struct options *o, char *err,
+    size_t errlen)
 {
 	struct batch b;
-	char err[512];
-	bool guided = o->steps == NULL;
 	int rc = 0;
 
 	memset(&b, 0, sizeof b);
 	b.grading = o->run_lesson != NULL;
-	session_open(&b.s, lesson, o);
-	if (o->replay != NULL && record_is_guided(&b.s))
-		guided = true;
+	batch_signals();
+	if (drive_open(&b.d, lesson, o, &batch_hooks, &b, err, errlen) == -1)
+		return -1;
+	/* --steps are not the lesson's order: no checks, unless a replay
+	 * takes exactly the guided order. */
+	b.d.checks_on = o->steps == NULL ||
+	    (o->replay != NULL && record_is_guided(&b.d.s));
 	if (o->export_fmt != EXPORT_NONE)
-		b.x = export_create(stdout, o->export_fmt, &b.s, o->lang);
+		b.x = export_create(stdout, o->export_fmt, &b.d.s, o->lang);
 	else
-		b.t = transcript_create(stdout, o->json, &b.s.lesson, o->lang);
-	if (o->record != NULL) {
-		b.rec = xmalloc(sizeof *b.rec);
-		record_init(b.rec);
-		record_from_session(b.rec, lesson, &b.s, o->lang);
-		b.rec_path = o->record;
-		if (record_save(b.rec, b.rec_path, err, sizeof err) == -1) {
-			batch_close(&b);
-			user_error("--record: %s", err);
-		}
+		b.t = transcript_create(stdout, o->json, &b.d.s.lesson,
+		    o->lang);
+	if (batch_start(&b, err, errlen) == -1) {
+		batch_close(&b);
+		return -1;
 	}
-	batch_start(&b);
 	if (o->steps != NULL && strcmp(o->steps, "-") == 0)
-		rc = batch_interactive(&b, o->json, err, sizeof err);
-	else if (b.s.nsteps == 0)
+		rc = batch_interactive(&b, o->json, err, errlen);
+	else if (b.d.s.nsteps == 0)
 		batch_alternate(&b);
 	else
-		rc = batch_steps(&b, guided, err, sizeof err);
+		rc = batch_steps(&b, err, errlen);
 	if (rc == -1) {
 		batch_close(&b);
-		user_error("%s", err);
+		return -1;
 	}
-	if (!lab_all_done(b.s.lab))
-		lab_kill_all(b.s.lab, b.s.nsteps > 0 ? "end of the steps" :
-		    "nothing left could wake it");
-	rc = b.checks_failed > 0 ? 1 : 0;
-	if (b.checks_failed > 0)
+	if (batch_signal)
+		lab_kill_all(b.d.s.lab, batch_signal == SIGINT ?
+		    "interrupted by SIGINT" : batch_signal == SIGTERM ?
+		    "interrupted by SIGTERM" : "interrupted by SIGHUP");
+	else if (!lab_all_done(b.d.s.lab))
+		lab_kill_all(b.d.s.lab, b.d.s.nsteps > 0 ?
+		    "end of the steps" : "nothing left could wake it");
+	rc = b.d.checks_failed > 0 ? 1 : 0;
+	if (b.d.checks_failed > 0)
 		fprintf(stderr, "sockstep: %u of %u checks failed\n",
-		    b.checks_failed, b.checks_failed + b.checks_passed);
+		    b.d.checks_failed, b.d.checks_failed + b.d.checks_passed);
 	batch_close(&b);
+	if (batch_signal)
+		rc = 128 + batch_signal;
 	return rc;
 }
 
@@ -318,37 +331,46 @@ print_problem(void *arg, const char *msg)
  * to a call the programs really make.
  */
 int
-cmd_check_lesson(const char *dir, const struct options *o)
+cmd_check_lesson(const char *dir, const struct options *o, char *err,
+    size_t errlen)
 {
 	struct batch b;
-	char err[512], file[4200];
+	char perr[512], file[4200];
 	unsigned problems = 0;
 	size_t i;
 
 	memset(&b, 0, sizeof b);
-	session_open(&b.s, dir, o);
-	snprintf(file, sizeof file, "%s/lesson.ini", b.s.lesson.dir);
-	lesson_validate(&b.s.lesson, file, print_problem, &problems);
+	batch_signals();
+	if (drive_open(&b.d, dir, o, &batch_hooks, &b, err, errlen) == -1)
+		return -1;
+	snprintf(file, sizeof file, "%s/lesson.ini", b.d.s.lesson.dir);
+	lesson_validate(&b.d.s.lesson, file, print_problem, &problems);
 	b.problem = print_problem;
 	b.problem_arg = &problems;
-	b.narr_used = xcalloc(b.s.lesson.nnarr + 1, sizeof *b.narr_used);
-	batch_start(&b);
-	if (batch_steps(&b, true, err, sizeof err) == -1) {
-		printf("%s:%u: guided order: %s\n", file, b.s.lesson.steps_line,
-		    err);
+	b.narr_used = xcalloc(b.d.s.lesson.nnarr + 1, sizeof *b.narr_used);
+	if (batch_start(&b, err, errlen) == -1) {
+		batch_close(&b);
+		return -1;
+	}
+	if (batch_steps(&b, perr, sizeof perr) == -1) {
+		printf("%s:%u: guided order: %s\n", file,
+		    b.d.s.lesson.steps_line, perr);
 		problems++;
 	}
-	for (i = 0; i < b.s.lesson.nnarr; i++)
+	for (i = 0; i < b.d.s.lesson.nnarr; i++)
 		if (!b.narr_used[i])
 			printf("%s:%u: narration for %s%s%s(), which the "
 			    "guided order never reaches\n", file,
-			    b.s.lesson.narr[i].line,
-			    b.s.lesson.narr[i].side ? b.s.lesson.narr[i].side : "",
-			    b.s.lesson.narr[i].side ? " " : "",
-			    b.s.lesson.narr[i].call), problems++;
+			    b.d.s.lesson.narr[i].line,
+			    b.d.s.lesson.narr[i].side ?
+			    b.d.s.lesson.narr[i].side : "",
+			    b.d.s.lesson.narr[i].side ? " " : "",
+			    b.d.s.lesson.narr[i].call), problems++;
 	if (problems == 0)
 		printf("%s: ok (%zu steps, %u checks passed)\n", file,
-		    b.s.nsteps, b.checks_passed);
+		    b.d.s.nsteps, b.d.checks_passed);
 	batch_close(&b);
+	if (batch_signal)
+		return 128 + batch_signal;
 	return problems == 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include "sockstep.h"
 
 #define LAB_MAX_CHILDREN	64
+#define LAB_MAX_OBSERVERS	4	/* the drive, a view, an export */
 #define LAB_BLOCKED_MS		10	/* asleep in the call this long: blocked */
 #define LAB_IDLE_MS		200	/* asleep between calls this long: idle */
 #define LAB_SETTLE_MS		10000	/* a side computing longer is left running */
@@ -51,8 +52,11 @@ struct lab {
 	uint16_t		 port;
 	int			 sigfd;
 	uint64_t		 seq;
-	lab_observer_fn		 observer;
-	void			*observer_arg;
+	struct {
+		lab_observer_fn	 fn;
+		void		*arg;
+	}			 obs[LAB_MAX_OBSERVERS];
+	size_t			 nobs;
 	LIST_HEAD(, lab_child)	 children;
 	size_t			 nchildren;
 	struct kview		 kv;

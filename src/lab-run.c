@@ -360,6 +360,11 @@ lab_advance(struct lab *lab, int timeout_ms)
 	uint64_t now;
 
 	lab_pump(lab, timeout_ms);
+	if (j->op != LAB_OP_NONE && lab->stop != NULL && *lab->stop) {
+		snprintf(j->err, sizeof j->err, "interrupted");
+		lab_job_end(lab, -1);
+		return -1;
+	}
 	while (j->op != LAB_OP_NONE) {
 		now = lab_now_ms();
 		switch (j->phase) {
@@ -386,25 +391,21 @@ lab_job_error(const struct lab *lab)
 	return lab->job.err;
 }
 
-/* What the lab is waiting for, in words, while a job runs ("" if none). */
-void
-lab_job_doing(const struct lab *lab, char *buf, size_t len)
+/* What the lab waits for while a job runs, for a view to put in words:
+ * the side a running step waits for, and for how long, in seconds. */
+enum lab_wait
+lab_job_waiting(const struct lab *lab, const struct side **side,
+    unsigned *secs)
 {
 	const struct lab_job *j = &lab->job;
-	uint64_t secs = (lab_now_ms() - j->since) / 1000;
 
-	buf[0] = '\0';
+	*side = j->side;
+	*secs = (unsigned)((lab_now_ms() - j->since) / 1000);
 	if (j->op == LAB_OP_NONE)
-		return;
+		return LAB_WAIT_NONE;
 	if (j->phase == PH_REACH)
-		snprintf(buf, len, "waiting for %s to reach a socket call "
-		    "(%llu s)", j->side->name, (unsigned long long)secs);
-	else if (j->phase == PH_ALL)
-		snprintf(buf, len, "all sides running (%llu s)",
-		    (unsigned long long)secs);
-	else
-		snprintf(buf, len, "waiting for the programs to settle "
-		    "(%llu s)", (unsigned long long)secs);
+		return LAB_WAIT_REACH;
+	return j->phase == PH_ALL ? LAB_WAIT_ALL : LAB_WAIT_SETTLE;
 }
 
 /* Abandon the job: every side stays as it is (a running one keeps

@@ -162,11 +162,29 @@ lab_destroy(struct lab *lab)
 	free(lab);
 }
 
+/* Observers hear every event in the order they were added. */
 void
-lab_set_observer(struct lab *lab, lab_observer_fn fn, void *arg)
+lab_add_observer(struct lab *lab, lab_observer_fn fn, void *arg)
 {
-	lab->observer = fn;
-	lab->observer_arg = arg;
+	if (lab->nobs < LAB_MAX_OBSERVERS) {
+		lab->obs[lab->nobs].fn = fn;
+		lab->obs[lab->nobs++].arg = arg;
+	}
+}
+
+void
+lab_remove_observer(struct lab *lab, lab_observer_fn fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nobs; i++) {
+		if (lab->obs[i].fn != fn || lab->obs[i].arg != arg)
+			continue;
+		memmove(&lab->obs[i], &lab->obs[i + 1],
+		    (lab->nobs - i - 1) * sizeof lab->obs[0]);
+		lab->nobs--;
+		return;
+	}
 }
 
 size_t
@@ -220,6 +238,8 @@ lab_all_done(const struct lab *lab)
 void
 lab_emit(struct lab *lab, struct lab_event *ev)
 {
+	size_t i;
+
 	ev->seq = ++lab->seq;
 	if (ev->side != NULL) {
 		ev->state = ev->side->state;
@@ -230,8 +250,8 @@ lab_emit(struct lab *lab, struct lab_event *ev)
 	if ((ev->type == LEV_RETURN && !lab_call_keeps_set(ev->call)) ||
 	    ev->type == LEV_EXIT)
 		lab->sock_gen++;
-	if (lab->observer != NULL)
-		lab->observer(lab, ev, lab->observer_arg);
+	for (i = 0; i < lab->nobs; i++)
+		lab->obs[i].fn(lab, ev, lab->obs[i].arg);
 }
 
 void

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sockstep.h"
+#include "views.h"
 #include "config.h"
 
 static const char usage_synopsis[] =
@@ -137,7 +138,7 @@ usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-void NORETURN
+static void NORETURN PRINTFLIKE(1, 2)
 user_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -336,15 +337,55 @@ cmd_lessons(enum lang lang)
 	return 0;
 }
 
+/* A view's answer: -1 is a mistake of the user's, said in one line. */
+static int
+view_done(int rc, const char *err)
+{
+	if (rc == -1)
+		user_error("%s", err);
+	return rc;
+}
+
+/* `sockstep replay` and `sockstep batch --replay`: the record's lesson,
+ * settings and steps. */
+static int
+cmd_replay(const char *file, struct options *o, bool batch)
+{
+	struct record r;
+	const char *lesson;
+	char err[1024];
+	int rc;
+
+	if (o->steps != NULL)
+		user_error("--replay: the steps come from the record; leave "
+		    "out --steps");
+	if (record_load(&r, file, err, sizeof err) == -1)
+		user_error("%s", err);
+	lesson = record_apply(&r, o);
+	if (o->steps == NULL) {
+		record_finish(&r);
+		user_error("%s: no steps recorded", file);
+	}
+	if (r.lesson_external)	/* its commands are that directory's */
+		fprintf(stderr, "sockstep: %s runs the lesson in %s, not a "
+		    "built-in one\n", file, lesson);
+	o->replay = file;
+	rc = batch ? cmd_batch(lesson, o, err, sizeof err) :
+	    cmd_tui(lesson, o, err, sizeof err);
+	record_finish(&r);
+	return view_done(rc, err);
+}
+
 /*
  * sockstep run: the user's own server and/or client, alone or against
  * a lesson's other side with the lesson's guided order and checks.
  */
 static int
-cmd_run(int argc, char **argv)
+verb_run(int argc, char **argv)
 {
 	struct options o;
 	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
 
 	if (operand != NULL)
 		usage_error(_("run: unexpected argument '%s' (quote the "
@@ -357,8 +398,9 @@ cmd_run(int argc, char **argv)
 	if (o.record != NULL || o.replay != NULL)
 		usage_error("run: --record and --replay belong to lessons");
 	if (o.run_batch)
-		return cmd_batch(o.run_lesson, &o);
-	return cmd_tui(o.run_lesson, &o);
+		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
+		    err);
+	return view_done(cmd_tui(o.run_lesson, &o, err, sizeof err), err);
 }
 
 /* Which options make sense together in batch. */
@@ -384,69 +426,123 @@ no_run_options(const struct options *o)
 		    "belong to 'sockstep run'"));
 }
 
-int
-main(int argc, char **argv)
+static int
+verb_batch(int argc, char **argv)
 {
 	struct options o;
-	const char *cmd = argc > 1 ? argv[1] : NULL;
-	const char *operand;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
 
-	i18n_init();
-	if (cmd != NULL && strcmp(cmd, "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (cmd != NULL && strcmp(cmd, "batch") == 0) {
-		operand = take_operand(argc - 1, argv + 1, &o);
-		no_run_options(&o);
-		batch_options(&o);
-		if (o.replay != NULL) {
-			if (operand != NULL)
-				usage_error("batch --replay: the lesson comes "
-				    "from the record, not '%s'", operand);
-			return cmd_replay(o.replay, &o, true);
-		}
-		return cmd_batch(operand != NULL ? operand : "1", &o);
-	}
-	if (cmd != NULL && strcmp(cmd, "check-lesson") == 0) {
-		operand = take_operand(argc - 1, argv + 1, &o);
-		if (operand == NULL)
-			usage_error(_("check-lesson: which lesson directory?"));
-		o.steps = NULL;
-		o.clients = 0;
-		o.port = 0;
-		return cmd_check_lesson(operand, &o);
-	}
-	if (cmd != NULL && (strcmp(cmd, "lessons") == 0 ||
-	    strcmp(cmd, "list") == 0)) {
-		operand = take_operand(argc - 1, argv + 1, &o);
+	no_run_options(&o);
+	batch_options(&o);
+	if (o.replay != NULL) {
 		if (operand != NULL)
-			usage_error(_("unexpected argument '%s'"), operand);
-		return cmd_lessons(o.lang);
+			usage_error("batch --replay: the lesson comes from the "
+			    "record, not '%s'", operand);
+		return cmd_replay(o.replay, &o, true);
 	}
-	if (cmd != NULL && strcmp(cmd, "replay") == 0) {
-		operand = take_operand(argc - 1, argv + 1, &o);
-		no_run_options(&o);
-		if (operand == NULL)
-			usage_error("replay: which record file?");
-		if (o.replay != NULL || o.export_fmt != EXPORT_NONE || o.json)
-			usage_error("replay opens the screen; 'sockstep batch "
-			    "--replay FILE' prints the transcript");
-		return cmd_replay(operand, &o, false);
-	}
-	if (cmd != NULL && strcmp(cmd, "lesson") == 0) {
-		operand = take_operand(argc - 1, argv + 1, &o);
-		no_run_options(&o);
-		if (o.export_fmt != EXPORT_NONE || o.replay != NULL ||
-		    o.delay_ms != 0)
-			usage_error("--export and --replay belong to batch, "
-			    "--delay to replay");
-		if (operand == NULL)
-			usage_error(_("lesson: which lesson? (sockstep lessons "
-			    "lists them)"));
-		return cmd_tui(operand, &o);
-	}
-	operand = take_operand(argc, argv, &o);
+	return view_done(cmd_batch(operand != NULL ? operand : "1", &o, err,
+	    sizeof err), err);
+}
+
+static int
+verb_check_lesson(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
+
+	if (operand == NULL)
+		usage_error(_("check-lesson: which lesson directory?"));
+	o.steps = NULL;
+	o.clients = 0;
+	o.port = 0;
+	return view_done(cmd_check_lesson(operand, &o, err, sizeof err), err);
+}
+
+static int
+verb_lessons(int argc, char **argv)
+{
+	struct options o;
+
+	if (take_operand(argc, argv, &o) != NULL)
+		usage_error(_("unexpected argument '%s'"), argv[optind]);
+	return cmd_lessons(o.lang);
+}
+
+static int
+verb_replay(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+
+	no_run_options(&o);
+	if (operand == NULL)
+		usage_error("replay: which record file?");
+	if (o.replay != NULL || o.export_fmt != EXPORT_NONE || o.json)
+		usage_error("replay opens the screen; 'sockstep batch "
+		    "--replay FILE' prints the transcript");
+	return cmd_replay(operand, &o, false);
+}
+
+static int
+verb_lesson(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
+
+	no_run_options(&o);
+	if (o.export_fmt != EXPORT_NONE || o.replay != NULL || o.delay_ms != 0)
+		usage_error("--export and --replay belong to batch, "
+		    "--delay to replay");
+	if (operand == NULL)
+		usage_error(_("lesson: which lesson? (sockstep lessons "
+		    "lists them)"));
+	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
+}
+
+/* No verb: the screen on lesson 1 (argv[0] is sockstep itself). */
+static int
+verb_default(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
+
 	no_run_options(&o);
 	if (operand != NULL)
 		usage_error(_("unknown command '%s'"), operand);
-	return cmd_tui("1", &o);
+	return view_done(cmd_tui("1", &o, err, sizeof err), err);
+}
+
+/*
+ * The verbs: a new one is a row here and a verb_ function above it
+ * (its options checked there, its view called through view_done).
+ * Each gets argv from its own name on.
+ */
+static const struct verb {
+	const char	*name;
+	int		(*run)(int, char **);
+} verbs[] = {
+	{ "run", verb_run },
+	{ "batch", verb_batch },
+	{ "check-lesson", verb_check_lesson },
+	{ "lessons", verb_lessons },
+	{ "list", verb_lessons },
+	{ "replay", verb_replay },
+	{ "lesson", verb_lesson },
+};
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	i18n_init();
+	for (i = 0; cmd != NULL && i < sizeof verbs / sizeof verbs[0]; i++)
+		if (strcmp(cmd, verbs[i].name) == 0)
+			return verbs[i].run(argc - 1, argv + 1);
+	return verb_default(argc, argv);
 }

@@ -46,20 +46,24 @@ session_user_programs(struct lesson *l, const struct options *o)
 
 /* A lesson's program found neither where the lesson's programs are
  * built nor on PATH: most likely never built. */
-static void
-session_check_built(const struct lesson *l, char **argv, const char *side)
+static int
+session_check_built(const struct lesson *l, char **argv, const char *side,
+    char *err, size_t errlen)
 {
-	char path[4096], err[512];
+	char path[4096], why[512];
 
 	if (argv == NULL || l->bindir == NULL || strchr(argv[0], '/') != NULL ||
-	    trace_resolve(argv[0], path, sizeof path, err, sizeof err) == 0)
-		return;
-	user_error(_("%s: the %s program '%s' is not built (not in %s, "
-	    "nor on PATH)"), l->name, side, argv[0], l->bindir);
+	    trace_resolve(argv[0], path, sizeof path, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, _("%s: the %s program '%s' is not built (not "
+	    "in %s, nor on PATH)"), l->name, side, argv[0], l->bindir);
+	return -1;
 }
 
-void
-session_open(struct session *s, const char *name, const struct options *o)
+/* Errors are the user's: -1 and a message, nothing left running. */
+int
+session_open(struct session *s, const char *name, const struct options *o,
+    char *errbuf, size_t errlen)
 {
 	struct lab_config cfg;
 	char err[1024];
@@ -67,23 +71,29 @@ session_open(struct session *s, const char *name, const struct options *o)
 	uint16_t ports[2];
 
 	memset(s, 0, sizeof *s);
+	memset(&cfg, 0, sizeof cfg);
 	if (name == NULL)
 		session_adhoc_lesson(&s->lesson, o);
-	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1)
-		user_error("%s", err);
-	else
+	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s", err);
+		return -1;
+	} else
 		session_user_programs(&s->lesson, o);
 	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
 	spec = o->steps != NULL ? o->steps : s->lesson.steps;
 	if (spec != NULL && strcmp(spec, "-") == 0)
 		spec = NULL;	/* read step by step from stdin */
 	if (spec != NULL && steps_parse(spec, s->nclients, &s->steps,
-	    &s->nsteps, err, sizeof err) == -1)
-		user_error("%s: %s", o->steps != NULL ? "--steps" :
-		    _("lesson steps"), err);
+	    &s->nsteps, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s: %s", o->steps != NULL ?
+		    "--steps" : _("lesson steps"), err);
+		goto fail;
+	}
 	if (port_pick(o->port, o->port_explicit, &s->port, s->port_note,
-	    sizeof s->port_note, err, sizeof err) == -1)
-		user_error("%s", err);
+	    sizeof s->port_note, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s", err);
+		goto fail;
+	}
 
 	if ((s->lesson.server_cmd != NULL &&
 	    strstr(s->lesson.server_cmd, "{port2}") != NULL) ||
@@ -97,39 +107,60 @@ session_open(struct session *s, const char *name, const struct options *o)
 		 * client's kernel-chosen port could take it first. */
 		do {
 			if (port_pick(0, false, &s->port2, note, sizeof note,
-			    err, sizeof err) == -1)
-				user_error("%s", err);
+			    err, sizeof err) == -1) {
+				snprintf(errbuf, errlen, "%s", err);
+				goto fail;
+			}
 		} while (s->port2 == s->port);
 	}
 	ports[0] = s->port;
 	ports[1] = s->port2;
-	memset(&cfg, 0, sizeof cfg);
 	cfg.port = s->port;
 	cfg.nclients = s->nclients;
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
 	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL)
-		user_error(_("%s: server: %s"), s->lesson.name, err);
+	    sizeof err)) == NULL) {
+		snprintf(errbuf, errlen, _("%s: server: %s"), s->lesson.name,
+		    err);
+		goto fail;
+	}
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
 	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL)
-		user_error(_("%s: client: %s"), s->lesson.name, err);
-	if (!s->lesson.server_is_user)
-		session_check_built(&s->lesson, cfg.server_argv, "server");
-	if (!s->lesson.client_is_user)
-		session_check_built(&s->lesson, cfg.client_argv, "client");
+	    sizeof err)) == NULL) {
+		snprintf(errbuf, errlen, _("%s: client: %s"), s->lesson.name,
+		    err);
+		goto fail;
+	}
+	if ((!s->lesson.server_is_user && session_check_built(&s->lesson,
+	    cfg.server_argv, "server", errbuf, errlen) == -1) ||
+	    (!s->lesson.client_is_user && session_check_built(&s->lesson,
+	    cfg.client_argv, "client", errbuf, errlen) == -1))
+		goto fail;
 	s->lab = lab_create(&cfg, err, sizeof err);
+	if (s->lab == NULL) {
+		snprintf(errbuf, errlen, "%s", err);
+		goto fail;
+	}
 	lesson_argv_free(cfg.server_argv);
 	lesson_argv_free(cfg.client_argv);
-	if (s->lab == NULL)
-		user_error("%s", err);
+	return 0;
+
+fail:
+	lesson_argv_free(cfg.server_argv);
+	lesson_argv_free(cfg.client_argv);
+	lesson_finish(&s->lesson);
+	free(s->steps);
+	memset(s, 0, sizeof *s);
+	return -1;
 }
 
 void
 session_close(struct session *s)
 {
+	if (s->lab != NULL)
+		lab_kill_all(s->lab, NULL);
 	lab_destroy(s->lab);
 	lesson_finish(&s->lesson);
 	free(s->steps);

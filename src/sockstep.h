@@ -428,7 +428,8 @@ struct lab_config {
 };
 struct lab	*lab_create(const struct lab_config *, char *err, size_t);
 void		 lab_destroy(struct lab *);
-void		 lab_set_observer(struct lab *, lab_observer_fn, void *);
+void		 lab_add_observer(struct lab *, lab_observer_fn, void *);
+void		 lab_remove_observer(struct lab *, lab_observer_fn, void *);
 int		 lab_start(struct lab *, char *err, size_t);
 size_t		 lab_nsides(const struct lab *);
 struct side	*lab_side(const struct lab *, size_t);
@@ -456,7 +457,14 @@ int		 lab_advance(struct lab *, int timeout_ms);
 bool		 lab_busy(const struct lab *);
 int		 lab_tick_ms(const struct lab *);	/* -1 when idle */
 const char	*lab_job_error(const struct lab *);
-void		 lab_job_doing(const struct lab *, char *, size_t);
+enum lab_wait {
+	LAB_WAIT_NONE = 0,
+	LAB_WAIT_REACH,		/* a running side, to reach its next call */
+	LAB_WAIT_SETTLE,	/* every side, to settle after a call */
+	LAB_WAIT_ALL,		/* all+: every side, to be still */
+};
+enum lab_wait	 lab_job_waiting(const struct lab *, const struct side **,
+		    unsigned *secs);
 void		 lab_cancel(struct lab *);
 /* A flag a signal handler sets: lab_finish and lab_start stop waiting. */
 void		 lab_set_stop(struct lab *, volatile sig_atomic_t *);
@@ -566,6 +574,7 @@ struct step {
 	int		 side;		/* 0 server, 1.. client N */
 	char		 token[16];
 };
+void	 step_make(struct step *, int side, enum step_op);
 /* Parses spec; the error names the bad token. */
 int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
 	    char *err, size_t);
@@ -656,7 +665,6 @@ struct options {
 	int		 delay_ms;	/* replay --delay MS; 0: space steps */
 	bool		 projector;	/* --theme projector (p toggles it) */
 };
-void	 user_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 /* Everything a run needs, built from a lesson and the options. */
 struct session {
 	struct lesson	 lesson;
@@ -668,14 +676,11 @@ struct session {
 	struct step	*steps;		/* guided order, may be NULL */
 	size_t		 nsteps;
 };
-/* Errors are user errors: message and exit 2, nothing left running. */
-void	 session_open(struct session *, const char *lesson,
-	    const struct options *);
+/* Errors are the user's: -1 and a message, nothing left running. */
+int	 session_open(struct session *, const char *lesson,
+	    const struct options *, char *err, size_t);
 void	 session_close(struct session *);
 struct side *session_side(struct session *, int index);
-int	 cmd_batch(const char *lesson, const struct options *);
-int	 cmd_tui(const char *lesson, const struct options *);
-int	 cmd_check_lesson(const char *dir, const struct options *);
 
 /* srcmap.c: where in the program a stopped tracee is (libdw) */
 struct srcloc {
@@ -698,185 +703,6 @@ int		 srcmap_call_site(struct srcmap *, pid_t, struct srcloc *);
 const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t *nlines);
 /* why the last srcmap_source_lines returned NULL */
 const char	*srcmap_error(const struct srcmap *);
-
-/* tui*.c: the interactive screen (ncursesw).  It keeps view state only:
- * scroll positions, the chosen client, the snapshot before the last step
- * and the timeline of events the lab reported; the lab stays the model. */
-enum tui_role {			/* what a piece of text means; tui-theme.c
-				 * maps it to colour or, without, attributes */
-	TR_NORMAL = 0,
-	TR_TITLE,	/* the top bar */
-	TR_HEADER,	/* SERVER, CLIENT, pane titles */
-	TR_DIM,		/* context: source around the call, stages to come */
-	TR_PENDING,	/* paused before a call: what happens next */
-	TR_BLOCKED,	/* asleep in the kernel: unmistakable */
-	TR_OK,		/* done, returned, connected */
-	TR_ERROR,	/* a call failed, a step was refused */
-	TR_QUEUE,	/* the accept-queue gauge */
-	TR_CHANGED,	/* what the last step changed */
-	TR_EXITED,
-	TR_KEY,		/* a key in the key bar */
-	TR_LINE,	/* the source line of the pending call */
-	TR_LINE_BLOCKED,/* the source line of a blocked call */
-	TR_COUNT
-};
-enum tui_glyph {
-	TG_RIGHT, TG_LEFT, TG_BOTH, TG_MARK, TG_DONE, TG_HEAD_R, TG_HEAD_L,
-	TG_LINE, TG_VLINE, TG_ELLIPSIS, TG_DASH, TG_SLOT_FULL, TG_SLOT_EMPTY,
-	TG_BIG_FULL, TG_BIG_EMPTY, TG_CORNER, TG_FLOW, TG_FLOW_DONE, TG_COUNT
-};
-struct tui_rect {
-	int	 y, x, h, w;
-};
-struct tui_layout {
-	int		 rows, cols;
-	bool		 too_small;	/* below 80x24 */
-	bool		 roomy;		/* a projector: more of everything */
-	int		 sep_x;		/* the line between the two sides */
-	struct tui_rect	 title, side[2], kernel, timeline, narration,
-			 message, keys;
-};
-enum tui_arrow { TA_NONE = 0, TA_TO_SERVER, TA_TO_CLIENT, TA_BOTH };
-struct tui_row {		/* one line of the timeline */
-	int		 side;	/* 0 server, 1.. client N, -1 sockstep */
-	enum tui_role	 role;
-	enum tui_arrow	 arrow;
-	enum tui_role	 arrow_role;
-	char		 text[120];
-	char		 label[24];	/* on the arrow: "SYN", "12 B", "FIN" */
-};
-#define TUI_ROWS_MAX	1024	/* timeline rows kept */
-struct tui_sideview {
-	struct srcloc	*loc;		/* call site of the pending or last call */
-	bool		 loc_valid;
-	bool		 local_ok;	/* the address read after bind/connect */
-	int		 local_fd;
-	struct sockaddr_storage local;
-	char		 local_origin[32];
-	enum addr_source local_source;
-	uint64_t	 connected;	/* bit per fd < 64 with a connection */
-	const char	*after;		/* the lesson's words on its last call */
-	uint64_t	 after_action;	/* ... said during this action */
-	char		 last[120];	/* its last call that returned, in brief */
-	uint64_t	 last_action;	/* ... during this action */
-};
-struct tui_quiz {		/* a lesson's prediction, asked before a step */
-	const struct lesson_predict *p;	/* NULL: no question open */
-	bool		 answered;	/* the verdict is showing */
-	int		 choice;	/* 1-based, what the student said */
-	char		 outcome[160];	/* what the kernel did in the step */
-	char		 checks[160];	/* the lesson's checks after it */
-	bool		 checks_ok;
-};
-struct tui_menu {		/* 'l': the lessons, to open another */
-	char		**names;
-	char		**lines;	/* title and progress, per name */
-	size_t		 n;
-	size_t		 sel;
-};
-struct tui {
-	struct session	 s;
-	const char	*lesson_name;
-	const struct options *opts;
-	struct srcmap	*srcmap;
-	struct tui_sideview sv[SOCKSTEP_MAX_CLIENTS + 1];
-	int		 client;	/* the client the CLIENT column shows */
-	size_t		 guided;	/* next step of s.steps */
-	uint64_t	 action;	/* steps asked for by a key, counted */
-	bool		 stepped;	/* a step was taken since the start */
-	struct tui_row	*rows;		/* ring of TUI_ROWS_MAX */
-	size_t		 nrows;		/* rows ever added */
-	size_t		 scroll;	/* timeline rows back from the newest */
-	struct ksock	*prev;		/* the kernel before the last step */
-	size_t		 nprev;
-	bool		 have_prev;
-	struct sbuf	 msg;		/* what the last key did */
-	bool		 msg_error;
-	bool		 help, quit, restart, dirty, utf8, color;
-	bool		 projector;	/* lecture-hall theme: tui-theme.c */
-	struct tui_quiz	 quiz;
-	unsigned	 asked;		/* predictions asked up to this step */
-	struct check_history hist;	/* calls so far, for the checks */
-	unsigned	 checks_failed, checks_passed;
-	bool		 finished;	/* the guided order ended, recorded */
-	struct tui_menu	*menu;		/* open lesson menu */
-	char		*lesson_owned;	/* a lesson opened from the menu */
-	int		 sigfd;
-	struct tui_layout lay;
-};
-/* tui-term.c: the terminal, signals, every way out */
-int	 tui_signals_open(void);
-int	 tui_signal_read(int);
-void	 tui_fatal_handlers(void);
-void	 tui_term_start(void);
-void	 tui_term_stop(void);
-void	 tui_term_resize(void);
-/* tui-theme.c */
-void	 tui_theme_init(struct tui *);	/* again after t->projector changes */
-void	 tui_style(enum tui_role);
-enum tui_role tui_state_role(int tcp_state);
-const char *tui_glyph(enum tui_glyph);
-/* tui-text.c: text measured in display columns, never bytes */
-int	 tui_width(const char *);
-int	 tui_put(int y, int x, int w, const char *);
-int	 tui_putf(int y, int x, int w, const char *, ...) PRINTFLIKE(4, 5);
-int	 tui_put_right(int y, int x, int w, const char *);
-int	 tui_put_wrapped(int y, int x, int w, int h, const char *);
-void	 tui_blank(int y, int x, int w);
-void	 tui_rule(int y, int x, int w, const char *title);
-/* tui-layout.c */
-void	 tui_layout_compute(struct tui_layout *, int rows, int cols);
-/* tui-words.c: the sides' states in words */
-void	 tui_state_words(struct sbuf *, const struct side *, bool brief,
-	    enum tui_role *);
-const char *tui_waiting_for(const struct side *);
-const char *tui_waiting_brief(const struct side *);
-const char *tui_wake_hint(const struct side *);
-void	 tui_call_brief(struct sbuf *, const struct sc_call *, bool ret);
-const char *tui_explain(const struct tui *, const struct sc_call *);
-/* tui-observe.c: lab events into view state */
-void	 tui_observe(struct lab *, const struct lab_event *, void *);
-void	 tui_view_reset(struct tui *);
-void	 tui_message(struct tui *, bool error, const char *, ...) PRINTFLIKE(3, 4);
-/* tui-side.c, tui-source.c, tui-flow.c: one side's column */
-void	 tui_draw_side(struct tui *, struct side *, const struct tui_rect *);
-void	 tui_draw_source(struct tui *, struct side *, int y, int x, int w, int h);
-void	 tui_draw_flow(struct tui *, const struct side *, int y, int x, int w);
-/* tui-kernel.c, tui-diff.c, tui-gauge.c */
-void	 tui_kernel_remember(struct tui *);
-bool	 tui_addr_same(const struct sockaddr_storage *,
-	    const struct sockaddr_storage *);
-bool	 tui_ksock_same(const struct ksock *, const struct ksock *);
-const struct ksock *tui_prev_of(const struct tui *, const struct ksock *);
-void	 tui_kernel_change(struct sbuf *, struct tui *, const struct ksock *);
-void	 tui_draw_kernel(struct tui *, const struct tui_rect *);
-int	 tui_draw_gauge(struct tui *, int y, int x, int w, uint32_t queue,
-	    uint32_t backlog);
-/* tui-timeline.c */
-void	 tui_timeline_add(struct tui *, const struct tui_row *);
-void	 tui_draw_timeline(struct tui *, const struct tui_rect *);
-/* tui-draw.c, tui-narrate.c, tui-help.c */
-void	 tui_draw(struct tui *);
-void	 tui_draw_narration(struct tui *, const struct tui_rect *);
-void	 tui_draw_keys(struct tui *, const struct tui_rect *);
-void	 tui_draw_help(struct tui *);
-void	 tui_draw_too_small(const struct tui_layout *);
-/* tui-keys.c */
-void	 tui_key(struct tui *, int key, bool is_code);
-bool	 tui_guided(struct tui *);
-void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
-/* tui-quiz.c: the lesson's predictions and checks, and progress */
-bool	 tui_quiz_ask(struct tui *);
-bool	 tui_quiz_key(struct tui *, int key, bool is_code);
-void	 tui_checks_after(struct tui *, unsigned step);
-void	 tui_lesson_reset(struct tui *);
-void	 tui_draw_quiz(struct tui *);
-/* tui-menu.c: the lesson menu; tui-box.c: a framed overlay */
-void	 tui_menu_open(struct tui *);
-void	 tui_menu_close(struct tui *);
-bool	 tui_menu_key(struct tui *, int key, bool is_code);
-void	 tui_draw_menu(struct tui *);
-void	 tui_box(int y, int x, int h, int w, const char *title);
 
 /* export.c, export-mermaid.c, export-markdown.c: a batch run as a
  * Mermaid sequence diagram or a Markdown handout (batch --export) */
@@ -915,18 +741,9 @@ int	 record_load(struct record *, const char *path, char *err, size_t);
 int	 record_save(const struct record *, const char *path, char *err,
 	    size_t);
 /* The record's lesson, and its settings where the command line gave
- * none; the steps become o->steps (owned by r). */
+ * none; the steps become o->steps (owned by r; the caller refuses
+ * --steps beside a record). */
 const char *record_apply(const struct record *, struct options *);
 bool	 record_is_guided(const struct session *);
-int	 cmd_replay(const char *file, struct options *, bool batch);
-
-/* tui-back.c: step back and forward, --record and replay in the TUI.
- * One screen per process, so its state is the file's own. */
-void	 tui_back_stepped(struct tui *, int index, enum step_op);
-void	 tui_back_back(struct tui *);
-/* f: the next step along the remembered path, taken by take(). */
-void	 tui_back_forward(struct tui *,
-	    void (*take)(struct tui *, int, enum step_op));
-void	 tui_back_tick(struct tui *);	/* once per loop turn: --delay */
 
 #endif

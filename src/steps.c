@@ -87,3 +87,23 @@ fail:
 	free(steps);
 	return -1;
 }
+
+/* A step from its parts, with the token a SPEC would spell it with. */
+void
+step_make(struct step *st, int side, enum step_op op)
+{
+	const char *plus = op == STEP_RUN ? "+" : "";
+
+	memset(st, 0, sizeof *st);
+	st->side = side;
+	st->op = op;
+	if (op == STEP_ALL) {
+		st->side = -1;
+		strlcpy(st->token, "all+", sizeof st->token);
+	} else if (side == 0)
+		snprintf(st->token, sizeof st->token, "s%s", plus);
+	else if (side == 1)
+		snprintf(st->token, sizeof st->token, "c%s", plus);
+	else
+		snprintf(st->token, sizeof st->token, "c%d%s", side, plus);
+}

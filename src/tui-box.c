@@ -4,7 +4,7 @@
  */
 #include <curses.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 void
 tui_box(int y, int x, int h, int w, const char *title)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 /* Take the kernel as it is now: what the next step is compared with. */
 void
@@ -17,8 +17,8 @@ tui_kernel_remember(struct tui *t)
 {
 	const struct kview *kv;
 
-	lab_kernel_invalidate(t->s.lab);
-	kv = lab_kernel(t->s.lab);
+	lab_kernel_invalidate(t->d.s.lab);
+	kv = lab_kernel(t->d.s.lab);
 	free(t->prev);
 	t->prev = xreallocarray(NULL, kv->nsocks + 1, sizeof *t->prev);
 	if (kv->nsocks > 0)

@@ -6,12 +6,12 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static void
 tui_draw_title(struct tui *t, const struct tui_rect *r)
 {
-	const struct lesson *l = &t->s.lesson;
+	const struct lesson *l = &t->d.s.lesson;
 	const char *title = l->title[t->opts->lang] != NULL ?
 	    l->title[t->opts->lang] : l->title[LANG_EN];
 	char right[96];
@@ -19,14 +19,14 @@ tui_draw_title(struct tui *t, const struct tui_rect *r)
 
 	tui_style(TR_TITLE);
 	tui_blank(r->y, r->x, r->w);
-	if (t->s.nsteps > 0 && t->guided < t->s.nsteps)
+	if (t->d.s.nsteps > 0 && t->d.guided < t->d.s.nsteps)
 		snprintf(right, sizeof right, _(" guided step %zu/%zu  port %u "),
-		    t->guided + 1, t->s.nsteps, t->s.port);
-	else if (t->s.nsteps > 0)
+		    t->d.guided + 1, t->d.s.nsteps, t->d.s.port);
+	else if (t->d.s.nsteps > 0)
 		snprintf(right, sizeof right, _(" guided order done  port %u "),
-		    t->s.port);
+		    t->d.s.port);
 	else
-		snprintf(right, sizeof right, _(" port %u "), t->s.port);
+		snprintf(right, sizeof right, _(" port %u "), t->d.s.port);
 	rw = tui_width(right);
 	tui_putf(r->y, r->x, r->w - rw, " sockstep %s %s: %s", tui_glyph(TG_VLINE),
 	    l->name, title != NULL ? title : "");
@@ -64,12 +64,12 @@ tui_draw(struct tui *t)
 		return;
 	}
 	tui_draw_title(t, &l->title);
-	if ((server = session_side(&t->s, 0)) != NULL)
+	if ((server = session_side(&t->d.s, 0)) != NULL)
 		tui_draw_side(t, server, &l->side[0]);
 	else
 		tui_put(l->side[0].y, 1, l->side[0].w - 2,
 		    "(this lesson has no server)");
-	if ((client = session_side(&t->s, t->client)) != NULL)
+	if ((client = session_side(&t->d.s, t->client)) != NULL)
 		tui_draw_side(t, client, &l->side[1]);
 	else {
 		tui_style(TR_DIM);

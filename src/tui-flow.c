@@ -9,7 +9,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static const enum sc_stage tui_server_flow[] = { STAGE_SOCKET, STAGE_BIND,
 	STAGE_LISTEN, STAGE_ACCEPT, STAGE_RW, STAGE_CLOSE };

@@ -8,7 +8,7 @@
 #include <curses.h>
 #include <stdio.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define TUI_GAUGE_SLOTS		16	/* most slots drawn one by one */
 #define TUI_GAUGE_BIG_SLOTS	12

@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 struct tui_keyhelp {
 	const char	*key;
@@ -34,7 +34,7 @@ static bool
 tui_key_hidden(const struct tui *t, const char *key, int pass)
 {
 	if (strcmp(key, "1-9/Tab") == 0)
-		return t->s.nclients < 2 || pass > 0;
+		return t->d.s.nclients < 2 || pass > 0;
 	if (strcmp(key, "l") == 0)
 		return pass > 2;
 	return false;
@@ -58,7 +58,7 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 	size_t n = sizeof items / sizeof items[0], i;
 	int pass, x, width;
 
-	if (t->s.nclients > 1) {
+	if (t->d.s.nclients > 1) {
 		snprintf(client, sizeof client, _("step client %d"),
 		    t->client);
 		snprintf(client_brief, sizeof client_brief, _("client %d"),
@@ -68,13 +68,13 @@ tui_draw_keys(struct tui *t, const struct tui_rect *r)
 		snprintf(client_brief, sizeof client_brief, "%s",
 		    _("client"));
 	}
-	if (t->s.nsteps == 0)
+	if (t->d.s.nsteps == 0)
 		snprintf(guided, sizeof guided, "%s", _("guided: none"));
-	else if (t->guided >= t->s.nsteps)
+	else if (t->d.guided >= t->d.s.nsteps)
 		snprintf(guided, sizeof guided, "%s", _("guided: done"));
 	else
 		snprintf(guided, sizeof guided, _("guided: %s"),
-		    t->s.steps[t->guided].token);
+		    t->d.s.steps[t->d.guided].token);
 	/* Long labels if they all fit, else brief ones, else unpadded keys,
 	 * else without the lesson menu (? lists every key). */
 	for (pass = 0; pass < 4; pass++) {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define COL_OWNER	12
 #define COL_ADDR	28
@@ -29,7 +29,7 @@ addr_has_port(const struct sockaddr_storage *ss)
 static void
 tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
 {
-	struct side *side = k->side >= 0 ? session_side(&t->s, k->side) : NULL;
+	struct side *side = k->side >= 0 ? session_side(&t->d.s, k->side) : NULL;
 
 	if (k->in_accept_queue)
 		sbuf_add(b, _("in accept queue"));
@@ -83,7 +83,7 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 static int
 tui_local_note(struct tui *t, int y, int x, int w, const struct ksock *k)
 {
-	struct side *side = k->side > 0 ? session_side(&t->s, k->side) : NULL;
+	struct side *side = k->side > 0 ? session_side(&t->d.s, k->side) : NULL;
 	const struct tui_sideview *sv;
 	const struct ksock *p;
 	struct sbuf b;
@@ -117,7 +117,7 @@ static bool
 tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
 {
 	const struct sc_desc *d = sc_lookup(kb->nr);
-	struct side *side = session_side(&t->s, kb->side);
+	struct side *side = session_side(&t->d.s, kb->side);
 	char who[32];
 
 	if (d == NULL || side == NULL)
@@ -156,7 +156,7 @@ tui_kernel_rank(const struct tui *t, const struct ksock *k)
 void
 tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 {
-	const struct kview *kv = lab_kernel(t->s.lab);
+	const struct kview *kv = lab_kernel(t->d.s.lab);
 	int y = r->y + 1, end = r->y + r->h, need = 0, x = r->x + 1;
 	int w = r->w - 2;
 	size_t i, j, n = 0, gone = 0, folded;
@@ -165,7 +165,7 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	int rank;
 
 	snprintf(title, sizeof title, _("KERNEL now: sockets on port %u%s"),
-	    t->s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
+	    t->d.s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
 	    "");
 	tui_rule(r->y, r->x, r->w, title);
 	if (!kv->diag_ok) {
@@ -235,7 +235,7 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	if (kv->nsocks == 0 && gone == 0 && y < end) {
 		tui_style(TR_DIM);
 		tui_putf(y, x, w, _("no sockets on port %u yet: socket() "
-		    "makes one, bind() gives it this port"), t->s.port);
+		    "makes one, bind() gives it this port"), t->d.s.port);
 		tui_style(TR_NORMAL);
 	}
 }

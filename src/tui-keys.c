@@ -7,110 +7,121 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
-/* Steps side index (STEP_RUN: until it blocks); true if it ran. */
-static bool
-tui_step(struct tui *t, int index, enum step_op op)
+/* A step could not begin, or ended without running: why, in words. */
+static void
+tui_step_refused(struct tui *t, const struct step *st, const char *why)
 {
-	struct side *side = session_side(&t->s, index);
-	char err[256];
-	int rc;
+	struct side *side = st->op == STEP_ALL ? NULL :
+	    session_side(&t->d.s, st->side);
+	struct sbuf b;
 
-	if (op == STEP_ALL) {
-		tui_kernel_remember(t);
-		t->action++;
-		if (lab_run_all(t->s.lab, err, sizeof err) == -1) {
-			tui_message(t, true, "%s", err);
-			return false;
-		}
-		t->stepped = true;
-		return true;
-	}
-	if (side == NULL) {
-		tui_message(t, true, "%s", index == 0 ?
-		    _("this lesson has no server") :
-		    _("this lesson has no such client"));
+	sbuf_init(&b);
+	if (t->trying_guided)
+		sbuf_addf(&b, _("guided step %zu/%zu (%s) cannot run now: "),
+		    t->d.guided + 1, t->d.s.nsteps, st->token);
+	if (side != NULL && side->state == SIDE_BLOCKED)
+		sbuf_addf(&b, _("%s is blocked in %s(), it cannot step; %s"),
+		    side->name, side->call.desc->name, tui_wake_hint(side));
+	else
+		sbuf_add(&b, why);
+	tui_message(t, true, "%s", sbuf_str(&b));
+	sbuf_finish(&b);
+	t->trying_guided = false;
+	if (t->quiz.waiting)	/* its step could not run: no verdict */
+		memset(&t->quiz, 0, sizeof t->quiz);
+}
+
+/* Begins a step; it ends in a later turn of the loop (tui_step_ended). */
+static bool
+tui_step_begin(struct tui *t, const struct step *st)
+{
+	char err[256];
+
+	if (drive_busy(&t->d)) {
+		tui_message(t, true, "%s", _("a step is still under way: "
+		    "k/K ends a side, q quits"));
 		return false;
 	}
-	tui_kernel_remember(t);
-	t->action++;
-	rc = op == STEP_RUN ? lab_run(t->s.lab, side, err, sizeof err) :
-	    lab_step(t->s.lab, side, err, sizeof err);
-	if (rc == -1) {
-		if (side->state == SIDE_BLOCKED)
-			tui_message(t, true, _("%s is blocked in %s(), it "
-			    "cannot step; %s"), side->name, side->call.desc->name,
-			    tui_wake_hint(side));
-		else
-			tui_message(t, true, "%s", err);
+	if (drive_step(&t->d, st, err, sizeof err) == -1) {
+		tui_step_refused(t, st, err);
 		return false;
 	}
-	tui_back_stepped(t, index, op);
-	t->stepped = true;
-	if (t->msg.len == 0)
-		tui_message(t, false, _("%s stepped"), side->name);
 	return true;
 }
 
-/* A step by hand that is the guided order's next one counts for it. */
-static void
-tui_step_by_hand(struct tui *t, int index, enum step_op op)
+/* s, c, S, C, a click: one side (STEP_RUN: until it blocks). */
+void
+tui_step_key(struct tui *t, int index, enum step_op op)
 {
-	const struct step *next = t->guided < t->s.nsteps ?
-	    &t->s.steps[t->guided] : NULL;
+	struct step st;
 
-	if (tui_step(t, index, op) && next != NULL && next->side == index &&
-	    next->op == op) {
-		/* Taken by hand, its question is moot; its checks still hold. */
-		t->asked = (unsigned)++t->guided;
-		tui_checks_after(t, (unsigned)t->guided);
+	step_make(&st, index, op);
+	t->trying_guided = false;
+	(void)tui_step_begin(t, &st);
+}
+
+/* A step ended (the drive said so during the loop's turn): show it. */
+void
+tui_step_ended(struct tui *t)
+{
+	const struct step *st = &t->ended_step;
+	struct side *side = st->op == STEP_ALL ? NULL :
+	    session_side(&t->d.s, st->side);
+
+	t->ended = false;
+	t->dirty = true;
+	if (t->ended_why[0] != '\0') {
+		t->msg_busy = false;
+		tui_step_refused(t, st, t->ended_why);
+		return;
 	}
+	t->trying_guided = false;
+	t->stepped = true;
+	if (t->msg_busy) {	/* "waiting for ..." is over */
+		sbuf_reset(&t->msg);
+		t->msg_error = false;
+	}
+	t->msg_busy = false;
+	/* Taken by hand, the guided step's question is moot. */
+	if (t->asked < t->d.guided)
+		t->asked = (unsigned)t->d.guided;
+	if (side != NULL && t->msg.len == 0)
+		tui_message(t, false, _("%s stepped"), side->name);
+	if (t->ended_guided)
+		tui_checks_after(t, (unsigned)t->d.guided);
+	if (t->quiz.waiting)
+		tui_quiz_verdict(t);
 }
 
 /* space: the next step of the lesson's guided order, after its
- * question if it has one; true if a step ran or a question opened. */
+ * question if it has one; true if a step began or a question opened. */
 bool
 tui_guided(struct tui *t)
 {
 	const struct step *st;
-	char what[96];
 
-	if (t->s.nsteps == 0) {
+	if (t->d.s.nsteps == 0) {
 		tui_message(t, true, "%s", _("this lesson has no guided order: "
 		    "step with s and c"));
 		return false;
 	}
-	if (t->guided >= t->s.nsteps) {
+	if (t->d.guided >= t->d.s.nsteps) {
 		tui_message(t, true, _("the guided order is done (%zu steps); "
-		    "r starts the lesson again, l opens another"), t->s.nsteps);
+		    "r starts the lesson again, l opens another"),
+		    t->d.s.nsteps);
 		return false;
 	}
-	st = &t->s.steps[t->guided];
+	st = &t->d.s.steps[t->d.guided];
 	/* The CLIENT column follows the guided order to the client it is
 	 * about to step: its question and its result are in sight. */
-	if (st->side > 0 && st->side <= t->s.nclients)
+	if (st->side > 0 && st->side <= t->d.s.nclients)
 		t->client = st->side;
 	if (tui_quiz_ask(t))
 		return true;
-	snprintf(what, sizeof what, "guided step %zu/%zu (%s)",
-	    t->guided + 1, t->s.nsteps, st->token);
-	if (tui_step(t, st->side, st->op)) {
-		t->guided++;
-		tui_checks_after(t, (unsigned)t->guided);
-		return true;
-	}
-	/* Say which step could not run, then why. */
-	{
-		struct sbuf b;
-
-		sbuf_init(&b);
-		sbuf_addf(&b, "%s cannot run now: %s", what, sbuf_str(&t->msg));
-		sbuf_reset(&t->msg);
-		sbuf_add(&t->msg, sbuf_str(&b));
-		sbuf_finish(&b);
-	}
-	return false;
+	t->trying_guided = true;
+	return tui_step_begin(t, st);
 }
 
 /* k / K: end the server / the client on screen (one spinning without
@@ -118,25 +129,25 @@ tui_guided(struct tui *t)
 static void
 tui_kill(struct tui *t, int index)
 {
-	struct side *side = session_side(&t->s, index);
+	struct side *side = session_side(&t->d.s, index);
 	char err[128];
 
 	if (side == NULL)
 		return;
 	tui_kernel_remember(t);
 	t->action++;
-	if (lab_kill_side(t->s.lab, side, err, sizeof err) == -1)
+	if (lab_kill_side(t->d.s.lab, side, err, sizeof err) == -1)
 		tui_message(t, true, "%s", err);
 	else
-		lab_pump(t->s.lab, 50);	/* its exit, on screen at once */
+		lab_pump(t->d.s.lab, 50);	/* its exit, on screen at once */
 }
 
 static void
 tui_select_client(struct tui *t, int n)
 {
-	if (n < 1 || n > t->s.nclients) {
+	if (n < 1 || n > t->d.s.nclients) {
 		tui_message(t, true, _("clients in this run: %d"),
-		    t->s.nclients);
+		    t->d.s.nclients);
 		return;
 	}
 	t->client = n;
@@ -171,9 +182,9 @@ tui_mouse(struct tui *t)
 		return;
 	for (i = 0; i < n; i++) {
 		if (me.x < l->sep_x)
-			tui_step_by_hand(t, 0, STEP_ONE);
+			tui_step_key(t, 0, STEP_ONE);
 		else if (me.x > l->sep_x)
-			tui_step_by_hand(t, t->client, STEP_ONE);
+			tui_step_key(t, t->client, STEP_ONE);
 	}
 }
 
@@ -217,23 +228,23 @@ tui_key(struct tui *t, int key, bool is_code)
 			break;
 		case KEY_BTAB:
 			tui_select_client(t, t->client > 1 ? t->client - 1 :
-			    t->s.nclients);
+			    t->d.s.nclients);
 			break;
 		}
 		return;
 	}
 	switch (key) {
 	case 's':
-		tui_step_by_hand(t, 0, STEP_ONE);
+		tui_step_key(t, 0, STEP_ONE);
 		break;
 	case 'c':
-		tui_step_by_hand(t, t->client, STEP_ONE);
+		tui_step_key(t, t->client, STEP_ONE);
 		break;
 	case 'S':
-		tui_step_by_hand(t, 0, STEP_RUN);
+		tui_step_key(t, 0, STEP_RUN);
 		break;
 	case 'C':
-		tui_step_by_hand(t, t->client, STEP_RUN);
+		tui_step_key(t, t->client, STEP_RUN);
 		break;
 	case ' ':
 		tui_guided(t);
@@ -245,7 +256,7 @@ tui_key(struct tui *t, int key, bool is_code)
 		tui_back_back(t);
 		break;
 	case 'f':
-		tui_back_forward(t, tui_step_by_hand);
+		tui_back_forward(t);
 		break;
 	case '?':
 		t->help = true;
@@ -271,7 +282,7 @@ tui_key(struct tui *t, int key, bool is_code)
 		t->quit = true;
 		break;
 	case '\t':
-		tui_select_client(t, t->client % t->s.nclients + 1);
+		tui_select_client(t, t->client % t->d.s.nclients + 1);
 		break;
 	case '\f':		/* Ctrl-L */
 		clearok(curscr, TRUE);

@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define TUI_MIN_ROWS	24
 #define TUI_MIN_COLS	80

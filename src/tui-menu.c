@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 void
 tui_menu_close(struct tui *t)
@@ -53,7 +53,7 @@ tui_menu_open(struct tui *t)
 	progress_load(&prog, note, sizeof note);
 	m->lines = xcalloc(m->n, sizeof *m->lines);
 	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->names[i], t->s.lesson.name) == 0)
+		if (strcmp(m->names[i], t->d.s.lesson.name) == 0)
 			m->sel = i;
 		progress_mark(progress_get(&prog, m->names[i]), mark,
 		    sizeof mark);

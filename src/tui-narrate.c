@@ -8,13 +8,13 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static const char *
 tui_lesson_words(struct tui *t, const char *side, const char *call,
     bool after)
 {
-	return lesson_narration_text(&t->s.lesson, side, call, after,
+	return lesson_narration_text(&t->d.s.lesson, side, call, after,
 	    t->opts->lang);
 }
 
@@ -85,8 +85,8 @@ tui_narrate_after(struct tui *t, int y, int x, int w, int h)
 	size_t i, n = 0;
 	int rows = 0, share;
 
-	for (i = 0; i < lab_nsides(t->s.lab); i++) {
-		struct side *side = lab_side(t->s.lab, i);
+	for (i = 0; i < lab_nsides(t->d.s.lab); i++) {
+		struct side *side = lab_side(t->d.s.lab, i);
 		const struct tui_sideview *sv = &t->sv[side->index];
 
 		if (t->action > 0 && sv->after != NULL &&
@@ -104,11 +104,11 @@ tui_narrate_after(struct tui *t, int y, int x, int w, int h)
 void
 tui_draw_narration(struct tui *t, const struct tui_rect *r)
 {
-	const struct lesson *l = &t->s.lesson;
+	const struct lesson *l = &t->d.s.lesson;
 	const char *goal = l->goal[t->opts->lang] != NULL ?
 	    l->goal[t->opts->lang] : l->goal[LANG_EN];
 	int y = r->y, end = r->y + r->h, x = r->x + 1, w = r->w - 2, left;
-	struct side *client = session_side(&t->s, t->client);
+	struct side *client = session_side(&t->d.s, t->client);
 
 	if (tui_narrate_after(t, y, x, w, r->h) > 0)
 		return;
@@ -116,6 +116,6 @@ tui_draw_narration(struct tui *t, const struct tui_rect *r)
 		y += tui_narrate(y, x, w, r->h - 1, _("Goal"), TR_NORMAL, goal);
 	/* The server first; the client keeps a row if there are two. */
 	left = client != NULL && end - y >= 2 ? end - y - 1 : end - y;
-	y += tui_narrate_side(t, session_side(&t->s, 0), y, x, w, left);
+	y += tui_narrate_side(t, session_side(&t->d.s, 0), y, x, w, left);
 	tui_narrate_side(t, client, y, x, w, end - y);
 }

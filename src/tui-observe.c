@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 void
 tui_message(struct tui *t, bool error, const char *fmt, ...)
@@ -43,7 +43,7 @@ tui_view_reset(struct tui *t)
 	t->nrows = 0;
 	t->scroll = 0;
 	t->have_prev = false;
-	t->guided = 0;
+	t->d.guided = 0;
 	t->stepped = false;
 	t->client = 1;
 	sbuf_reset(&t->msg);
@@ -149,7 +149,7 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 
 	(void)lab;
 	t->dirty = true;
-	check_history_record(&t->hist, ev);
+	check_history_record(&t->d.hist, ev);
 	if (side == NULL || side->index < 0 ||
 	    (size_t)side->index >= sizeof t->sv / sizeof t->sv[0]) {
 		if (ev->type == LEV_NOTE) {
@@ -174,7 +174,7 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		/* The lesson's words on what the call did (not if it failed). */
 		if (ev->pid == side->pid) {
 			sv->after = ev->call->err != 0 ? NULL :
-			    lesson_narration_text(&t->s.lesson, side->name,
+			    lesson_narration_text(&t->d.s.lesson, side->name,
 			    ev->call->desc->name, true, t->opts->lang);
 			sv->after_action = t->action;
 		}

@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define QUIZ_W	72	/* the box, at most; narrower on 80 columns */
 
 static bool
 tui_progress_kept(const struct tui *t)
 {
-	const struct lesson *l = &t->s.lesson;
+	const struct lesson *l = &t->d.s.lesson;
 
 	/* The student's own program in a lesson is graded, not learnt. */
 	return l->dir != NULL && !l->server_is_user && !l->client_is_user;
@@ -33,7 +33,7 @@ tui_progress(struct tui *t, int finished, int right)
 
 	if (!tui_progress_kept(t))
 		return;
-	if (progress_record(t->s.lesson.name, finished, right, err,
+	if (progress_record(t->d.s.lesson.name, finished, right, err,
 	    sizeof err) == -1)
 		tui_message(t, true, _("progress not saved: %s"), err);
 }
@@ -43,9 +43,9 @@ tui_predict_for(const struct tui *t, unsigned step)
 {
 	size_t i;
 
-	for (i = 0; i < t->s.lesson.npred; i++) {
-		if (t->s.lesson.pred[i].step == step)
-			return &t->s.lesson.pred[i];
+	for (i = 0; i < t->d.s.lesson.npred; i++) {
+		if (t->d.s.lesson.pred[i].step == step)
+			return &t->d.s.lesson.pred[i];
 	}
 	return NULL;
 }
@@ -61,7 +61,7 @@ tui_lang_text(const struct tui *t, char *const text[LANG_COUNT])
 bool
 tui_quiz_ask(struct tui *t)
 {
-	unsigned step = (unsigned)t->guided + 1;
+	unsigned step = (unsigned)t->d.guided + 1;
 	const struct lesson_predict *p;
 
 	if (t->asked >= step || (p = tui_predict_for(t, step)) == NULL)
@@ -72,57 +72,14 @@ tui_quiz_ask(struct tui *t)
 	return true;
 }
 
-/* The lesson's checks for one point of the guided order (0: the end),
- * each a timeline row; the first failure kept for the quiz box. */
-static void
-tui_checks_eval(struct tui *t, unsigned step, unsigned *held,
-    unsigned *failed)
-{
-	const struct lesson *l = &t->s.lesson;
-	struct sbuf row;
-	char why[256];
-	size_t i;
-	bool ok;
-
-	sbuf_init(&row);
-	for (i = 0; i < l->nchecks; i++) {
-		if (l->checks[i].step != step)
-			continue;
-		ok = check_run(l->checks[i].expr, t->s.lab, &t->hist,
-		    t->s.port2, why, sizeof why);
-		sbuf_reset(&row);
-		if (!ok && (*failed)++ == 0) {
-			/* cut to fit: the timeline row has it all */
-			sbuf_addf(&row, _("check '%s' failed: %s"),
-			    l->checks[i].expr, why);
-			strlcpy(t->quiz.checks, sbuf_str(&row),
-			    sizeof t->quiz.checks);
-			sbuf_reset(&row);
-		}
-		if (ok)
-			(*held)++;
-		sbuf_addf(&row, _("%s check %s"), tui_glyph(ok ? TG_DONE :
-		    TG_MARK), l->checks[i].expr);
-		if (!ok)
-			sbuf_addf(&row, _(": failed, %s"), why);
-		tui_row_text(t, -1, ok ? TR_OK : TR_ERROR, sbuf_str(&row));
-	}
-	sbuf_finish(&row);
-	t->checks_passed += *held;
-	t->checks_failed += *failed;
-}
-
-/* After guided step `step` ran: its checks, and at the end of the
- * guided order the closing ones and the learner's progress. */
+/* After guided step `step` ran: what its checks said (the drive ran
+ * them, tui_on_checked put each in the timeline), and at the end of the
+ * guided order the learner's progress. */
 void
 tui_checks_after(struct tui *t, unsigned step)
 {
-	unsigned held = 0, failed = 0;
+	unsigned held = t->held_now, failed = t->failed_now;
 
-	t->quiz.checks[0] = '\0';
-	tui_checks_eval(t, step, &held, &failed);
-	if (step == t->s.nsteps)
-		tui_checks_eval(t, 0, &held, &failed);
 	t->quiz.checks_ok = failed == 0;
 	if (failed == 0 && held > 0)
 		snprintf(t->quiz.checks, sizeof t->quiz.checks,
@@ -132,11 +89,12 @@ tui_checks_after(struct tui *t, unsigned step)
 		tui_message(t, true, "%s", t->quiz.checks);
 	else if (held > 0)
 		tui_message(t, false, _("checks held: %u"), held);
-	if (step == t->s.nsteps && t->checks_failed == 0 && !t->finished) {
+	if (step == t->d.s.nsteps && t->d.checks_failed == 0 &&
+	    !t->finished) {
 		t->finished = true;
 		tui_progress(t, 1, 0);
 		tui_message(t, false, _("lesson done: all %u checks held "
-		    "(l opens another)"), t->checks_passed);
+		    "(l opens another)"), t->d.checks_passed);
 	}
 }
 
@@ -144,7 +102,7 @@ tui_checks_after(struct tui *t, unsigned step)
 static void
 tui_quiz_outcome(struct tui *t, const struct step *st)
 {
-	struct side *side = session_side(&t->s, st->side);
+	struct side *side = session_side(&t->d.s, st->side);
 	const struct tui_sideview *sv;
 
 	t->quiz.outcome[0] = '\0';
@@ -169,21 +127,29 @@ tui_quiz_outcome(struct tui *t, const struct step *st)
 	}
 }
 
+/* The answer is in: its step begins; the verdict comes when it ends. */
 static void
 tui_quiz_answer(struct tui *t, int choice)
 {
-	const struct lesson_predict *p = t->quiz.p;
-	size_t g = t->guided;
-
 	t->quiz.choice = choice;
-	if (!tui_guided(t) || t->guided == g) {
-		/* The step could not run: the message says why. */
-		t->quiz.p = NULL;
+	t->quiz.waiting = true;
+	if (!tui_guided(t))	/* could not begin: the message says why */
+		memset(&t->quiz, 0, sizeof t->quiz);
+}
+
+/* The answered question's step ended: what the kernel did, and whether
+ * the student saw it coming. */
+void
+tui_quiz_verdict(struct tui *t)
+{
+	const struct lesson_predict *p = t->quiz.p;
+
+	t->quiz.waiting = false;
+	if (p == NULL || t->d.guided == 0)
 		return;
-	}
-	tui_quiz_outcome(t, &t->s.steps[g]);
+	tui_quiz_outcome(t, &t->d.s.steps[t->d.guided - 1]);
 	t->quiz.answered = true;
-	tui_progress(t, 0, choice == p->answer ? 1 : -1);
+	tui_progress(t, 0, t->quiz.choice == p->answer ? 1 : -1);
 }
 
 /* Keys while the box is open; true when the key was the box's. */
@@ -197,6 +163,8 @@ tui_quiz_key(struct tui *t, int key, bool is_code)
 		return false;
 	if (!is_code && (key == 'q' || key == 'Q'))
 		return false;	/* quits, as everywhere */
+	if (t->quiz.waiting)	/* its step is under way: keys as usual */
+		return false;
 	if (t->quiz.answered) {	/* any key closes the verdict */
 		t->quiz.p = NULL;
 		return true;
@@ -227,8 +195,6 @@ tui_lesson_reset(struct tui *t)
 {
 	memset(&t->quiz, 0, sizeof t->quiz);
 	t->asked = 0;
-	check_history_finish(&t->hist);
-	t->checks_failed = t->checks_passed = 0;
 	t->finished = false;
 }
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static void
 tui_side_header(struct tui *t, struct side *side, int y, int x, int w)
@@ -26,16 +26,16 @@ tui_side_header(struct tui *t, struct side *side, int y, int x, int w)
 	tui_style(TR_HEADER);
 	if (side->is_server)
 		used = tui_put(y, x, w, "SERVER");
-	else if (t->s.nclients > 1)
+	else if (t->d.s.nclients > 1)
 		used = tui_putf(y, x, w, "CLIENT %d of %d", side->index,
-		    t->s.nclients);
+		    t->d.s.nclients);
 	else
 		used = tui_put(y, x, w, "CLIENT");
 	tui_style(TR_DIM);
 	if (side->pid > 0)
 		used += tui_putf(y, x + used, w - used, "  pid %d",
 		    (int)side->pid);
-	if (!side->is_server && t->s.nclients > 1)
+	if (!side->is_server && t->d.s.nclients > 1)
 		used += tui_put(y, x + used, w - used, "  (Tab: next)");
 	if (sv->loc_valid && sv->loc != NULL && sv->loc->ok) {
 		const char *base = strrchr(sv->loc->file, '/');
@@ -121,7 +121,7 @@ tui_side_fd(struct tui *t, struct side *side, struct sbuf *b)
 		sbuf_add(b, _("not run yet: the kernel has not seen this call"));
 		return;
 	}
-	kv = lab_kernel(t->s.lab);
+	kv = lab_kernel(t->d.s.lab);
 	for (i = 0; i < kv->nsocks; i++) {
 		const struct ksock *k = &kv->socks[i];
 

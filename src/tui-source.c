@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define TUI_TAB		4
 #define TUI_SRC_MAX	512

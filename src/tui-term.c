@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static const int tui_fatal_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
 	SIGILL };
@@ -39,9 +39,8 @@ tui_signals_open(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		user_error("signalfd: %s", strerror(errno));
-	return fd;
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return fd;	/* -1: errno says why */
 }
 
 /* The next signal that arrived, or 0. */
@@ -92,15 +91,17 @@ tui_atexit(void)
 	tui_term_stop();
 }
 
-void
-tui_term_start(void)
+int
+tui_term_start(char *err, size_t errlen)
 {
 	static bool registered;
 
-	if ((tui_screen = newterm(NULL, stdout, stdin)) == NULL)
-		user_error("cannot use this terminal (TERM=%s): try "
-		    "TERM=xterm, or 'sockstep batch'",
+	if ((tui_screen = newterm(NULL, stdout, stdin)) == NULL) {
+		snprintf(err, errlen, "cannot use this terminal (TERM=%s): "
+		    "try TERM=xterm, or 'sockstep batch'",
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		return -1;
+	}
 	tui_active = 1;
 	if (!registered) {
 		atexit(tui_atexit);
@@ -126,6 +127,7 @@ tui_term_start(void)
 	mouseinterval(0);
 	if (LINES <= 0 || COLS <= 0)
 		resizeterm(24, 80);
+	return 0;
 }
 
 /* The screen as it was, and whatever went to stderr meanwhile. */

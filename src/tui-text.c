@@ -11,7 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define TUI_TEXT_MAX	512	/* characters decoded per call */
 

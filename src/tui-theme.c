@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 static attr_t tui_attrs[TR_COUNT];
 static bool tui_utf8;

@@ -12,7 +12,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 void
 tui_timeline_add(struct tui *t, const struct tui_row *row)
@@ -73,7 +73,7 @@ tui_draw_row(struct tui *t, int y, int x, int w, int mid,
 	if (row->side == 0) {
 		tui_put_right(y, lx, lw - 1, row->text);
 	} else {
-		if (t->s.nclients > 1)
+		if (t->d.s.nclients > 1)
 			snprintf(text, sizeof text, "c%d: %s", row->side,
 			    row->text);
 		else

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "sockstep.h"
+#include "tui.h"
 
 #define WAKE_DATA	N_("the other side's write() or close() wakes it")
 #define WAKE_ROOM	N_("the other side's read() makes room")
