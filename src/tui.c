@@ -245,6 +245,13 @@ tui_busy_message(struct tui *t, uint64_t now)
 	const struct side *side;
 	unsigned secs;
 
+	if (t->d.replaying) {
+		tui_message(t, false, _("b: taking step %zu of %zu again, out "
+		    "of sight; q quits"), t->d.pos + 1, t->d.replay_want);
+		t->msg_busy = true;
+		t->dirty = true;
+		return;
+	}
 	if (!t->d.busy || now - t->busy_since < TUI_BUSY_SHOW_MS)
 		return;
 	switch (lab_job_waiting(t->d.s.lab, &side, &secs)) {
