@@ -67,6 +67,7 @@ struct lab {
 	 * the port's set of sockets is what its last dump saw (sock-view.c). */
 	uint64_t		 sock_gen;
 	struct lab_job		 job;
+	struct trace_fds	*fds;		/* which (pid, fd) are sockets */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 

@@ -68,20 +68,20 @@ lab_sleep_is_timed(long nr, const uint64_t *a)
 
 /* Asleep, and in a call that has a timeout? */
 static bool
-lab_side_timed(struct side *side)
+lab_side_timed(struct lab *lab, struct side *side)
 {
 	uint64_t args[6];
 	long nr;
 
 	if (side->state == SIDE_BLOCKED)
 		return lab_sleep_is_timed(side->call.nr, side->call.args);
-	return sock_proc_syscall(side->pid, &nr, args) == 0 &&
+	return sock_proc_syscall(lab->kv.procf, side->pid, &nr, args) == 0 &&
 	    lab_sleep_is_timed(nr, args);
 }
 
 /* Will this side change state by itself soon?  If not, it is settled. */
 static bool
-lab_side_settled(struct side *side, uint64_t now)
+lab_side_settled(struct lab *lab, struct side *side, uint64_t now)
 {
 	char st, wchan[64];
 	long nr;
@@ -89,18 +89,18 @@ lab_side_settled(struct side *side, uint64_t now)
 	switch (side->state) {
 	case SIDE_BLOCKED:
 		/* Still asleep in the call?  Else its return is on the way. */
-		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan) != 0 || (st != 'S' && st != 'D') ||
 		    nr != side->call.nr)
 			return false;
 		/* A timeout will wake it: wait for that, within reason. */
-		return !lab_side_timed(side) ||
+		return !lab_side_timed(lab, side) ||
 		    now - side->sleep_since >= LAB_SLEEP_MS;
 	case SIDE_RUNNING:
 		if (side->in_call)
 			return false;
 		/* Between calls but asleep (sleep(), a read of its tty). */
-		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan) == -1 || (st != 'S' && st != 'D') ||
 		    side->activity != side->idle_activity) {
 			side->sleep_since = 0;
@@ -109,7 +109,7 @@ lab_side_settled(struct side *side, uint64_t now)
 		}
 		if (side->sleep_since == 0)
 			side->sleep_since = now;
-		if (lab_side_timed(side))
+		if (lab_side_timed(lab, side))
 			return now - side->sleep_since >= LAB_SLEEP_MS;
 		return now - side->sleep_since >= LAB_IDLE_MS;
 	default:
@@ -125,7 +125,7 @@ lab_all_settled(struct lab *lab, uint64_t now)
 
 	/* Every side is looked at: each keeps its own sleep clock. */
 	for (i = 0; i < lab->nsides; i++)
-		if (!lab_side_settled(lab->sides[i], now))
+		if (!lab_side_settled(lab, lab->sides[i], now))
 			settled = false;
 	return settled;
 }
@@ -217,8 +217,8 @@ lab_job_reach(struct lab *lab, uint64_t now)
 		j->seen = lab->seq;
 		j->since = now;
 	}
-	if (!side->in_call && lab_side_settled(side, now)) {
-		(void)sock_proc_sleep(side->pid, &st, &nr, wchan,
+	if (!side->in_call && lab_side_settled(lab, side, now)) {
+		(void)sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan);
 		if (j->op == LAB_OP_RUN) {
 			lab_job_end(lab, 0);

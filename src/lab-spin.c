@@ -18,7 +18,7 @@ lab_note_spinners(struct lab *lab)
 
 		if (side->state != SIDE_RUNNING || side->in_call)
 			continue;
-		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan) == -1 || st != 'R')
 			continue;
 		lab_note(lab, side, "%s is running without making any call "

@@ -112,22 +112,22 @@ lab_call_addresses(struct lab *lab, struct side *side, struct lab_event *ev)
 
 /* Should this call pause?  Calls on fds that are not sockets are not steps. */
 static const struct sc_desc *
-lab_watched(pid_t pid, const struct trace_event *tev)
+lab_watched(struct lab *lab, pid_t pid, const struct trace_event *tev)
 {
 	const struct sc_desc *desc = sc_lookup(tev->nr);
 	bool on_socket = desc != NULL &&
-	    trace_call_on_socket(pid, desc, tev->args);
+	    trace_call_on_socket(lab->fds, pid, desc, tev->args);
 
 	/* After the look: the fd a close() ends is still open right now,
 	 * and what was just learnt of it must be forgotten. */
-	trace_fds_saw_call(tev->nr, tev->args);
+	trace_fds_saw_call(lab->fds, tev->nr, tev->args);
 	return on_socket ? desc : NULL;
 }
 
 static void
 lab_side_entry(struct lab *lab, struct side *side, const struct trace_event *tev)
 {
-	const struct sc_desc *desc = lab_watched(side->pid, tev);
+	const struct sc_desc *desc = lab_watched(lab, side->pid, tev);
 	struct sc_mem mem = { sc_mem_tracee_read, &side->pid };
 	struct lab_event ev = { .type = LEV_CALL, .side = side };
 
@@ -316,7 +316,7 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 	}
 	switch (tev->type) {
 	case TEV_SYSCALL_ENTRY:
-		if ((desc = lab_watched(ch->pid, tev)) == NULL) {
+		if ((desc = lab_watched(lab, ch->pid, tev)) == NULL) {
 			ch->side->wrote_other = true;
 			trace_resume(ch->pid, false, 0);
 			return;
@@ -380,12 +380,12 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 
 	/* What the fd cache (trace-fds.c) must hear of from every task. */
 	if (tev->type == TEV_FORK) {
-		trace_fds_new_task(tev->pid, tev->child);
+		trace_fds_new_task(lab->fds, tev->pid, tev->child);
 		lab_fork_seen(lab, tev);
 	}
 	else if (tev->type == TEV_EXEC || tev->type == TEV_EXITED ||
 	    tev->type == TEV_KILLED) {
-		trace_fds_forget();	/* cloexec fds gone; a pid reused */
+		trace_fds_forget(lab->fds);	/* cloexec fds gone; a pid reused */
 		lab->sock_gen++;	/* and the sockets they held */
 	}
 	if (side == NULL) {
@@ -437,7 +437,7 @@ lab_check_sleepers(struct lab *lab)
 
 		if (side->state != SIDE_RUNNING || !side->in_call)
 			continue;
-		if (sock_proc_sleep(side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan) == -1 || (st != 'S' && st != 'D') ||
 		    nr != side->call.nr) {
 			side->sleep_since = 0;

@@ -124,6 +124,8 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	}
 	lab = xcalloc(1, sizeof *lab);
 	lab->sock_gen = 1;	/* 0 would mean "no promise" */
+	lab->fds = trace_fds_create();
+	lab->kv.procf = proc_files_create();
 	lab->port = cfg->port;
 	LIST_INIT(&lab->children);
 	if (cfg->server_argv != NULL)
@@ -159,6 +161,7 @@ lab_destroy(struct lab *lab)
 	if (lab->sigfd != -1)
 		close(lab->sigfd);
 	kview_finish(&lab->kv);
+	trace_fds_destroy(lab->fds);
 	free(lab);
 }
 

@@ -7,12 +7,30 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sockstep.h"
 
 #define PORT_FALLBACK_TRIES	100
+#define PORT_ANY_TRIES		20
+
+/* No socket at all has this port at either end: a connection of another
+ * program that used it before (TIME-WAIT, peer side) would show in the
+ * lab's kernel view as a stranger.  Without sock_diag, assume none. */
+static bool
+port_unseen(uint16_t port)
+{
+	struct ksock *socks = NULL;
+	size_t n = 0;
+	char err[128];
+
+	if (sock_diag_dump(port, &socks, &n, err, sizeof err) == -1)
+		return true;
+	free(socks);
+	return n == 0;
+}
 
 static int
 port_try(uint16_t port, uint16_t *got)
@@ -38,6 +56,21 @@ port_try(uint16_t port, uint16_t *got)
 	return rc;
 }
 
+/* Any free port the kernel gives, preferring one no socket names. */
+static int
+port_any(uint16_t *got)
+{
+	int i;
+
+	for (i = 0; i < PORT_ANY_TRIES; i++) {
+		if (port_try(0, got) == -1)
+			return -1;
+		if (port_unseen(*got))
+			return 0;
+	}
+	return 0;
+}
+
 int
 port_pick(uint16_t requested, bool explicit, uint16_t *port, char *note,
     size_t notelen, char *err, size_t errlen)
@@ -46,6 +79,15 @@ port_pick(uint16_t requested, bool explicit, uint16_t *port, char *note,
 	int i;
 
 	note[0] = '\0';
+	if (requested == 0) {
+		if (port_any(&got) == -1) {
+			snprintf(err, errlen, _("no free port on 127.0.0.1: %s"),
+			    strerror(errno));
+			return -1;
+		}
+		*port = got;
+		return 0;
+	}
 	if (port_try(requested, &got) == 0) {
 		*port = got;
 		return 0;
@@ -63,7 +105,7 @@ port_pick(uint16_t requested, bool explicit, uint16_t *port, char *note,
 		if (port_try(p, &got) == 0)
 			goto found;
 	}
-	if (port_try(0, &got) == -1) {
+	if (port_any(&got) == -1) {
 		snprintf(err, errlen, _("no free port on 127.0.0.1: %s"),
 		    strerror(errno));
 		return -1;

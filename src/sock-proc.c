@@ -77,12 +77,33 @@ sock_proc_fds(pid_t pid, void (*fn)(void *, int, uint64_t), void *arg)
  * is opened again for whatever the pid is now, as a fresh open would.
  */
 #define PROC_KEEP	32
-static struct proc_file {
-	pid_t		 pid;
-	const char	*name;	/* one of the literals the callers pass */
-	int		 fd;
-} proc_kept[PROC_KEEP];
-static size_t proc_next;	/* the slot reused next, round robin */
+struct proc_files {
+	struct proc_file {
+		pid_t		 pid;
+		const char	*name;	/* one of the literals the callers pass */
+		int		 fd;
+	}		 kept[PROC_KEEP];
+	size_t		 next;	/* the slot reused next, round robin */
+};
+
+struct proc_files *
+proc_files_create(void)
+{
+	return xcalloc(1, sizeof(struct proc_files));
+}
+
+void
+proc_files_destroy(struct proc_files *pf)
+{
+	size_t i;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < PROC_KEEP; i++)
+		if (pf->kept[i].name != NULL && pf->kept[i].fd >= 0)
+			close(pf->kept[i].fd);
+	free(pf);
+}
 
 static int
 proc_open(pid_t pid, const char *name)
@@ -94,17 +115,17 @@ proc_open(pid_t pid, const char *name)
 }
 
 static struct proc_file *
-proc_slot(pid_t pid, const char *name)
+proc_slot(struct proc_files *pf, pid_t pid, const char *name)
 {
 	struct proc_file *f;
 	size_t i;
 
 	for (i = 0; i < PROC_KEEP; i++) {
-		f = &proc_kept[i];
+		f = &pf->kept[i];
 		if (f->name == name && f->pid == pid)
 			return f;
 	}
-	f = &proc_kept[proc_next++ % PROC_KEEP];
+	f = &pf->kept[pf->next++ % PROC_KEEP];
 	/* A slot never used has no name (and fd 0, which is not ours). */
 	if (f->name != NULL && f->fd >= 0)
 		close(f->fd);
@@ -134,13 +155,24 @@ proc_pread(int fd, char *buf, size_t len)
 	return (ssize_t)off;
 }
 
-/* Reads a small /proc/PID file whole.  Returns its length or -1. */
+/* Reads a small /proc/PID file whole.  Returns its length or -1.
+ * Without kept files (pf NULL): opened, read and closed. */
 static ssize_t
-proc_read(pid_t pid, const char *name, char *buf, size_t len)
+proc_read(struct proc_files *pf, pid_t pid, const char *name, char *buf,
+    size_t len)
 {
-	struct proc_file *f = proc_slot(pid, name);
+	struct proc_file *f, once;
 	ssize_t n;
 	int tries;
+
+	if (pf == NULL) {
+		if ((once.fd = proc_open(pid, name)) == -1)
+			return -1;
+		n = proc_pread(once.fd, buf, len);
+		close(once.fd);
+		return n;
+	}
+	f = proc_slot(pf, pid, name);
 
 	for (tries = 0; tries < 2; tries++) {
 		if (f->fd < 0 && (f->fd = proc_open(pid, name)) == -1)
@@ -160,11 +192,11 @@ proc_read(pid_t pid, const char *name, char *buf, size_t len)
  * may itself hold spaces and parentheses: only the last ')' ends it.
  */
 static int
-proc_state(pid_t pid, char *state)
+proc_state(struct proc_files *pf, pid_t pid, char *state)
 {
 	char buf[1024], *p;
 
-	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "stat", buf, sizeof(buf)) <= 0)
 		return -1;
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
 		return -1;
@@ -173,13 +205,13 @@ proc_state(pid_t pid, char *state)
 }
 
 int
-sock_proc_stat(pid_t pid, struct kproc_stat *ps)
+sock_proc_stat(struct proc_files *pf, pid_t pid, struct kproc_stat *ps)
 {
 	char buf[1024], *p;
 	long threads;
 	unsigned long long start;
 
-	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "stat", buf, sizeof(buf)) <= 0)
 		return -1;
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
 		return -1;
@@ -195,12 +227,13 @@ sock_proc_stat(pid_t pid, struct kproc_stat *ps)
 }
 
 int
-sock_proc_sched(pid_t pid, uint64_t *runtime, uint64_t *pcount)
+sock_proc_sched(struct proc_files *pf, pid_t pid, uint64_t *runtime,
+    uint64_t *pcount)
 {
 	char buf[128];
 	unsigned long long rt, wait, pc;
 
-	if (proc_read(pid, "schedstat", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "schedstat", buf, sizeof(buf)) <= 0)
 		return -1;
 	if (sscanf(buf, "%llu %llu %llu", &rt, &wait, &pc) != 3)
 		return -1;
@@ -214,12 +247,12 @@ sock_proc_sched(pid_t pid, uint64_t *runtime, uint64_t *pcount)
 
 /* First field of /proc/PID/syscall; "running" or unreadable -> -1. */
 static long
-proc_syscall(pid_t pid)
+proc_syscall(struct proc_files *pf, pid_t pid)
 {
 	char buf[256], *end;
 	long nr;
 
-	if (proc_read(pid, "syscall", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "syscall", buf, sizeof(buf)) <= 0)
 		return -1;
 	errno = 0;
 	nr = strtol(buf, &end, 10);
@@ -229,7 +262,7 @@ proc_syscall(pid_t pid)
 }
 
 static void
-proc_wchan(pid_t pid, char *wchan, size_t len)
+proc_wchan(struct proc_files *pf, pid_t pid, char *wchan, size_t len)
 {
 	char buf[128];
 	size_t n;
@@ -237,7 +270,7 @@ proc_wchan(pid_t pid, char *wchan, size_t len)
 	if (len == 0)
 		return;
 	wchan[0] = '\0';
-	if (proc_read(pid, "wchan", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "wchan", buf, sizeof(buf)) <= 0)
 		return;
 	n = strcspn(buf, " \t\n");
 	buf[n] = '\0';
@@ -248,7 +281,8 @@ proc_wchan(pid_t pid, char *wchan, size_t len)
 }
 
 int
-sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
+sock_proc_sleep(struct proc_files *pf, pid_t pid, char *state, long *nr,
+    char *wchan, size_t len)
 {
 	char st;
 
@@ -256,7 +290,7 @@ sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
 		wchan[0] = '\0';
 	if (nr != NULL)
 		*nr = -1;
-	if (proc_state(pid, &st) == -1)
+	if (proc_state(pf, pid, &st) == -1)
 		return -1;
 	if (state != NULL)
 		*state = st;
@@ -266,9 +300,9 @@ sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
 	if (st != 'S' && st != 'D')
 		return 0;
 	if (nr != NULL)
-		*nr = proc_syscall(pid);
+		*nr = proc_syscall(pf, pid);
 	if (wchan != NULL)
-		proc_wchan(pid, wchan, len);
+		proc_wchan(pf, pid, wchan, len);
 	return 0;
 }
 
@@ -278,12 +312,13 @@ sock_proc_sleep(pid_t pid, char *state, long *nr, char *wchan, size_t len)
  * or the file cannot be read.
  */
 int
-sock_proc_syscall(pid_t pid, long *nr, uint64_t args[6])
+sock_proc_syscall(struct proc_files *pf, pid_t pid, long *nr,
+    uint64_t args[6])
 {
 	char buf[256], *p, *end;
 	size_t i;
 
-	if (proc_read(pid, "syscall", buf, sizeof(buf)) <= 0)
+	if (proc_read(pf, pid, "syscall", buf, sizeof(buf)) <= 0)
 		return -1;
 	errno = 0;
 	*nr = strtol(buf, &end, 10);

@@ -243,8 +243,8 @@ fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
  * the process is gone.
  */
 static int
-view_proc_fds(struct kfdcache *fc, const struct kproc *procs, size_t nprocs,
-    size_t i, char *state)
+view_proc_fds(struct kfdcache *fc, struct proc_files *pf,
+    const struct kproc *procs, size_t nprocs, size_t i, char *state)
 {
 	struct fdproc *p = fdcache_get(fc, procs[i].pid);
 	struct kproc_stat st, st2;
@@ -253,13 +253,13 @@ view_proc_fds(struct kfdcache *fc, const struct kproc *procs, size_t nprocs,
 
 	p->seen = true;
 	*state = '?';
-	if (sock_proc_stat(procs[i].pid, &st) == -1) {
+	if (sock_proc_stat(pf, procs[i].pid, &st) == -1) {
 		p->valid = false;
 		return -1;
 	}
 	*state = st.state;
 	maybe = stopped(st.state) && st.threads == 1 &&
-	    sock_proc_sched(procs[i].pid, &rt, &pc) == 0 &&
+	    sock_proc_sched(pf, procs[i].pid, &rt, &pc) == 0 &&
 	    !fd_table_shared(procs, nprocs, i);
 	if (maybe && p->valid && p->start == st.start && p->runtime == rt &&
 	    p->pcount == pc)
@@ -269,8 +269,9 @@ view_proc_fds(struct kfdcache *fc, const struct kproc *procs, size_t nprocs,
 	if (sock_proc_fds(procs[i].pid, fdcache_add, p) == -1)
 		return -1;
 	/* Kept only if it did not run while its fds were read. */
-	if (maybe && sock_proc_sched(procs[i].pid, &rt2, &pc2) == 0 &&
-	    rt2 == rt && pc2 == pc && sock_proc_stat(procs[i].pid, &st2) == 0 &&
+	if (maybe && sock_proc_sched(pf, procs[i].pid, &rt2, &pc2) == 0 &&
+	    rt2 == rt && pc2 == pc &&
+	    sock_proc_stat(pf, procs[i].pid, &st2) == 0 &&
 	    stopped(st2.state) && st2.start == st.start) {
 		p->valid = true;
 		p->start = st.start;
@@ -498,7 +499,7 @@ view_blocked(struct kview *v, const struct kproc *procs, size_t nprocs,
 	for (i = 0; i < nprocs; i++) {
 		if (states[i] != 'S' && states[i] != 'D' && states[i] != '?')
 			continue;
-		if (sock_proc_sleep(procs[i].pid, &state, &nr, wchan,
+		if (sock_proc_sleep(v->procf, procs[i].pid, &state, &nr, wchan,
 		    sizeof(wchan)) == -1)
 			continue;
 		if ((state != 'S' && state != 'D') || nr < 0)
@@ -661,6 +662,7 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 {
 	struct kfdcache *fc = v->fdcache;
 	struct kdiagcache *dc = v->diagcache;
+	struct proc_files *pf = v->procf;
 	uint64_t gen = v->set_gen;
 	struct view_ctx c;
 	struct fdproc *p;
@@ -669,7 +671,11 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 
 	v->fdcache = NULL;
 	v->diagcache = NULL;
+	v->procf = NULL;
 	kview_finish(v);
+	if (pf == NULL)
+		pf = proc_files_create();
+	v->procf = pf;
 	if (fc == NULL)
 		fc = xcalloc(1, sizeof(*fc));
 	if (dc == NULL)
@@ -690,7 +696,7 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 		c.proc = &procs[i];
 		c.order = i;
 		/* A process that is gone holds nothing any more. */
-		if (view_proc_fds(fc, procs, nprocs, i, &states[i]) == -1)
+		if (view_proc_fds(fc, pf, procs, nprocs, i, &states[i]) == -1)
 			continue;
 		p = fdcache_get(fc, procs[i].pid);
 		for (j = 0; j < p->nfds; j++)
@@ -718,5 +724,6 @@ kview_finish(struct kview *v)
 	if (v->diagcache != NULL)
 		free(v->diagcache->socks);
 	free(v->diagcache);
+	proc_files_destroy(v->procf);
 	memset(v, 0, sizeof(*v));
 }

@@ -267,11 +267,17 @@ int	 trace_resume(pid_t, bool to_exit, int sig);
 void	 trace_kill(pid_t);
 bool	 trace_fd_is_socket(pid_t, int);
 /* trace-fds.c: does this call involve a socket of pid?  (The rule that
- * calls on other fds run through, for every kind of fd argument.) */
-bool	 trace_call_on_socket(pid_t, const struct sc_desc *, const uint64_t *);
-void	 trace_fds_saw_call(long nr, const uint64_t *args);
-void	 trace_fds_new_task(pid_t parent, pid_t child);
-void	 trace_fds_forget(void);
+ * calls on other fds run through, for every kind of fd argument.)  The
+ * answers are cached per (pid, fd) in a struct trace_fds (NULL: none);
+ * it must hear of every call and new task. */
+struct trace_fds;
+struct trace_fds *trace_fds_create(void);
+void	 trace_fds_destroy(struct trace_fds *);
+bool	 trace_call_on_socket(struct trace_fds *, pid_t,
+	    const struct sc_desc *, const uint64_t *);
+void	 trace_fds_saw_call(struct trace_fds *, long nr, const uint64_t *args);
+void	 trace_fds_new_task(struct trace_fds *, pid_t parent, pid_t child);
+void	 trace_fds_forget(struct trace_fds *);
 
 /* sock-diag.c, sock-proc.c, sock-name.c: the kernel view */
 struct ksock {
@@ -310,6 +316,7 @@ struct kview {
 	char		 diag_err[128];
 	struct kfdcache	*fdcache;	/* sock-view.c; kept across snapshots */
 	struct kdiagcache *diagcache;	/* sock-view.c: the last full dump */
+	struct proc_files *procf;	/* kept /proc files, kept too */
 	/* Set by the caller before kview_snapshot: a number that changes
 	 * whenever a socket on the port may have come or gone through the
 	 * caller's programs (0: no such promise, always a full dump). */
@@ -324,22 +331,30 @@ int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t
  * every one is still there in the same state (queues updated in place),
  * 1 when anything differs (the set may have changed: dump), -1 error. */
 int		 sock_diag_refresh(struct ksock *, size_t, char *err, size_t errlen);
+/* /proc files of the lab's processes kept open between reads (issue 8);
+ * every sock_proc_* below takes one, or NULL to open and close. */
+struct proc_files;
+struct proc_files *proc_files_create(void);
+void		 proc_files_destroy(struct proc_files *);
 /* calls fn for each socket fd of pid */
 int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
 /* state letter from /proc/PID/stat; when it is S or D, the syscall from
  * /proc/PID/syscall (-1 if running) and wchan, else -1 and "";
  * returns -1 when the process is gone */
-int		 sock_proc_sleep(pid_t, char *state, long *nr, char *wchan, size_t);
+int		 sock_proc_sleep(struct proc_files *, pid_t, char *state, long *nr,
+		    char *wchan, size_t);
 /* the call a sleeping task is in, with its arguments; -1 if none */
-int		 sock_proc_syscall(pid_t, long *nr, uint64_t args[6]);
+int		 sock_proc_syscall(struct proc_files *, pid_t, long *nr,
+		    uint64_t args[6]);
 struct kproc_stat {		/* from /proc/PID/stat */
 	char			 state;
 	long			 threads;
 	unsigned long long	 start;		/* clock ticks after boot */
 };
-int		 sock_proc_stat(pid_t, struct kproc_stat *);
+int		 sock_proc_stat(struct proc_files *, pid_t, struct kproc_stat *);
 /* /proc/PID/schedstat: ns on a CPU, times put on one; -1 if not kept */
-int		 sock_proc_sched(pid_t, uint64_t *runtime, uint64_t *pcount);
+int		 sock_proc_sched(struct proc_files *, pid_t, uint64_t *runtime,
+		    uint64_t *pcount);
 int		 kview_snapshot(struct kview *, uint16_t port, const struct kproc *, size_t);
 void		 kview_finish(struct kview *);
 enum addr_source {
@@ -585,16 +600,11 @@ int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
 int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
 	    char *note, size_t notelen, char *err, size_t errlen);
 
-/* transcript.c: batch output, text or JSON Lines */
-struct transcript;
-struct transcript *transcript_create(FILE *, bool json, const struct lesson *,
-	    enum lang);
-void	 transcript_check(struct transcript *, unsigned step, const char *expr,
-	    bool ok, const char *why);
-void	 transcript_destroy(struct transcript *);
-void	 transcript_event(struct lab *, const struct lab_event *, void *);
-void	 transcript_summary(struct transcript *, struct lab *);
+/* transcript.c: the text and JSON Lines outputs (output.h), and words
+ * the screen shares with them */
+/* "exited (0)", "killed by SIGSEGV" */
 void	 wait_status_format(struct sbuf *, int);
+/* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
 void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
 
 /* lesson-check.c: a lesson's checks, evaluated against the kernel */
@@ -704,17 +714,27 @@ const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t
 /* why the last srcmap_source_lines returned NULL */
 const char	*srcmap_error(const struct srcmap *);
 
-/* export.c, export-mermaid.c, export-markdown.c: a batch run as a
- * Mermaid sequence diagram or a Markdown handout (batch --export) */
+/* output.c: a batch run's output, one interface with a format each
+ * (output.h): text and JSON Lines (transcript.c), a Mermaid sequence
+ * diagram and a Markdown handout (export*.c, batch --export) */
 enum export_fmt { EXPORT_NONE = 0, EXPORT_MERMAID, EXPORT_MARKDOWN };
 int	 export_fmt_parse(const char *, int *);
-struct export;
-struct export *export_create(FILE *, int fmt, const struct session *,
+enum output_fmt { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_MERMAID, OUTPUT_MARKDOWN };
+enum output_fmt output_fmt_of(const struct options *);	/* --json, --export */
+struct output;
+struct output *output_create(FILE *, enum output_fmt, const struct session *,
 	    enum lang);
-void	 export_event(struct lab *, const struct lab_event *, void *);
-/* After each step: what the step did, then the kernel as it is now. */
-void	 export_step(struct export *, struct lab *, const char *token);
-void	 export_destroy(struct export *, struct lab *);	/* accepts NULL */
+void	 output_event(struct output *, struct lab *, const struct lab_event *);
+/* After each step (token), and once before the first (NULL). */
+void	 output_step(struct output *, struct lab *, const char *token);
+/* A lesson check after step point, 0 at the end of the run. */
+void	 output_check(struct output *, unsigned point, const char *expr,
+	    bool ok, const char *why);
+void	 output_end(struct output *, struct lab *);	/* what is held back */
+void	 output_destroy(struct output *);		/* accepts NULL */
+/* "accept queue 1/5" for a listener; label NULL: "accept queue" */
+void	 listener_queue_words(struct sbuf *, const struct ksock *,
+	    const char *label);
 
 /* record.c: a walkthrough file (lesson, port, clients, language, steps) */
 struct record {

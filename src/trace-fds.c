@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,50 +38,67 @@
  * run.
  */
 enum { FDC_NONE, FDC_SOCKET, FDC_OTHER };
-static struct fdc_entry {
-	pid_t		pid;
-	int		fd;
+struct trace_fds {
+	struct fdc_entry {
+		pid_t		pid;
+		int		fd;
+		unsigned	gen;
+		unsigned char	kind;
+	}		fdc[TRACE_FDC_SIZE];
 	unsigned	gen;
-	unsigned char	kind;
-} fdc[TRACE_FDC_SIZE];
-static unsigned fdc_gen = 1;
-static bool fdc_off;
+	bool		off;
+};
+
+struct trace_fds *
+trace_fds_create(void)
+{
+	struct trace_fds *tf = xcalloc(1, sizeof *tf);
+
+	tf->gen = 1;	/* 0 is what an unused entry holds */
+	return tf;
+}
 
 void
-trace_fds_forget(void)
+trace_fds_destroy(struct trace_fds *tf)
 {
-	fdc_gen++;
+	free(tf);
+}
+
+void
+trace_fds_forget(struct trace_fds *tf)
+{
+	tf->gen++;
 }
 
 /* A new task: its own copy of the table is fine, a shared one is not. */
 void
-trace_fds_new_task(pid_t parent, pid_t child)
+trace_fds_new_task(struct trace_fds *tf, pid_t parent, pid_t child)
 {
 	long r;
 
-	trace_fds_forget();
+	trace_fds_forget(tf);
 	/* kcmp: 0 the same table, 1 or 2 different ones, -1 no answer. */
 	r = child > 0 ? syscall(SYS_kcmp, parent, child, KCMP_FILES, 0, 0) : -1;
 	if (r != 1 && r != 2)
-		fdc_off = true;
+		tf->off = true;
 }
 
 /* Called at every stopped call, watched or not, before anything else. */
 void
-trace_fds_saw_call(long nr, const uint64_t *args)
+trace_fds_saw_call(struct trace_fds *tf, long nr, const uint64_t *args)
 {
 	if (nr == SYS_io_uring_setup) {
-		fdc_off = true;
+		tf->off = true;
 		return;
 	}
 	if (nr == SYS_close || nr == SYS_close_range || nr == SYS_dup2 ||
 	    nr == SYS_dup3 || (nr == SYS_fcntl &&
 	    (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)))
-		trace_fds_forget();
+		trace_fds_forget(tf);
 }
 
 static bool
-trace_fd_socket_cached(pid_t pid, int fd)
+trace_fd_socket_cached(struct trace_fds *tf, pid_t pid, int fd)
 {
 	struct fdc_entry *e;
 	char path[64], link[64];
@@ -88,10 +106,10 @@ trace_fd_socket_cached(pid_t pid, int fd)
 
 	if (fd < 0)
 		return false;
-	if (fdc_off)
+	if (tf == NULL || tf->off)
 		return trace_fd_is_socket(pid, fd);
-	e = &fdc[((unsigned)pid * 31u + (unsigned)fd) % TRACE_FDC_SIZE];
-	if (e->gen == fdc_gen && e->pid == pid && e->fd == fd)
+	e = &tf->fdc[((unsigned)pid * 31u + (unsigned)fd) % TRACE_FDC_SIZE];
+	if (e->gen == tf->gen && e->pid == pid && e->fd == fd)
 		return e->kind == FDC_SOCKET;
 	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
 	if ((n = readlink(path, link, sizeof link - 1)) <= 0)
@@ -99,7 +117,7 @@ trace_fd_socket_cached(pid_t pid, int fd)
 	link[n] = '\0';
 	e->pid = pid;
 	e->fd = fd;
-	e->gen = fdc_gen;
+	e->gen = tf->gen;
 	e->kind = strncmp(link, "socket:", 7) == 0 ? FDC_SOCKET : FDC_OTHER;
 	return e->kind == FDC_SOCKET;
 }
@@ -107,7 +125,7 @@ trace_fd_socket_cached(pid_t pid, int fd)
 /* Does the epoll instance epfd of pid watch a socket?  fdinfo lists
  * each target as "tfd:        5 events: ...". */
 static bool
-trace_epoll_has_socket(pid_t pid, int epfd)
+trace_epoll_has_socket(struct trace_fds *tf, pid_t pid, int epfd)
 {
 	char path[64], line[256];
 	FILE *f;
@@ -121,15 +139,15 @@ trace_epoll_has_socket(pid_t pid, int epfd)
 		return false;
 	while (!found && fgets(line, sizeof line, f) != NULL)
 		if (sscanf(line, "tfd: %d", &fd) == 1 &&
-		    trace_fd_socket_cached(pid, fd))
+		    trace_fd_socket_cached(tf, pid, fd))
 			found = true;
 	fclose(f);
 	return found;
 }
 
 bool
-trace_call_on_socket(pid_t pid, const struct sc_desc *desc,
-    const uint64_t *args)
+trace_call_on_socket(struct trace_fds *tf, pid_t pid,
+    const struct sc_desc *desc, const uint64_t *args)
 {
 	struct sc_mem mem = { sc_mem_tracee_read, &pid };
 	struct sc_call c;
@@ -139,18 +157,18 @@ trace_call_on_socket(pid_t pid, const struct sc_desc *desc,
 	/* splice and sendfile name two fds: either may be the socket. */
 	if (desc->flags & (SCF_FD0 | SCF_FD1 | SCF_FD2))
 		return ((desc->flags & SCF_FD0) &&
-		    trace_fd_socket_cached(pid, (int)args[0])) ||
+		    trace_fd_socket_cached(tf, pid, (int)args[0])) ||
 		    ((desc->flags & SCF_FD1) &&
-		    trace_fd_socket_cached(pid, (int)args[1])) ||
+		    trace_fd_socket_cached(tf, pid, (int)args[1])) ||
 		    ((desc->flags & SCF_FD2) &&
-		    trace_fd_socket_cached(pid, (int)args[2]));
+		    trace_fd_socket_cached(tf, pid, (int)args[2]));
 	if (desc->flags & SCF_EPOLL)
-		return trace_epoll_has_socket(pid, (int)args[0]);
+		return trace_epoll_has_socket(tf, pid, (int)args[0]);
 	if (desc->flags & SCF_FDLIST) {
 		sc_call_init(&c, desc, args);
 		n = sc_call_fds(&c, &mem, fds, TRACE_FDS_MAX);
 		for (i = 0; i < n; i++)
-			if (trace_fd_socket_cached(pid, fds[i]))
+			if (trace_fd_socket_cached(tf, pid, fds[i]))
 				return true;
 		return false;
 	}

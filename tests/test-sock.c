@@ -785,7 +785,7 @@ test_sleep(uint16_t port, int lfd, int lfd2)
 		_exit(0);
 	}
 	for (waited = 0; waited <= WAIT_MS; waited += STEP_MS) {
-		if (sock_proc_sleep(pid, &state, &nr, wchan,
+		if (sock_proc_sleep(NULL, pid, &state, &nr, wchan,
 		    sizeof(wchan)) == 0 && state == 'S' &&
 		    (nr == __NR_accept || nr == __NR_accept4))
 			break;
@@ -825,7 +825,7 @@ test_sleep(uint16_t port, int lfd, int lfd2)
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status),
 	    "child did not die of SIGKILL");
-	CHECK(sock_proc_sleep(pid, &state, &nr, wchan, sizeof(wchan)) == -1,
+	CHECK(sock_proc_sleep(NULL, pid, &state, &nr, wchan, sizeof(wchan)) == -1,
 	    "sock_proc_sleep on a reaped child");
 	CHECK(sock_proc_fds(pid, count_fd, &nfds) == -1 && nfds == 0,
 	    "sock_proc_fds on a reaped child");
