@@ -23,6 +23,7 @@ struct lab_child {
 	bool			 seen_stop;	/* its first SIGSTOP was swallowed */
 	bool			 refused;	/* over LAB_MAX_CHILDREN: killed */
 	unsigned		 ncalls;	/* watched calls it made */
+	uint64_t		 sleep_since;	/* ms: first seen asleep */
 	struct sc_call		 call;
 	LIST_ENTRY(lab_child)	 entry;
 };

@@ -117,15 +117,48 @@ lab_side_settled(struct lab *lab, struct side *side, uint64_t now)
 	}
 }
 
+/*
+ * A task a side started (a forked child, a thread) runs freely: it is
+ * settled once asleep, in a call or not, unless the sleep has a timeout
+ * (then up to LAB_SLEEP_MS), as a side is.
+ */
+static bool
+lab_child_settled(struct lab *lab, struct lab_child *ch, uint64_t now)
+{
+	uint64_t args[6];
+	char st, wchan[64];
+	long nr;
+
+	if (ch->side == NULL || ch->refused)
+		return true;
+	if (sock_proc_sleep(lab->kv.procf, ch->pid, &st, &nr, wchan,
+	    sizeof wchan) == -1)
+		return true;	/* gone: its exit is on the way */
+	if (st != 'S' && st != 'D') {
+		ch->sleep_since = 0;
+		return false;
+	}
+	if (ch->sleep_since == 0)
+		ch->sleep_since = now;
+	if (sock_proc_syscall(lab->kv.procf, ch->pid, &nr, args) == 0 &&
+	    lab_sleep_is_timed(nr, args))
+		return now - ch->sleep_since >= LAB_SLEEP_MS;
+	return now - ch->sleep_since >= LAB_BLOCKED_MS;
+}
+
 static bool
 lab_all_settled(struct lab *lab, uint64_t now)
 {
+	struct lab_child *ch;
 	bool settled = true;
 	size_t i;
 
-	/* Every side is looked at: each keeps its own sleep clock. */
+	/* Every task is looked at: each keeps its own sleep clock. */
 	for (i = 0; i < lab->nsides; i++)
 		if (!lab_side_settled(lab, lab->sides[i], now))
+			settled = false;
+	LIST_FOREACH(ch, &lab->children, entry)
+		if (!lab_child_settled(lab, ch, now))
 			settled = false;
 	return settled;
 }
@@ -522,7 +555,8 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (trace_spawn(side->path, side->argv, &side->pid, &side->pty,
+		if (trace_spawn(side->path, side->argv, &side->pid,
+		    &side->leader, &side->pty,
 		    err, errlen) == -1) {
 			lab_kill_all(lab, NULL);
 			return -1;

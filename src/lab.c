@@ -225,14 +225,20 @@ lab_port(const struct lab *lab)
 	return lab->port;
 }
 
+/* Every side's program has ended, and every task it started too (a
+ * daemon's child lives on after its parent). */
 bool
 lab_all_done(const struct lab *lab)
 {
+	struct lab_child *ch;
 	size_t i;
 
 	for (i = 0; i < lab->nsides; i++)
 		if (lab->sides[i]->state != SIDE_EXITED &&
 		    lab->sides[i]->state != SIDE_KILLED)
+			return false;
+	LIST_FOREACH(ch, &lab->children, entry)
+		if (ch->side != NULL && !ch->refused)
 			return false;
 	return true;
 }
@@ -401,6 +407,8 @@ lab_reaped(struct lab *lab, pid_t pid, int status)
 			side->wait_status = status;
 			side->reaped = true;
 		}
+		if (side->leader == pid)
+			side->leader = 0;
 	}
 	LIST_FOREACH(ch, &lab->children, entry) {
 		if (ch->pid == pid) {
@@ -418,7 +426,8 @@ lab_anyone_left(const struct lab *lab)
 	if (!LIST_EMPTY(&lab->children))
 		return true;
 	for (i = 0; i < lab->nsides; i++)
-		if (side_alive(lab->sides[i]) && !lab->sides[i]->reaped)
+		if ((side_alive(lab->sides[i]) && !lab->sides[i]->reaped) ||
+		    lab->sides[i]->leader > 0)
 			return true;
 	return false;
 }
@@ -479,6 +488,8 @@ lab_kill_all(struct lab *lab, const char *why)
 
 		alive[i] = side_alive(side);
 		side->reaped = false;
+		if (side->leader > 0)	/* the session leader, our own child */
+			kill(side->leader, SIGKILL);
 		if (!alive[i])
 			continue;
 		trace_kill(side->pid);

@@ -258,7 +258,9 @@ struct trace_event {
 	int64_t		 rval;
 };
 int	 trace_resolve(const char *, char *, size_t, char *, size_t);
-int	 trace_spawn(const char *path, char *const argv[], pid_t *, int *pty,
+/* The program's pid, and the session leader's that holds its pty. */
+int	 trace_spawn(const char *path, char *const argv[], pid_t *,
+	    pid_t *leader, int *pty,
 	    char *err, size_t errlen);
 int	 trace_seccomp_install(void);
 void	 trace_setup_failure(int status, char *, size_t);
@@ -409,6 +411,7 @@ struct side {
 	char			**argv;		/* owned, NULL-terminated */
 	char			 path[4096];
 	pid_t			 pid;
+	pid_t			 leader;	/* its session leader; 0 once gone */
 	int			 pty;		/* -1 once closed */
 	/* The pty master after the program closed its end: kept open, as
 	 * closing it would hang up the program's terminal (SIGHUP). */
@@ -602,6 +605,9 @@ int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
 
 /* transcript.c: the text and JSON Lines outputs (output.h), and words
  * the screen shares with them */
+/* "accept queue 1/5" for a listener; label NULL: "accept queue" */
+void	 listener_queue_words(struct sbuf *, const struct ksock *,
+	    const char *label);
 /* "exited (0)", "killed by SIGSEGV" */
 void	 wait_status_format(struct sbuf *, int);
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
@@ -732,9 +738,6 @@ void	 output_check(struct output *, unsigned point, const char *expr,
 	    bool ok, const char *why);
 void	 output_end(struct output *, struct lab *);	/* what is held back */
 void	 output_destroy(struct output *);		/* accepts NULL */
-/* "accept queue 1/5" for a listener; label NULL: "accept queue" */
-void	 listener_queue_words(struct sbuf *, const struct ksock *,
-	    const char *label);
 
 /* record.c: a walkthrough file (lesson, port, clients, language, steps) */
 struct record {

@@ -1,10 +1,13 @@
 /*
  * trace-spawn.c - start a program under ptrace with its own pty.
  *
- * The child asks to be traced, stops itself so the tracer can set its
- * options, installs the seccomp filter (so only the watched calls stop)
- * and execs.  PR_SET_PDEATHSIG and PTRACE_O_EXITKILL both make sure a
- * tracee never outlives sockstep, even after kill -9.
+ * As a shell would: a session leader holds the pty (the child), and the
+ * program runs in its own process group in the terminal's foreground
+ * (the grandchild).  The tracer seizes the program (an ancestor may,
+ * under Yama's default), then lets it install the seccomp filter (so
+ * only the watched calls stop) and exec.  PR_SET_PDEATHSIG and
+ * PTRACE_O_EXITKILL both make sure a tracee never outlives sockstep,
+ * even after kill -9.
  */
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -119,14 +122,51 @@ trace_open_pty(int *masterp, char **slavep, char *err, size_t errlen)
 	return 0;
 }
 
-/* In the child: never returns. */
+/*
+ * The program, in the grandchild: in its own process group, in the
+ * foreground of its terminal, as under a shell.  It waits until the
+ * tracer has seized it, then installs the filter and execs.  Never
+ * returns.
+ */
+static void NORETURN
+trace_program(const char *path, char *const argv[], int tty, int go)
+{
+	char c;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)setpgid(0, 0);
+	dup2(tty, 0);
+	dup2(tty, 1);
+	dup2(tty, 2);
+	if (tty > 2)
+		close(tty);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTTOU, SIG_DFL);
+	/* Traced from here on: the tracer writes once it has seized us. */
+	if (read(go, &c, 1) != 1)
+		_exit(TRACE_EXIT_NOPTRACE);
+	close(go);
+	if (trace_seccomp_install() == -1)
+		_exit(TRACE_EXIT_NOSECCOMP);
+	execv(path, argv);
+	_exit(127);
+}
+
+/*
+ * In the child: the session leader that holds the program's terminal,
+ * as a shell does.  So the program is not a session leader: setpgid
+ * and setsid work for it, and its exit hangs nothing up (a daemon's
+ * child lives on to call setsid).  It tells the tracer the program's
+ * pid, then waits to be killed with the lab.  Never returns.
+ */
 static void NORETURN
 trace_child(const char *path, char *const argv[], const char *slave,
-    pid_t parent)
+    pid_t parent, int info, int go)
 {
 	struct termios tio;
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	sigset_t none;
+	pid_t pid;
 	int fd;
 
 	sigemptyset(&none);
@@ -145,18 +185,30 @@ trace_child(const char *path, char *const argv[], const char *slave,
 		tcsetattr(fd, TCSANOW, &tio);
 	}
 	ioctl(fd, TIOCSWINSZ, &ws);
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == -1)
-		_exit(TRACE_EXIT_NOPTRACE);
-	raise(SIGSTOP);
-	if (trace_seccomp_install() == -1)
-		_exit(TRACE_EXIT_NOSECCOMP);
-	execv(path, argv);
-	_exit(127);
+	switch (pid = fork()) {
+	case -1:
+		_exit(126);
+	case 0:
+		close(info);
+		trace_program(path, argv, fd, go);
+	default:
+		break;
+	}
+	close(go);
+	/* Both sides set the group, as shells do: no race with the exec. */
+	(void)setpgid(pid, pid);
+	(void)tcsetpgrp(fd, pid);
+	if (write(info, &pid, sizeof pid) != (ssize_t)sizeof pid)
+		_exit(126);
+	close(info);
+	/* The program is reaped by the kernel once the tracer has seen it
+	 * end (a zombie would keep its pid); stdio is the terminal's. */
+	signal(SIGCHLD, SIG_IGN);
+	close(0);
+	close(1);
+	close(2);
+	for (;;)
+		pause();
 }
 
 /* ptrace was refused: say what to change, from what this system shows. */
@@ -202,51 +254,78 @@ trace_setup_failure(int status, char *err, size_t errlen)
 }
 
 int
-trace_spawn(const char *path, char *const argv[], pid_t *pidp, int *ptyp,
-    char *err, size_t errlen)
+trace_spawn(const char *path, char *const argv[], pid_t *pidp, pid_t *leaderp,
+    int *ptyp, char *err, size_t errlen)
 {
-	pid_t pid, parent = getpid();
-	int master, status;
+	pid_t leader, pid = -1, parent = getpid();
+	int master, status, info[2] = { -1, -1 }, go[2] = { -1, -1 };
+	ssize_t n;
 	char *slave;
 
 	if (trace_open_pty(&master, &slave, err, errlen) == -1)
 		return -1;
-	switch (pid = fork()) {
+	if (pipe2(info, O_CLOEXEC) == -1 || pipe2(go, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail_pipes;
+	}
+	switch (leader = fork()) {
 	case -1:
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		free(slave);
-		close(master);
-		return -1;
+		goto fail_pipes;
 	case 0:
-		trace_child(path, argv, slave, parent);
+		close(master);
+		close(info[0]);
+		close(go[1]);
+		trace_child(path, argv, slave, parent, info[1], go[0]);
 	default:
 		break;
 	}
 	free(slave);
+	slave = NULL;
+	close(info[1]);
+	close(go[0]);
+	info[1] = go[0] = -1;
 
-	/* The child's own SIGSTOP: the one blocking wait, bounded by it. */
-	while (waitpid(pid, &status, __WALL) == -1) {
-		if (errno != EINTR) {
-			snprintf(err, errlen, "waitpid: %s", strerror(errno));
-			goto fail;
-		}
-	}
-	if (!WIFSTOPPED(status)) {
-		trace_setup_failure(status, err, errlen);
+	/* The program's pid, from the session leader (bounded: it answers
+	 * at once or dies, and its death closes the pipe). */
+	while ((n = read(info[0], &pid, sizeof pid)) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof pid) {
+		snprintf(err, errlen, "the program's session could not be set "
+		    "up");
 		goto fail;
 	}
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)TRACE_OPTIONS) == -1 ||
-	    ptrace(PTRACE_CONT, pid, NULL, NULL) == -1) {
-		snprintf(err, errlen, "ptrace: %s", strerror(errno));
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)TRACE_OPTIONS) == -1) {
+		trace_ptrace_advice(err, errlen);
 		goto fail;
 	}
+	if (write(go[1], "g", 1) != 1) {
+		snprintf(err, errlen, "the program could not be started");
+		goto fail;
+	}
+	close(info[0]);
+	close(go[1]);
 	*pidp = pid;
+	*leaderp = leader;
 	*ptyp = master;
 	return 0;
 
 fail:
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, __WALL);
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	kill(leader, SIGKILL);
+	while (waitpid(leader, &status, 0) == -1 && errno == EINTR)
+		;
+fail_pipes:
+	free(slave);
 	close(master);
+	if (info[0] != -1)
+		close(info[0]);
+	if (info[1] != -1)
+		close(info[1]);
+	if (go[0] != -1)
+		close(go[0]);
+	if (go[1] != -1)
+		close(go[1]);
 	return -1;
 }

@@ -27,6 +27,7 @@ BUILD = os.path.dirname(os.path.abspath(SOCKSTEP))
 TESTS = os.path.join(BUILD, "tests")
 THREADSRV = os.path.join(TESTS, "threadsrv")
 SLEEPY = os.path.join(TESTS, "sleepy")
+DAEMON = os.path.join(TESTS, "daemon")
 L1 = os.path.join(BUILD, "lessons", "01-hello")
 CLIENT = L1 + "/client 127.0.0.1 {port}"
 tmp = tempfile.mkdtemp(prefix="sockstep-reliability-")
@@ -128,6 +129,22 @@ try:
                             "--port", "0"], timeout=120)
         check(rc == 0, f"sleepy {mode}: exit {rc}, checks: "
               f"{[l for l in out.splitlines() if 'check' in l]} {err}")
+
+    # 3b. A daemonizing server, as under a shell (item 3): its own process
+    #     group is allowed, and its child lives past the parent's exit
+    #     (the session leader is not the program) to serve the client.
+    for i in range(3):
+        rc, out, err = run(["run", "--server", f"{DAEMON} {{port}}",
+                            "--client", CLIENT, "--batch", "--json",
+                            "--port", "0"], timeout=120)
+        evs = events(out)
+        said = output_lines(evs, "server")
+        check("setpgid = 0" in said, f"daemon: setpgid(0, 0) refused: {said}")
+        check("setsid = 0" in said, f"daemon {i}: the child did not reach "
+              f"setsid (killed by a hangup?): {said}")
+        check("Message from server: Hello World!" in output_lines(evs, "client"),
+              f"daemon {i}: the client got its message")
+        check(gone_within(pids(evs), 5), f"daemon {i}: processes left")
 
     # 4. s+ on a side that is still running when the start settle ends
     #    (busy for 300 ms before socket(), here with a start held back by
