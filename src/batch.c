@@ -22,8 +22,7 @@
 
 struct batch {
 	struct drive		 d;
-	struct transcript	*t;		/* NULL: quiet (check-lesson) */
-	struct export		*x;		/* --export: instead of t */
+	struct output		*out;		/* NULL: quiet (check-lesson) */
 	char			 why[512];	/* the last step's failure */
 	/* check-lesson: which narrations were used */
 	bool			*narr_used;
@@ -71,13 +70,11 @@ batch_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 			    !ev->side->is_server)))
 				b->narr_used[i] = true;
 	}
-	if (b->t != NULL)
-		transcript_event(lab, ev, b->t);
-	if (b->x != NULL)
-		export_event(lab, ev, b->x);
+	if (b->out != NULL)
+		output_event(b->out, lab, ev);
 }
 
-/* After each step taken: the export's section, the kernel in brief. */
+/* After each step taken: what it did, the kernel as it left it. */
 static void
 batch_stepped(struct drive *d, const struct step *st, bool guided,
     const char *why, void *arg)
@@ -90,10 +87,8 @@ batch_stepped(struct drive *d, const struct step *st, bool guided,
 		return;
 	}
 	b->why[0] = '\0';
-	if (b->x != NULL)
-		export_step(b->x, d->s.lab, st->token);
-	if (b->t != NULL)
-		transcript_summary(b->t, d->s.lab);
+	if (b->out != NULL)
+		output_step(b->out, d->s.lab, st->token);
 }
 
 static void
@@ -103,8 +98,8 @@ batch_checked(struct drive *d, unsigned point, const struct lesson_check *c,
 	struct batch *b = arg;
 	char msg[1400];
 
-	if (b->t != NULL)
-		transcript_check(b->t, point, c->expr, ok, why);
+	if (b->out != NULL)
+		output_check(b->out, point, c->expr, ok, why);
 	if (!ok && b->problem != NULL) {
 		snprintf(msg, sizeof msg, "%s/lesson.ini:%u: check '%s' "
 		    "failed: %s", d->s.lesson.dir, c->line, c->expr, why);
@@ -240,14 +235,13 @@ static void
 batch_close(struct batch *b)
 {
 	fflush(stdout);
-	if (b->x != NULL)	/* the last events: what ended how */
-		export_destroy(b->x, b->d.s.lab);
-	b->x = NULL;
+	if (b->out != NULL)	/* the last events: what ended how */
+		output_end(b->out, b->d.s.lab);
+	output_destroy(b->out);
+	b->out = NULL;
 	if (b->d.s.lab != NULL)
 		lab_remove_observer(b->d.s.lab, batch_observe, b);
 	drive_close(&b->d);
-	transcript_destroy(b->t);
-	b->t = NULL;
 	free(b->narr_used);
 	b->narr_used = NULL;
 }
@@ -259,8 +253,8 @@ batch_start(struct batch *b, char *err, size_t errlen)
 	lab_set_stop(b->d.s.lab, &batch_signal);
 	if (drive_start(&b->d, err, errlen) == -1)
 		return -1;
-	if (b->x != NULL)
-		export_step(b->x, b->d.s.lab, NULL);
+	if (b->out != NULL)
+		output_step(b->out, b->d.s.lab, NULL);
 	return 0;
 }
 
@@ -280,11 +274,7 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 	 * takes exactly the guided order. */
 	b.d.checks_on = o->steps == NULL ||
 	    (o->replay != NULL && record_is_guided(&b.d.s));
-	if (o->export_fmt != EXPORT_NONE)
-		b.x = export_create(stdout, o->export_fmt, &b.d.s, o->lang);
-	else
-		b.t = transcript_create(stdout, o->json, &b.d.s.lesson,
-		    o->lang);
+	b.out = output_create(stdout, output_fmt_of(o), &b.d.s, o->lang);
 	if (batch_start(&b, err, errlen) == -1) {
 		batch_close(&b);
 		return -1;

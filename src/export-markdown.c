@@ -48,18 +48,19 @@ md_text(struct sbuf *b, const char *s)
 	}
 }
 
-void
-export_markdown_start(struct export *x, struct lab *lab)
+static void
+md_begin(struct output *o, struct lab *lab)
 {
-	const struct lesson *l = &x->s->lesson;
-	const char *title = l->title[x->lang] != NULL ? l->title[x->lang] :
+	const struct lesson *l = &o->s->lesson;
+	const char *title = l->title[o->lang] != NULL ? l->title[o->lang] :
 	    l->title[LANG_EN];
-	const char *goal = l->goal[x->lang] != NULL ? l->goal[x->lang] :
+	const char *goal = l->goal[o->lang] != NULL ? l->goal[o->lang] :
 	    l->goal[LANG_EN];
 	struct sbuf b;
 	size_t i;
 
 	(void)lab;
+	export_begin((struct export *)o);
 	sbuf_init(&b);
 	sbuf_add(&b, "# ");
 	md_text(&b, l->name);
@@ -74,19 +75,19 @@ export_markdown_start(struct export *x, struct lab *lab)
 		sbuf_add(&b, "\n\n");
 	}
 	sbuf_addf(&b, "A handout written by sockstep %s from a real run on "
-	    "port %u with %d client%s", SOCKSTEP_VERSION, x->s->port,
-	    x->s->nclients, x->s->nclients == 1 ? "" : "s");
-	if (x->s->nsteps > 0) {
+	    "port %u with %d client%s", SOCKSTEP_VERSION, o->s->port,
+	    o->s->nclients, o->s->nclients == 1 ? "" : "s");
+	if (o->s->nsteps > 0) {
 		sbuf_add(&b, ", steps ");
-		for (i = 0; i < x->s->nsteps; i++)
+		for (i = 0; i < o->s->nsteps; i++)
 			sbuf_addf(&b, "%s%s", i ? " " : "`",
-			    x->s->steps[i].token);
+			    o->s->steps[i].token);
 		sbuf_add(&b, "`");
 	}
 	sbuf_add(&b, ". Every call below really ran; the kernel tables were "
 	    "read from the kernel (sock_diag, /proc, getsockname) after "
 	    "each step.\n\n");
-	fputs(sbuf_str(&b), x->out);
+	fputs(sbuf_str(&b), o->out);
 	sbuf_finish(&b);
 }
 
@@ -95,7 +96,8 @@ md_return(struct export *x, const struct lab_event *ev)
 {
 	const struct sc_call *c = ev->call;
 	const char *name = c->desc->name, *before, *after;
-	const struct lesson *l = &x->s->lesson;
+	const struct lesson *l = &x->o.s->lesson;
+	enum lang lang = x->o.lang;
 	struct sbuf b;
 
 	sbuf_init(&b);
@@ -117,9 +119,9 @@ md_return(struct export *x, const struct lab_event *ev)
 		md_code(&x->body, sbuf_str(&b), false);
 	}
 	sbuf_addc(&x->body, '\n');
-	before = lesson_narration_text(l, ev->side->name, name, false, x->lang);
+	before = lesson_narration_text(l, ev->side->name, name, false, lang);
 	after = c->err == 0 ? lesson_narration_text(l, ev->side->name, name,
-	    true, x->lang) : NULL;
+	    true, lang) : NULL;
 	if (before != NULL) {
 		sbuf_add(&x->body, "  - *Before:* ");
 		md_text(&x->body, before);
@@ -133,10 +135,10 @@ md_return(struct export *x, const struct lab_event *ev)
 	sbuf_finish(&b);
 }
 
-void
-export_markdown_event(struct export *x, struct lab *lab,
-    const struct lab_event *ev)
+static void
+md_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
+	struct export *x = (struct export *)o;
 	const char *me = ev->side != NULL ? ev->side->name : "sockstep";
 	struct sbuf b;
 
@@ -234,10 +236,11 @@ md_kernel(struct export *x, struct lab *lab, const char *when)
 		sbuf_addf(b, " %s |", tcp_state_name(k->state));
 		md_addr_cell(b, &k->local, k->in_diag);
 		md_addr_cell(b, &k->peer, k->in_diag && !listen);
-		if (listen)
-			sbuf_addf(b, " accept queue %u/%u |\n", k->rqueue,
-			    k->wqueue);
-		else if (k->in_accept_queue)
+		if (listen) {
+			sbuf_addc(b, ' ');
+			listener_queue_words(b, k, NULL);
+			sbuf_add(b, " |\n");
+		} else if (k->in_accept_queue)
 			sbuf_add(b, " not yet accepted |\n");
 		else if (!k->in_diag)
 			sbuf_add(b, " not bound yet |\n");
@@ -258,36 +261,48 @@ md_kernel(struct export *x, struct lab *lab, const char *when)
 	}
 }
 
-void
-export_markdown_step(struct export *x, struct lab *lab, const char *token)
+static void
+md_step(struct output *o, struct lab *lab, const char *token)
 {
+	struct export *x = (struct export *)o;
 	char when[64];
-	const struct step *st = token != NULL && x->nstep <= x->s->nsteps ?
-	    &x->s->steps[x->nstep - 1] : NULL;
+	const struct step *st = token != NULL && o->nstep <= o->s->nsteps ?
+	    &o->s->steps[o->nstep - 1] : NULL;
 	const char *who;
 
 	if (token == NULL) {
-		fputs("## Start\n\n", x->out);
+		fputs("## Start\n\n", o->out);
 		md_kernel(x, lab, "at the start");
 	} else {
 		who = st != NULL && st->op == STEP_ALL ? "every side" :
 		    st != NULL ? lab_side_name(lab, st->side) : NULL;
-		fprintf(x->out, "## Step %zu: `%s`%s%s\n\n", x->nstep, token,
+		fprintf(o->out, "## Step %zu: `%s`%s%s\n\n", o->nstep, token,
 		    who != NULL ? " — " : "", who != NULL ? who : "");
-		snprintf(when, sizeof when, "after step %zu", x->nstep);
+		snprintf(when, sizeof when, "after step %zu", o->nstep);
 		md_kernel(x, lab, when);
 	}
-	fputs(sbuf_str(&x->body), x->out);
-	fputc('\n', x->out);
+	export_put_body(x);
+	fputc('\n', o->out);
 }
 
-void
-export_markdown_end(struct export *x, struct lab *lab)
+static void
+md_end(struct output *o, struct lab *lab)
 {
+	struct export *x = (struct export *)o;
+
 	(void)lab;
 	if (x->body.len == 0)
 		return;
-	fputs("## End\n\n", x->out);
-	fputs(sbuf_str(&x->body), x->out);
-	fputc('\n', x->out);
+	fputs("## End\n\n", o->out);
+	export_put_body(x);
+	fputc('\n', o->out);
 }
+
+const struct output_ops output_markdown_ops = {
+	.size = sizeof(struct export),
+	.begin = md_begin,
+	.event = md_event,
+	.step = md_step,
+	.end = md_end,
+	.finish = export_finish,
+};

@@ -71,22 +71,23 @@ mm_span(struct lab *lab, char *buf, size_t len)
 	    last > 0 ? lab_side_name(lab, last) : "kernel");
 }
 
-void
-export_mermaid_start(struct export *x, struct lab *lab)
+static void
+mm_begin(struct output *o, struct lab *lab)
 {
-	const struct session *s = x->s;
+	const struct session *s = o->s;
 	size_t i;
 
-	fprintf(x->out, "%%%% sockstep %s: lesson %s, port %u, %d client%s, "
+	export_begin((struct export *)o);
+	fprintf(o->out, "%%%% sockstep %s: lesson %s, port %u, %d client%s, "
 	    "from a real run\n", SOCKSTEP_VERSION, s->lesson.name, s->port,
 	    s->nclients, s->nclients == 1 ? "" : "s");
-	fputs("sequenceDiagram\n", x->out);
+	fputs("sequenceDiagram\n", o->out);
 	if (lab_side_name(lab, 0) != NULL)
-		fputs("    participant server\n", x->out);
-	fputs("    participant kernel\n", x->out);
+		fputs("    participant server\n", o->out);
+	fputs("    participant kernel\n", o->out);
 	for (i = 0; i < lab_nsides(lab); i++)
 		if (!lab_side(lab, i)->is_server)
-			fprintf(x->out, "    participant %s\n",
+			fprintf(o->out, "    participant %s\n",
 			    lab_side(lab, i)->name);
 }
 
@@ -153,10 +154,10 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	sbuf_finish(&b);
 }
 
-void
-export_mermaid_event(struct export *x, struct lab *lab,
-    const struct lab_event *ev)
+static void
+mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
+	struct export *x = (struct export *)o;
 	const char *me = ev->side != NULL ? ev->side->name : NULL;
 	char span[64];
 	struct sbuf b;
@@ -196,6 +197,7 @@ export_mermaid_event(struct export *x, struct lab *lab,
 		break;
 	}
 	sbuf_finish(&b);
+	export_track(x, lab, ev);
 }
 
 /* The accept queue as a note, when it changed. */
@@ -217,23 +219,25 @@ mm_queue(struct export *x, struct lab *lab)
 	sbuf_finish(&q);
 }
 
-void
-export_mermaid_step(struct export *x, struct lab *lab, const char *token)
+static void
+mm_step(struct output *o, struct lab *lab, const char *token)
 {
+	struct export *x = (struct export *)o;
 	char span[64], what[64];
 
 	mm_queue(x, lab);
 	if (token != NULL) {
 		mm_span(lab, span, sizeof span);
-		snprintf(what, sizeof what, "step %zu: %s", x->nstep, token);
-		fprintf(x->out, "    Note over %s: %s\n", span, what);
+		snprintf(what, sizeof what, "step %zu: %s", o->nstep, token);
+		fprintf(o->out, "    Note over %s: %s\n", span, what);
 	}
-	fputs(sbuf_str(&x->body), x->out);
+	export_put_body(x);
 }
 
-void
-export_mermaid_end(struct export *x, struct lab *lab)
+static void
+mm_end(struct output *o, struct lab *lab)
 {
+	struct export *x = (struct export *)o;
 	char span[64];
 
 	if (x->body.len == 0)
@@ -241,6 +245,15 @@ export_mermaid_end(struct export *x, struct lab *lab)
 	mm_span(lab, span, sizeof span);
 	mm_queue(x, lab);
 	sbuf_reset(&x->queue);	/* the end: say nothing twice */
-	fprintf(x->out, "    Note over %s: end\n", span);
-	fputs(sbuf_str(&x->body), x->out);
+	fprintf(o->out, "    Note over %s: end\n", span);
+	export_put_body(x);
 }
+
+const struct output_ops output_mermaid_ops = {
+	.size = sizeof(struct export),
+	.begin = mm_begin,
+	.event = mm_event,
+	.step = mm_step,
+	.end = mm_end,
+	.finish = export_finish,
+};

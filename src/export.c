@@ -1,10 +1,10 @@
 /*
  * export.c - `sockstep batch --export mermaid|markdown`: the run's
  * events turned into a diagram or a handout instead of a transcript.
- * This file follows the connections (which side is at the other end of
- * a descriptor) so both formats can draw bytes and FINs between sides.
+ * This file holds what the two formats share, and follows the
+ * connections (which side is at the other end of a descriptor) so the
+ * diagram can draw bytes and FINs between sides.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "export.h"
@@ -64,7 +64,6 @@ export_set_peer(struct export *x, int side, int fd, int peer)
 		x->peer[side][fd] = (signed char)peer;
 }
 
-/* Called after a format has drawn the event: close forgets the peer. */
 void
 export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
 {
@@ -101,65 +100,30 @@ export_queue_words(struct sbuf *b, const struct kview *kv)
 			continue;
 		if (b->len > 0)
 			sbuf_add(b, ", ");
-		sbuf_addf(b, "accept queue %u/%u", k->rqueue, k->wqueue);
+		listener_queue_words(b, k, NULL);
 	}
 }
 
-struct export *
-export_create(FILE *out, int fmt, const struct session *s, enum lang lang)
+void
+export_begin(struct export *x)
 {
-	struct export *x = xcalloc(1, sizeof *x);
-
-	x->out = out;
-	x->fmt = fmt;
-	x->s = s;
-	x->lang = lang;
 	sbuf_init(&x->body);
 	sbuf_init(&x->queue);
 	memset(x->peer, -1, sizeof x->peer);
-	if (fmt == EXPORT_MERMAID)
-		export_mermaid_start(x, s->lab);
-	else
-		export_markdown_start(x, s->lab);
-	return x;
 }
 
 void
-export_event(struct lab *lab, const struct lab_event *ev, void *arg)
+export_put_body(struct export *x)
 {
-	struct export *x = arg;
-
-	if (x->fmt == EXPORT_MERMAID)
-		export_mermaid_event(x, lab, ev);
-	else
-		export_markdown_event(x, lab, ev);
-	export_track(x, lab, ev);
-}
-
-void
-export_step(struct export *x, struct lab *lab, const char *token)
-{
-	if (token != NULL)
-		x->nstep++;
-	if (x->fmt == EXPORT_MERMAID)
-		export_mermaid_step(x, lab, token);
-	else
-		export_markdown_step(x, lab, token);
+	fputs(sbuf_str(&x->body), x->o.out);
 	sbuf_reset(&x->body);
-	fflush(x->out);
 }
 
 void
-export_destroy(struct export *x, struct lab *lab)
+export_finish(struct output *o)
 {
-	if (x == NULL)
-		return;
-	if (x->fmt == EXPORT_MERMAID)
-		export_mermaid_end(x, lab);
-	else
-		export_markdown_end(x, lab);
-	fflush(x->out);
+	struct export *x = (struct export *)o;
+
 	sbuf_finish(&x->body);
 	sbuf_finish(&x->queue);
-	free(x);
 }

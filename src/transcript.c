@@ -1,7 +1,8 @@
 /*
- * transcript.c - batch output.  Text is one strace-like line per event
- * and a one-line kernel summary after each step; JSON Lines is one
- * object per event, each with the kernel snapshot of that moment.
+ * transcript.c - two of the batch outputs (output.h).  Text is one
+ * strace-like line per event and a one-line kernel summary after each
+ * step; JSON Lines is one object per event, each with the kernel
+ * snapshot of that moment.  Both print the lesson's checks.
  */
 #include <netinet/in.h>
 
@@ -10,13 +11,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "sockstep.h"
+#include "output.h"
 
 struct transcript {
-	FILE			*out;
-	bool			 json;
-	const struct lesson	*lesson;	/* narration; may be NULL */
-	enum lang		 lang;
+	struct output		 o;
 	struct sbuf		 buf;
 	struct srcmap		*srcmap;	/* JSON: where each call is made */
 	struct srcloc		 loc;
@@ -37,28 +35,22 @@ static const char *const source_names[] = {
 	[ADDR_SOCK_DIAG] = "sock_diag",
 };
 
-struct transcript *
-transcript_create(FILE *out, bool json, const struct lesson *lesson,
-    enum lang lang)
+static void
+transcript_begin(struct output *o, struct lab *lab)
 {
-	struct transcript *t = xcalloc(1, sizeof *t);
+	struct transcript *t = (struct transcript *)o;
 
-	t->out = out;
-	t->json = json;
-	t->lesson = lesson;
-	t->lang = lang;
+	(void)lab;
 	sbuf_init(&t->buf);
-	return t;
 }
 
-void
-transcript_destroy(struct transcript *t)
+static void
+transcript_finish(struct output *o)
 {
-	if (t == NULL)
-		return;
+	struct transcript *t = (struct transcript *)o;
+
 	sbuf_finish(&t->buf);
 	srcmap_destroy(t->srcmap);
-	free(t);
 }
 
 static void
@@ -67,7 +59,14 @@ addr_str(struct sbuf *b, const struct sockaddr_storage *ss)
 	sc_format_addr_port(b, ss);
 }
 
-/* "exited (0)", "killed by SIGSEGV" */
+/* The one wording of a listener's queue against its backlog. */
+void
+listener_queue_words(struct sbuf *b, const struct ksock *k, const char *label)
+{
+	sbuf_addf(b, "%s %u/%u", label != NULL ? label : "accept queue",
+	    k->rqueue, k->wqueue);
+}
+
 void
 wait_status_format(struct sbuf *b, int status)
 {
@@ -187,14 +186,14 @@ json_args(struct sbuf *b, const struct sc_call *c)
 static const char *
 narration(const struct transcript *t, const struct lab_event *ev)
 {
-	if (t->lesson == NULL || ev->call == NULL || ev->side == NULL ||
+	if (ev->call == NULL || ev->side == NULL ||
 	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
 		return NULL;
 	/* "after" tells what a call did; a failed call did not do it. */
 	if (ev->type == LEV_RETURN && ev->call->err != 0)
 		return NULL;
-	return lesson_narration_text(t->lesson, ev->side->name,
-	    ev->call->desc->name, ev->type == LEV_RETURN, t->lang);
+	return lesson_narration_text(&t->o.s->lesson, ev->side->name,
+	    ev->call->desc->name, ev->type == LEV_RETURN, t->o.lang);
 }
 
 /*
@@ -224,9 +223,9 @@ json_source(struct transcript *t, pid_t pid)
 }
 
 static void
-transcript_json(struct transcript *t, struct lab *lab,
-    const struct lab_event *ev)
+json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
+	struct transcript *t = (struct transcript *)o;
 	const char *narr = narration(t, ev);
 	struct sbuf *b = &t->buf;
 	const struct sc_call *c = ev->call;
@@ -308,17 +307,19 @@ transcript_json(struct transcript *t, struct lab *lab,
 	sbuf_add(b, ",");
 	json_kernel(b, lab, lab_kernel(lab));
 	sbuf_add(b, "}\n");
-	fputs(sbuf_str(b), t->out);
+	fputs(sbuf_str(b), o->out);
 }
 
 static void
-transcript_text(struct transcript *t, const struct lab_event *ev)
+text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
+	struct transcript *t = (struct transcript *)o;
 	struct sbuf *b = &t->buf;
 	const char *name = ev->side != NULL ? ev->side->name : "sockstep";
 	const char *narr = narration(t, ev);
 	char who[32];
 
+	(void)lab;
 	sbuf_reset(b);
 	if (ev->side != NULL && ev->pid != ev->side->pid)
 		snprintf(who, sizeof who, "%s[%d]", name, (int)ev->pid);
@@ -328,7 +329,7 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 	case LEV_CALL:
 		/* The pause itself is silent; the return line says it all. */
 		if (narr != NULL)
-			fprintf(t->out, "%-8s » %s\n", who, narr);
+			fprintf(o->out, "%-8s » %s\n", who, narr);
 		return;
 	case LEV_RETURN:
 		sbuf_addf(b, "%-8s ", who);
@@ -375,43 +376,46 @@ transcript_text(struct transcript *t, const struct lab_event *ev)
 	sbuf_addc(b, '\n');
 	if (narr != NULL && ev->type == LEV_RETURN)
 		sbuf_addf(b, "         » %s\n", narr);
-	fputs(sbuf_str(b), t->out);
+	fputs(sbuf_str(b), o->out);
 }
 
-void
-transcript_check(struct transcript *t, unsigned step, const char *expr,
-    bool ok, const char *why)
+/* "after step 3", "at the end" */
+static void
+check_point(char *at, size_t len, unsigned point)
 {
-	struct sbuf *b = &t->buf;
+	if (point == 0)
+		strlcpy(at, "at the end", len);
+	else
+		snprintf(at, len, "after step %u", point);
+}
+
+static void
+text_check(struct output *o, unsigned point, const char *expr, bool ok,
+    const char *why)
+{
 	char at[32];
 
-	sbuf_reset(b);
-	if (step == 0)
-		strlcpy(at, "at the end", sizeof at);
+	check_point(at, sizeof at, point);
+	if (ok)
+		fprintf(o->out, "check    %s: %s: passed\n", at, expr);
 	else
-		snprintf(at, sizeof at, "after step %u", step);
-	if (t->json) {
-		sbuf_addf(b, "{\"event\":\"check\",\"step\":%u,", step);
-		json_kv_str(b, "expr", expr);
-		sbuf_addf(b, ",\"result\":\"%s\",", ok ? "passed" : "failed");
-		json_kv_str(b, "detail", ok ? NULL : why);
-		sbuf_add(b, "}\n");
-	} else if (ok)
-		sbuf_addf(b, "check    %s: %s: passed\n", at, expr);
-	else
-		sbuf_addf(b, "check    %s: %s: failed: %s\n", at, expr, why);
-	fputs(sbuf_str(b), t->out);
+		fprintf(o->out, "check    %s: %s: failed: %s\n", at, expr, why);
 }
 
-void
-transcript_event(struct lab *lab, const struct lab_event *ev, void *arg)
+static void
+json_check(struct output *o, unsigned point, const char *expr, bool ok,
+    const char *why)
 {
-	struct transcript *t = arg;
+	struct transcript *t = (struct transcript *)o;
+	struct sbuf *b = &t->buf;
 
-	if (t->json)
-		transcript_json(t, lab, ev);
-	else
-		transcript_text(t, ev);
+	sbuf_reset(b);
+	sbuf_addf(b, "{\"event\":\"check\",\"step\":%u,", point);
+	json_kv_str(b, "expr", expr);
+	sbuf_addf(b, ",\"result\":\"%s\",", ok ? "passed" : "failed");
+	json_kv_str(b, "detail", ok ? NULL : why);
+	sbuf_add(b, "}\n");
+	fputs(sbuf_str(b), o->out);
 }
 
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
@@ -432,7 +436,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, sep);
 		sep = " | ";
 		if (k->state == TCP_LISTEN_STATE) {
-			sbuf_addf(b, "queue %u/%u", k->rqueue, k->wqueue);
+			listener_queue_words(b, k, "queue");
 			continue;
 		}
 		if (k->in_accept_queue) {
@@ -461,16 +465,35 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, "no sockets on the port");
 }
 
-void
-transcript_summary(struct transcript *t, struct lab *lab)
+/* After each step: the kernel in brief. */
+static void
+text_step(struct output *o, struct lab *lab, const char *token)
 {
+	struct transcript *t = (struct transcript *)o;
 	struct sbuf *b = &t->buf;
 
-	if (t->json)
+	if (token == NULL)
 		return;
 	sbuf_reset(b);
 	sbuf_add(b, "         ~ kernel: ");
 	kview_summary(b, lab, lab_kernel(lab));
 	sbuf_addc(b, '\n');
-	fputs(sbuf_str(b), t->out);
+	fputs(sbuf_str(b), o->out);
 }
+
+const struct output_ops output_text_ops = {
+	.size = sizeof(struct transcript),
+	.begin = transcript_begin,
+	.event = text_event,
+	.step = text_step,
+	.check = text_check,
+	.finish = transcript_finish,
+};
+
+const struct output_ops output_json_ops = {
+	.size = sizeof(struct transcript),
+	.begin = transcript_begin,
+	.event = json_event,
+	.check = json_check,
+	.finish = transcript_finish,
+};

@@ -4,10 +4,13 @@ between declared participants, nothing the grammar would not take),
 compared with the --json transcript of the same steps: the same calls
 in the same order, the queue notes the kernel reported, one note per
 step.  The Markdown handout: a section per step with the narration and
-a kernel table whose queue matches the transcript."""
+a kernel table whose queue matches the transcript.  The four outputs
+(text, JSON, Mermaid, Markdown) as one interface: each tells every
+step, the queue in the same words, the end of the run, and the checks
+(text and JSON only)."""
 import re
 
-from sslib import check, finish, run, batch_json
+from sslib import check, finish, run, batch_json, events
 
 STEPS = "s s s c c s s s s c c"     # lesson 1's guided order
 ARROW = re.compile(r"^\s*([A-Za-z][\w]*)\s*(-->>|->>|--\)|-\)|-->|->|--x|-x)"
@@ -161,7 +164,74 @@ def test_markdown():
     check(rc == 2, f"--export with --json refused: {rc}")
 
 
+def test_formats_agree():
+    """Every format hears the same steps, queue and end (output.c)."""
+    cut = "s s s c c"           # stopped early: the end ends the sides
+    n = len(cut.split())
+    args = ["batch", "1", "--port", "0", "--steps", cut]
+    outs = {}
+    for f, extra in (("text", []), ("json", ["--json"]),
+                     ("mermaid", ["--export", "mermaid"]),
+                     ("markdown", ["--export", "markdown"])):
+        rc, outs[f], err = run(args + extra)
+        check(rc == 0, f"{f}: exit {rc}: {err}")
+
+    summaries = [l for l in outs["text"].splitlines()
+                 if l.startswith("         ~ kernel: ")]
+    steps_md = re.split(r"^## Step ", outs["markdown"], flags=re.M)[1:]
+    _, _, notes = parse_mermaid(outs["mermaid"])
+    steps_mm = [t for w, t in notes if re.match(r"step \d+: ", t)]
+    check(len(summaries) == len(steps_md) == len(steps_mm) == n,
+          f"a summary, a section and a note per step: {len(summaries)}, "
+          f"{len(steps_md)}, {len(steps_mm)}, want {n}")
+
+    # One wording of the queue: "queue N/M" in the text's summary line,
+    # "accept queue N/M" in the table, the same numbers step by step.
+    def first(rx, text):
+        m = re.search(rx, text)
+        return m.group(1) if m else None
+    q_text = [first(r"(?:^|\| )queue (\d+/\d+)", l[19:]) for l in summaries]
+    q_md = [first(r"\| accept queue (\d+/\d+) \|", s) for s in steps_md]
+    check(q_text == q_md, f"queue per step: text {q_text}, markdown {q_md}")
+    check(q_text[-1] == "1/5", f"the connection waits: {q_text}")
+    q_mm = [first(r"^accept queue (\d+/\d+)$", t) for w, t in notes
+            if w == ["kernel"] and t.startswith("accept queue")]
+    changes = [q for i, q in enumerate(q_md)
+               if q is not None and (i == 0 or q != q_md[i - 1])]
+    check(q_mm == changes, f"queue notes {q_mm} vs the table {q_md}")
+
+    ended = ["server ended by sockstep (end of the steps)",
+             "client ended by sockstep (end of the steps)"]
+    texts = [e.get("text") for e in events(outs["json"])]
+    end_md = outs["markdown"].split("\n## End\n", 1)
+    end_mm = outs["mermaid"].split(": end\n", 1)
+    for e in ended:
+        check(f"-- {e}" in outs["text"], f"text: {e}")
+        check(e in texts, f"json: {e}")
+        check(len(end_md) == 2 and e in end_md[1], f"markdown's end: {e}")
+        check(len(end_mm) == 2 and e in end_mm[1], f"mermaid's end: {e}")
+
+    # The lesson's checks run in the guided order: text and JSON say
+    # each one, the two exports none.
+    rc, text, err = run(["batch", "1", "--port", "0"])
+    rc2, evs, err2 = batch_json(["1", "--port", "0"])
+    check(rc == 0 and rc2 == 0, f"guided runs: {rc} {err} {rc2} {err2}")
+    c_text = re.findall(r"^check    (at the end|after step \d+): (.*): "
+                        r"passed$", text, re.M)
+    c_json = [(("at the end" if e["step"] == 0 else
+                f"after step {e['step']}"), e["expr"]) for e in evs
+              if e.get("event") == "check" and e["result"] == "passed"]
+    check(c_text and c_text == c_json,
+          f"the same checks passed: {c_text} vs {c_json}")
+    for f in ("mermaid", "markdown"):
+        rc, out, err = run(["batch", "1", "--port", "0", "--export", f])
+        check(rc == 0 and not re.search(r"(queue|accept-queue|connect)"
+                                        r" = \d+: (passed|failed)", out),
+              f"{f}: no check lines")
+
+
 test_mermaid()
 test_mermaid_backlog_and_refused()
 test_markdown()
+test_formats_agree()
 finish()
