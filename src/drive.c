@@ -191,7 +191,9 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 	}
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
-	if (lab_begin(d->s.lab, drive_op(st->op), side, err, errlen) == -1)
+	if ((st->call[0] != '\0' ? lab_begin_to(d->s.lab, side, st->call,
+	    err, errlen) : lab_begin(d->s.lab, drive_op(st->op), side, err,
+	    errlen)) == -1)
 		return -1;
 	d->cur = *st;
 	d->busy = true;
@@ -305,8 +307,11 @@ drive_ended(struct drive *d, int rc)
 	d->busy = false;
 	if (rc == 0) {
 		/* A step that is the guided order's next counts for it,
-		 * whether space, a key or a replay took it. */
-		if (g != NULL && g->side == st.side && g->op == st.op) {
+		 * whether space, a key or a replay took it; one that names
+		 * its call, when that call is the one taken. */
+		if (g != NULL && g->side == st.side && g->op == st.op &&
+		    (g->call[0] == '\0' ||
+		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {
 			d->guided++;
 			guided = true;
 		}

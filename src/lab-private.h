@@ -14,6 +14,7 @@
 #define LAB_START_MS		1000	/* ... but at the start, this long */
 #define LAB_REAP_MS		5000	/* killed tasks collected within this */
 #define LAB_SLEEP_MS		5000	/* a sleep with a timeout is waited for */
+#define LAB_EXTRA_CALLS		64	/* s@call: calls run through, at most */
 
 /* A process a side forked: traced, run freely, its calls reported. */
 struct lab_child {
@@ -43,6 +44,8 @@ struct lab_job {		/* lab-run.c: what lab_advance() moves on */
 	uint64_t		 limit;		/* ms the phase may last */
 	uint64_t		 seen;		/* lab->seq at the last look */
 	uint64_t		 life;		/* side->activity at the last look */
+	char			 target[16];	/* STEP to this call ("" none) */
+	char			 took[16];	/* the last call it let run */
 	int			 rc;		/* of the job that ended */
 	char			 err[256];
 };

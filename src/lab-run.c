@@ -212,6 +212,14 @@ lab_job_resume(struct lab *lab)
 {
 	struct lab_job *j = &lab->job;
 
+	if (j->target[0] != '\0' && j->steps >= LAB_EXTRA_CALLS) {
+		snprintf(j->err, sizeof j->err, "%s made %d calls without "
+		    "reaching %s()", j->side->name, LAB_EXTRA_CALLS, j->target);
+		lab_job_end(lab, -1);
+		return -1;
+	}
+	strlcpy(j->took, j->side->call.desc != NULL ?
+	    j->side->call.desc->name : "", sizeof j->took);
 	if (lab_resume_call(j->side) == -1) {
 		snprintf(j->err, sizeof j->err, "%s: ptrace: %s",
 		    j->side->name, strerror(errno));
@@ -239,7 +247,8 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	long nr;
 
 	if (side->state != SIDE_RUNNING) {
-		if (side->state == SIDE_BEFORE_CALL && j->op == LAB_OP_RUN)
+		if (side->state == SIDE_BEFORE_CALL && (j->op == LAB_OP_RUN ||
+		    j->target[0] != '\0'))
 			return lab_job_resume(lab) == 0;
 		/* s: stopped before its next call (or blocked, or gone). */
 		lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
@@ -278,6 +287,30 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	return true;
 }
 
+/* s@call: the call just taken was not the one named; the next one may
+ * be, if the side is paused before it. */
+static bool
+lab_job_toward(struct lab *lab)
+{
+	struct lab_job *j = &lab->job;
+	struct side *side = j->side;
+
+	if (side->state == SIDE_BEFORE_CALL)
+		return lab_job_resume(lab) == 0;
+	if (side->state == SIDE_BLOCKED)
+		snprintf(j->err, sizeof j->err, "%s is blocked in %s() before "
+		    "reaching %s()", side->name, side->call.desc->name,
+		    j->target);
+	else if (side->state == SIDE_EXITED || side->state == SIDE_KILLED)
+		snprintf(j->err, sizeof j->err, "%s ended before reaching "
+		    "%s()", side->name, j->target);
+	else
+		snprintf(j->err, sizeof j->err, "%s is running outside any "
+		    "socket call before reaching %s()", side->name, j->target);
+	lab_job_end(lab, -1);
+	return true;
+}
+
 /* Every side settled (or the limit reached): the job's next move. */
 static bool
 lab_job_settle(struct lab *lab, uint64_t now)
@@ -290,6 +323,8 @@ lab_job_settle(struct lab *lab, uint64_t now)
 	if (j->op == LAB_OP_RUN && j->side->state == SIDE_BEFORE_CALL &&
 	    (j->max == 0 || j->steps < j->max))
 		return lab_job_resume(lab) == 0;
+	if (j->target[0] != '\0' && !sc_name_matches(j->took, j->target))
+		return lab_job_toward(lab);
 	if (!settled && j->op == LAB_OP_RUN)
 		lab_note_spinners(lab);
 	lab_job_end(lab, 0);
@@ -371,6 +406,22 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 		return 0;
 	}
 	return 0;
+}
+
+int
+lab_begin_to(struct lab *lab, struct side *side, const char *call,
+    char *err, size_t errlen)
+{
+	if (lab_begin(lab, LAB_OP_STEP, side, err, errlen) == -1)
+		return -1;
+	strlcpy(lab->job.target, call, sizeof lab->job.target);
+	return 0;
+}
+
+const char *
+lab_job_took(const struct lab *lab)
+{
+	return lab->job.took;
 }
 
 bool

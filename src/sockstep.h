@@ -150,6 +150,10 @@ const struct sc_desc	*sc_lookup_name(const char *);
 size_t			 sc_count(void);
 const struct sc_desc	*sc_at(size_t);
 const char		*sc_stage_name(enum sc_stage);
+/* Is a call of this name what a step naming `want` means?  The name
+ * itself, or one of its family (accept4 for accept; recv, recvfrom,
+ * recvmsg, readv for read; send, sendto, sendmsg, writev for write). */
+bool			 sc_name_matches(const char *name, const char *want);
 
 /* syscall-xlat.c: constants to names, from tables of struct xlat */
 struct xlat {
@@ -471,6 +475,12 @@ enum lab_op { LAB_OP_NONE = 0, LAB_OP_SETTLE, LAB_OP_STEP, LAB_OP_RUN,
 	LAB_OP_ALL };
 int		 lab_begin(struct lab *, enum lab_op, struct side *, char *err,
 		    size_t);
+/* STEP with a call: the side's calls before it run through (a program
+ * may make an extra one, setsockopt say), then that call is taken. */
+int		 lab_begin_to(struct lab *, struct side *, const char *call,
+		    char *err, size_t);
+/* The last call the job let run ("" none), for the drive to match. */
+const char	*lab_job_took(const struct lab *);
 int		 lab_advance(struct lab *, int timeout_ms);
 bool		 lab_busy(const struct lab *);
 int		 lab_tick_ms(const struct lab *);	/* -1 when idle */
@@ -590,7 +600,8 @@ enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
-	char		 token[16];
+	char		 call[16];	/* s@bind: the call it takes; "" any */
+	char		 token[32];
 };
 void	 step_make(struct step *, int side, enum step_op);
 /* Parses spec; the error names the bad token. */

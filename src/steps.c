@@ -1,7 +1,10 @@
 /*
  * steps.c - step SPECs: "s" steps the server, "c" client 1, "c2" client 2,
  * a trailing "+" runs that side until it blocks or exits; "all+" runs
- * every side at once, without pausing, until all have exited or are stuck.  Tokens are
+ * every side at once, without pausing, until all have exited or are stuck.
+ * "s@bind" takes the server's bind(), letting any call before it run
+ * through first: a guided order that names its calls holds for a
+ * program with one more (setsockopt) or one fewer.  Tokens are
  * separated by spaces or commas.
  */
 #include <ctype.h>
@@ -14,12 +17,23 @@ static int
 step_parse_token(const char *tok, int nclients, struct step *st)
 {
 	size_t len = strlen(tok);
-	const char *p = tok;
+	const char *p = tok, *at;
 	int n = 1;
 
 	if (len == 0 || len >= sizeof st->token)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
+	st->call[0] = '\0';
+	/* s@bind: the call the step takes, after any before it. */
+	if ((at = strchr(tok, '@')) != NULL) {
+		if (at[1] == '\0' || strlen(at + 1) >= sizeof st->call ||
+		    sc_lookup_name(at + 1) == NULL)
+			return -3;
+		strlcpy(st->call, at + 1, sizeof st->call);
+		len = (size_t)(at - tok);
+		if (len == 0 || tok[len - 1] == '+')
+			return -1;	/* s+@x would mean two things */
+	}
 	if (strcmp(tok, "all+") == 0) {
 		st->op = STEP_ALL;
 		st->side = -1;
@@ -62,8 +76,14 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		rc = step_parse_token(tok, nclients, &steps[n]);
 		if (rc == -1) {
 			snprintf(err, errlen, "bad step '%s' (expected s, c, "
-			    "cN, with an optional + to run until it blocks)",
-			    tok);
+			    "cN, with an optional + to run until it blocks, "
+			    "or @CALL to take that call)", tok);
+			goto fail;
+		}
+		if (rc == -3) {
+			snprintf(err, errlen, "bad step '%s': after @ comes "
+			    "the name of a watched call (socket, bind, "
+			    "connect, ...)", tok);
 			goto fail;
 		}
 		if (rc == -2) {

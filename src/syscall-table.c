@@ -469,3 +469,30 @@ sc_stage_name(enum sc_stage stage)
 		return "none";
 	return stage_names[stage];
 }
+
+/* Families a guided step may name by one member (its chapter's word). */
+static const char *const sc_families[][8] = {
+	{ "accept", "accept4" },
+	{ "read", "recvfrom", "recvmsg", "readv", "recvmmsg" },
+	{ "write", "sendto", "sendmsg", "writev", "sendmmsg", "sendfile" },
+};
+
+bool
+sc_name_matches(const char *name, const char *want)
+{
+	size_t f, i;
+	bool has_want, has_name;
+
+	if (strcmp(name, want) == 0)
+		return true;
+	for (f = 0; f < sizeof sc_families / sizeof sc_families[0]; f++) {
+		has_want = has_name = false;
+		for (i = 0; i < 8 && sc_families[f][i] != NULL; i++) {
+			has_want |= strcmp(sc_families[f][i], want) == 0;
+			has_name |= strcmp(sc_families[f][i], name) == 0;
+		}
+		if (has_want && has_name)
+			return true;
+	}
+	return false;
+}

@@ -130,6 +130,26 @@ try:
         check(rc == 0, f"sleepy {mode}: exit {rc}, checks: "
               f"{[l for l in out.splitlines() if 'check' in l]} {err}")
 
+    # 3a. Grading follows the calls that matter (item 5): a correct
+    #     server with one more call (setsockopt before bind) passes every
+    #     check of lesson 1, and the extra call is in the transcript.
+    rc, out, err = run(["run", "--lesson", "01-hello", "--server",
+                        os.path.join(TESTS, "student-reuse") + " {port}",
+                        "--batch", "--json", "--port", "0"], timeout=120)
+    evs = events(out)
+    failed = [e for e in evs if e.get("event") == "check" and
+              e.get("result") != "passed"]
+    check(rc == 0 and not failed and len([e for e in evs if e.get("event") == "check"]) == 10,
+          f"extra setsockopt: exit {rc}, failed "
+          f"checks {failed} {err}")
+    check(any(e.get("event") == "return" and e.get("call") == "setsockopt"
+              for e in evs), "extra setsockopt: shown in the transcript")
+    # ... and a server that leaves out listen() still fails, by name.
+    rc, out, err = run(["run", "--lesson", "01-hello", "--server",
+                        os.environ["STUDENT_NOLISTEN"] + " {port}",
+                        "--batch", "--port", "0"], timeout=120)
+    check(rc == 1 and "listen" in out, f"no listen(): exit {rc}, {out[-600:]}")
+
     # 3b. A daemonizing server, as under a shell (item 3): its own process
     #     group is allowed, and its child lives past the parent's exit
     #     (the session leader is not the program) to serve the client.
