@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 #define RUNS	200
 #define MAXN	20000	/* stays well inside the ephemeral port range */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "base.h"
 
 static int
 atomic_write_all(int fd, const char *p, size_t len)

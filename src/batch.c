@@ -14,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drive.h"
+#include "output.h"
+#include "views.h"
 
 /* The longest a run with no step list may take: a program that waits
  * in a loop with a timeout never ends by itself. */

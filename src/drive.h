@@ -9,7 +9,82 @@
 #ifndef DRIVE_H
 #define DRIVE_H
 
-#include "sockstep.h"
+#include "lesson.h"
+
+/* port.c */
+/* requested 0: a free port from the kernel; explicit: busy is an error;
+ * otherwise the default falls back to a free one (note says so). */
+int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
+	    char *note, size_t notelen, char *err, size_t errlen);
+
+/* main.c, batch.c, tui*.c: the commands */
+struct options {
+	const char	*steps;
+	bool		 json;
+	uint16_t	 port;
+	bool		 port_explicit;
+	int		 clients;	/* 0: the lesson's */
+	enum lang	 lang;
+	bool		 lang_explicit;
+	/* sockstep run: the user's own programs, on either side or both */
+	const char	*run_server;
+	const char	*run_client;
+	const char	*run_lesson;
+	bool		 run_batch;
+	/* export.c, record.c, tui-back.c (issue 9) */
+	int		 export_fmt;	/* enum export_fmt */
+	const char	*record;	/* --record FILE: save the steps taken */
+	const char	*replay;	/* --replay FILE (batch) */
+	int		 delay_ms;	/* replay --delay MS; 0: space steps */
+	bool		 projector;	/* --theme projector (p toggles it) */
+};
+/* Everything a run needs, built from a lesson and the options. */
+struct session {
+	struct lesson	 lesson;
+	struct lab	*lab;
+	uint16_t	 port;
+	uint16_t	 port2;		/* {port2}: a second free port, 0 if unused */
+	char		 port_note[160];
+	int		 nclients;
+	struct step	*steps;		/* guided order, may be NULL */
+	size_t		 nsteps;
+};
+/* Errors are the user's: -1 and a message, nothing left running. */
+int	 session_open(struct session *, const char *lesson,
+	    const struct options *, char *err, size_t);
+void	 session_close(struct session *);
+struct side *session_side(struct session *, int index);
+
+/* record.c: a walkthrough file (lesson, port, clients, language, steps) */
+struct record {
+	char	*lesson;	/* name, or an absolute lesson directory */
+	/* The lesson is a directory of its own, not a built-in one: its
+	 * commands are whatever that directory's lesson.ini says. */
+	bool	 lesson_external;
+	uint16_t port;		/* 0: not given */
+	int	 clients;	/* 0: not given */
+	int	 lang;		/* -1: not given */
+	struct sbuf steps;	/* tokens separated by spaces */
+	int	 format;	/* 0: not given (older, or by hand) */
+	size_t	 end_steps;	/* the `end` line's count */
+	unsigned end_line;	/* 0: no `end` line */
+};
+void	 record_init(struct record *);
+void	 record_finish(struct record *);
+void	 record_from_session(struct record *, const char *lesson,
+	    const struct session *, enum lang);
+/* Errors are "FILE:LINE: message", or "FILE: record is cut short (...)"
+ * when its `end` line is missing or disagrees. */
+int	 record_load(struct record *, const char *path, char *err, size_t);
+/* Atomically (atomic.c), mode 0644, steps on lines of bounded length. */
+int	 record_save(const struct record *, const char *path, char *err,
+	    size_t);
+/* The record's lesson, and its settings where the command line gave
+ * none; the steps become o->steps (owned by r; the caller refuses
+ * --steps beside a record). */
+const char *record_apply(const struct record *, struct options *);
+bool	 record_is_guided(const struct session *);
+
 
 struct drive;
 struct drive_hooks {

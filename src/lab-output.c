@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 #include "lab-private.h"
 
 #define LAB_KEEP_LINES	500	/* lines of output kept per side */

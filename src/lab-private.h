@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define LAB_MAX_CHILDREN	64
 #define LAB_MAX_OBSERVERS	4	/* the drive, a view, an export */

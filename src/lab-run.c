@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "model.h"
 #include "lab-private.h"
 
 #define LAB_TICK_MS	2	/* how often a job looks at the sides */

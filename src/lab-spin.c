@@ -2,7 +2,7 @@
  * lab-spin.c - a side that runs without making any call (a busy loop)
  * cannot be stepped and never blocks; say so in words, once per run.
  */
-#include "sockstep.h"
+#include "model.h"
 #include "lab-private.h"
 
 /* Notes each side that is running, outside any call, on a CPU. */

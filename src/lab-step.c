@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 #include "lab-private.h"
 
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 
 enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,

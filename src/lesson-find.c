@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 #include "config.h"
 
 /* The directories lesson files and lesson programs are found in. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 
 struct vctx {
 	const char	*fname;

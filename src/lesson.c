@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 
 #define LESSON_MAX_BYTES	(256 * 1024)	/* a lesson is a page, not a book */
 #define LESSON_MAX_LINE		4096

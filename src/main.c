@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "output.h"
 #include "views.h"
 #include "config.h"
 

@@ -6,7 +6,27 @@
 #ifndef OUTPUT_H
 #define OUTPUT_H
 
-#include "sockstep.h"
+#include "drive.h"
+
+/* output.c: a batch run's output, one interface with a format each
+ * (output.h): text and JSON Lines (transcript.c), a Mermaid sequence
+ * diagram and a Markdown handout (export*.c, batch --export) */
+enum export_fmt { EXPORT_NONE = 0, EXPORT_MERMAID, EXPORT_MARKDOWN };
+int	 export_fmt_parse(const char *, int *);
+enum output_fmt { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_MERMAID, OUTPUT_MARKDOWN };
+enum output_fmt output_fmt_of(const struct options *);	/* --json, --export */
+struct output;
+struct output *output_create(FILE *, enum output_fmt, const struct session *,
+	    enum lang);
+void	 output_event(struct output *, struct lab *, const struct lab_event *);
+/* After each step (token), and once before the first (NULL). */
+void	 output_step(struct output *, struct lab *, const char *token);
+/* A lesson check after step point, 0 at the end of the run. */
+void	 output_check(struct output *, unsigned point, const char *expr,
+	    bool ok, const char *why);
+void	 output_end(struct output *, struct lab *);	/* what is held back */
+void	 output_destroy(struct output *);		/* accepts NULL */
+
 
 struct output;
 

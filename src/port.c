@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 #define PORT_FALLBACK_TRIES	100
 #define PORT_ANY_TRIES		20

@@ -32,7 +32,7 @@
 #define LIBBSD_OPENBSD_VIS
 #include <vis.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 
 #define PROGRESS_HEADER		"# sockstep progress v1"
 #define PROGRESS_HEADER_ANY	"# sockstep progress v"

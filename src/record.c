@@ -35,7 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 #define RECORD_FORMAT		2
 #define RECORD_LINE_MAX		(1024 * 1024)	/* an older one-line record */

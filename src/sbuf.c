@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "base.h"
 
 void
 sbuf_init(struct sbuf *b)

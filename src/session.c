@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 /* sockstep run with no lesson: the user's commands alone. */
 static void

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 /*
  * The kernel's TCP_* numbers (include/net/tcp_states.h).  Userland

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 /* Both numbers are the same on every architecture since Linux 5.1. */
 #ifndef SYS_pidfd_open

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define SOCKET_LINK	"socket:["
 

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 /*
  * A lab process's socket fds, kept from one snapshot to the next.  The

@@ -24,7 +24,7 @@
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define SRCMAP_MAX_PROCS	16	/* server, clients, forked children */
 #define SRCMAP_MAX_FRAMES	256	/* a corrupt stack must not loop */

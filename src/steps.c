@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "lesson.h"
 
 static int
 step_parse_token(const char *tok, int nclients, struct step *st)

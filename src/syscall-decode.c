@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 /* iovecs shown per msghdr: enough to see scatter/gather at work. */
 #define SC_IOV_SHOW	4

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define SC_POLL_SHOW	8	/* pollfds / epoll events shown */
 #define SC_FDSET_SHOW	24	/* fds of an fd_set shown */

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 static const struct sc_desc sc_table[] = {
 	{

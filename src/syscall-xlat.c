@@ -25,7 +25,7 @@
 #endif
 #include <vis.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 

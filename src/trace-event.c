@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 static void
 trace_syscall_info(struct trace_event *ev)

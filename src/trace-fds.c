@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #define TRACE_FDS_MAX	64	/* fds of one poll/select looked at */
 #define TRACE_FDC_SIZE	256	/* cached (pid, fd) answers, direct-mapped */

@@ -26,7 +26,7 @@
 #include <sched.h>
 #include <stddef.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 #if defined(__x86_64__)
 #define TRACE_AUDIT_ARCH	AUDIT_ARCH_X86_64

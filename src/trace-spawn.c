@@ -23,7 +23,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "model.h"
 
 /* How the child tells the tracer which set-up step failed. */
 #define TRACE_EXIT_NOPTRACE	125

@@ -84,7 +84,8 @@ tui_fatal_handlers(void)
 		sigaction(tui_fatal_sigs[i], &sa, &tui_old_actions[i]);
 }
 
-/* exit() from anywhere (a user error while restarting): screen back. */
+/* However the process ends (a fatal signal has its own handler): the
+ * terminal is given back. */
 static void
 tui_atexit(void)
 {

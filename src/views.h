@@ -6,7 +6,7 @@
 #ifndef VIEWS_H
 #define VIEWS_H
 
-#include "sockstep.h"
+#include "drive.h"
 
 int	 cmd_batch(const char *lesson, const struct options *, char *err,
 	    size_t);

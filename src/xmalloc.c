@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "base.h"
 
 void *
 xmalloc(size_t size)

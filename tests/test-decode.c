@@ -27,7 +27,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 static int failures;
 static int checks;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 static int failures;
 

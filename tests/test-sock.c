@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 #define NCLIENTS	4
 #define BACKLOG		2

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep.h"
+#include "drive.h"
 
 #define SKIP		77
 #define MAX_STOPS	20000	/* ld.so and libc start-up stay far below */

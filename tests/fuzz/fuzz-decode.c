@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "drive.h"
 #include "fuzz.h"
 
 #define FZ_NO_EXIT	0x01	/* the call never returns (still pending) */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "drive.h"
 #include "fuzz.h"
 
 static void

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockstep.h"
+#include "drive.h"
 #include "fuzz.h"
 
 #define REPLAY_MAX_BYTES	(1024 * 1024)

@@ -1,69 +1,15 @@
 /*
- * sockstep.h - the one internal header, a section per source file
- * (the tmux.h habit).  Read the section of the file you are changing;
- * the names carry the meaning.
+ * model.h - the model layer: the watched calls and their decoding
+ * (syscall-*), the tracer (trace-*), the kernel view (sock-*), source
+ * lines (srcmap), and the lab (lab*): sides, their states, one
+ * transition function, jobs a loop advances.  Never prints, never
+ * exits, never calls curses: errors go up as -1 and a message, events
+ * through observers.
  */
-#ifndef SOCKSTEP_H
-#define SOCKSTEP_H
+#ifndef MODEL_H
+#define MODEL_H
 
-#include <sys/types.h>
-#include <sys/queue.h>
-#include <sys/socket.h>
-
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <poll.h>
-#include <signal.h>
-
-#define SOCKSTEP_DEFAULT_PORT	9190
-#define SOCKSTEP_MAX_CLIENTS	9
-
-#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
-#define NORETURN __attribute__((noreturn))
-
-/* main.c: the interface's own words go through gettext (po/, zh_CN);
- * lesson text, call names and transcript/JSON keys do not. */
-#include <libintl.h>
-#define _(s)	gettext(s)
-#define N_(s)	(s)
-
-/* xmalloc.c: allocation that never returns NULL (tmux xmalloc.c) */
-void	*xmalloc(size_t);
-void	*xcalloc(size_t, size_t);
-void	*xreallocarray(void *, size_t, size_t);
-char	*xstrdup(const char *);
-char	*xstrndup(const char *, size_t);
-int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
-
-/* sbuf.c: a growable NUL-terminated string */
-struct sbuf {
-	char	*s;	/* always NUL-terminated once anything was added */
-	size_t	 len;
-	size_t	 cap;
-};
-void	 sbuf_init(struct sbuf *);
-void	 sbuf_finish(struct sbuf *);
-void	 sbuf_reset(struct sbuf *);
-void	 sbuf_add(struct sbuf *, const char *);
-void	 sbuf_addn(struct sbuf *, const char *, size_t);
-void	 sbuf_addc(struct sbuf *, char);
-void	 sbuf_addf(struct sbuf *, const char *, ...) PRINTFLIKE(2, 3);
-void	 sbuf_vaddf(struct sbuf *, const char *, va_list);
-/* Appends s as a JSON string literal, quotes included; invalid UTF-8
- * bytes become \u00XX so the output is always valid JSON. */
-void	 sbuf_add_json(struct sbuf *, const char *);
-/* The UTF-8 sequence at s (n bytes left): its length and code point;
- * 0 for invalid UTF-8. */
-size_t	 utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
-const char *sbuf_str(const struct sbuf *);	/* "" when empty */
-
-/* atomic.c: a file replaced whole or not at all (a temporary file in the
- * same directory, written, fsynced, given mode, renamed over path) */
-int	 atomic_write(const char *path, const void *, size_t, mode_t,
-	    char *err, size_t);
+#include "base.h"
 
 /* syscall-table.c: the watched system calls (strace syscallent habit) */
 enum sc_arg {
@@ -525,190 +471,6 @@ void		 lab_flush_output(struct lab *, struct side *);
  * (n bytes left); 0 for an invalid byte or a control character. */
 size_t		 utf8_char_len(const unsigned char *s, size_t n);
 
-/* lesson.c, lesson-find.c: lesson files (never execute anything) */
-enum lang { LANG_EN = 0, LANG_ZH, LANG_COUNT };
-extern const char *const lang_names[LANG_COUNT];	/* "en", "zh" */
-/* [narration]  [SIDE.]CALL.before.en = ... : shown while CALL is pending;
- * .after. once it returned.  SIDE "client" means every client. */
-struct lesson_narration {
-	char		*side;		/* NULL: any side */
-	char		*call;
-	char		*before[LANG_COUNT];
-	char		*after[LANG_COUNT];
-	unsigned	 line;
-};
-#define LESSON_MAX_CHOICES 6
-/* [predict]  N.question.en, N.choices.en = a | b | c, N.answer, N.explain.en:
- * asked before guided step N. */
-struct lesson_predict {
-	unsigned	 step;
-	char		*question[LANG_COUNT];
-	char		*choices[LANG_COUNT];
-	int		 answer;	/* 1-based */
-	char		*explain[LANG_COUNT];
-	unsigned	 line;
-};
-/* [checks]  after N = EXPR, end = EXPR: what the kernel must show. */
-struct lesson_check {
-	unsigned	 step;		/* after guided step N; 0: at the end */
-	char		*expr;
-	unsigned	 line;
-};
-struct lesson {
-	char	*name;		/* "01-hello" */
-	char	*dir;		/* where lesson.ini and the sources are */
-	char	*bindir;	/* where its programs are built or installed */
-	char	*title[LANG_COUNT];
-	char	*goal[LANG_COUNT];
-	char	*server_cmd;	/* "server {port}" */
-	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
-	int	 clients;
-	char	*steps;		/* the guided order, a step SPEC */
-	bool	 server_is_user;	/* sockstep run: the user's program */
-	bool	 client_is_user;
-	unsigned title_line;
-	unsigned steps_line;
-	struct lesson_narration	*narr;
-	size_t			 nnarr;
-	struct lesson_predict	*pred;
-	size_t			 npred;
-	struct lesson_check	*checks;
-	size_t			 nchecks;
-};
-int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
-	    char *err, size_t);
-int	 lesson_load_file(struct lesson *, const char *, char *, size_t);
-/* Everything a file can be checked for without running it; each
- * problem is reported through fn as "file:line: message". */
-unsigned lesson_validate(const struct lesson *, const char *fname,
-	    void (*fn)(void *, const char *), void *);
-const char *lesson_narration_text(const struct lesson *, const char *side,
-	    const char *call, bool after, enum lang);
-/* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
- * (owned by the caller: free each); returns how many. */
-size_t	 lesson_choices(const char *, char **, size_t);
-void	 lesson_finish(struct lesson *);
-char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
-	    char *err, size_t);
-void	 lesson_argv_free(char **);
-void	 lesson_roots(char *, size_t, char *, size_t);
-char	**lesson_list(size_t *);
-int	 lesson_open(struct lesson *, const char *, char *, size_t);
-
-/* steps.c: step SPECs ("s s+ c2 c+") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
-struct step {
-	enum step_op	 op;
-	int		 side;		/* 0 server, 1.. client N */
-	char		 call[16];	/* s@bind: the call it takes; "" any */
-	char		 token[32];
-};
-void	 step_make(struct step *, int side, enum step_op);
-/* Parses spec; the error names the bad token. */
-int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
-	    char *err, size_t);
-
-/* port.c */
-/* requested 0: a free port from the kernel; explicit: busy is an error;
- * otherwise the default falls back to a free one (note says so). */
-int	 port_pick(uint16_t requested, bool explicit, uint16_t *port,
-	    char *note, size_t notelen, char *err, size_t errlen);
-
-/* transcript.c: the text and JSON Lines outputs (output.h), and words
- * the screen shares with them */
-/* "accept queue 1/5" for a listener; label NULL: "accept queue" */
-void	 listener_queue_words(struct sbuf *, const struct ksock *,
-	    const char *label);
-/* "exited (0)", "killed by SIGSEGV" */
-void	 wait_status_format(struct sbuf *, int);
-/* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
-void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
-
-/* lesson-check.c: a lesson's checks, evaluated against the kernel */
-struct check_expr;
-struct check_record {
-	char		 side[16];
-	char		 call[16];
-	int64_t		 ret;
-	int		 err;
-	const char	*origin;	/* static string from the lab */
-	uint16_t	 local_port;
-};
-struct check_history {		/* the last return of each (side, call), oldest first */
-	struct check_record	*rec;
-	size_t			 n;
-	size_t			 cap;
-};
-struct check_expr *check_create(const char *, char *err, size_t);
-void	 check_destroy(struct check_expr *);
-void	 check_history_record(struct check_history *, const struct lab_event *);
-void	 check_history_finish(struct check_history *);
-bool	 check_eval(const struct check_expr *, struct lab *,
-	    const struct check_history *, uint16_t port2, char *why, size_t);
-bool	 check_run(const char *expr, struct lab *,
-	    const struct check_history *, uint16_t port2, char *why, size_t);
-
-/* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */
-struct progress_entry {
-	char	*lesson;	/* any directory name, whatever its bytes */
-	int	 finished;
-	int	 right;		/* predictions answered right */
-	int	 wrong;
-};
-struct progress {
-	struct progress_entry	*e;
-	size_t			 n;
-};
-/* A line that cannot be read is skipped and named in note; the file as
- * it was is set aside and the entries that could be read written back. */
-void	 progress_load(struct progress *, char *note, size_t);
-int	 progress_save(const struct progress *, char *err, size_t);
-void	 progress_finish(struct progress *);
-const struct progress_entry *progress_get(const struct progress *, const char *);
-/* finished: 1 marks the lesson done; answer_right: 1 right, -1 wrong, 0 none */
-int	 progress_record(const char *lesson, int finished, int answer_right,
-	    char *err, size_t);
-/* "done, 2/3 right", or "" for a lesson not started */
-void	 progress_mark(const struct progress_entry *, char *, size_t);
-
-/* main.c, batch.c, tui*.c: the commands */
-struct options {
-	const char	*steps;
-	bool		 json;
-	uint16_t	 port;
-	bool		 port_explicit;
-	int		 clients;	/* 0: the lesson's */
-	enum lang	 lang;
-	bool		 lang_explicit;
-	/* sockstep run: the user's own programs, on either side or both */
-	const char	*run_server;
-	const char	*run_client;
-	const char	*run_lesson;
-	bool		 run_batch;
-	/* export.c, record.c, tui-back.c (issue 9) */
-	int		 export_fmt;	/* enum export_fmt */
-	const char	*record;	/* --record FILE: save the steps taken */
-	const char	*replay;	/* --replay FILE (batch) */
-	int		 delay_ms;	/* replay --delay MS; 0: space steps */
-	bool		 projector;	/* --theme projector (p toggles it) */
-};
-/* Everything a run needs, built from a lesson and the options. */
-struct session {
-	struct lesson	 lesson;
-	struct lab	*lab;
-	uint16_t	 port;
-	uint16_t	 port2;		/* {port2}: a second free port, 0 if unused */
-	char		 port_note[160];
-	int		 nclients;
-	struct step	*steps;		/* guided order, may be NULL */
-	size_t		 nsteps;
-};
-/* Errors are the user's: -1 and a message, nothing left running. */
-int	 session_open(struct session *, const char *lesson,
-	    const struct options *, char *err, size_t);
-void	 session_close(struct session *);
-struct side *session_side(struct session *, int index);
-
 /* srcmap.c: where in the program a stopped tracee is (libdw) */
 struct srcloc {
 	bool	 ok;
@@ -731,53 +493,13 @@ const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t
 /* why the last srcmap_source_lines returned NULL */
 const char	*srcmap_error(const struct srcmap *);
 
-/* output.c: a batch run's output, one interface with a format each
- * (output.h): text and JSON Lines (transcript.c), a Mermaid sequence
- * diagram and a Markdown handout (export*.c, batch --export) */
-enum export_fmt { EXPORT_NONE = 0, EXPORT_MERMAID, EXPORT_MARKDOWN };
-int	 export_fmt_parse(const char *, int *);
-enum output_fmt { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_MERMAID, OUTPUT_MARKDOWN };
-enum output_fmt output_fmt_of(const struct options *);	/* --json, --export */
-struct output;
-struct output *output_create(FILE *, enum output_fmt, const struct session *,
-	    enum lang);
-void	 output_event(struct output *, struct lab *, const struct lab_event *);
-/* After each step (token), and once before the first (NULL). */
-void	 output_step(struct output *, struct lab *, const char *token);
-/* A lesson check after step point, 0 at the end of the run. */
-void	 output_check(struct output *, unsigned point, const char *expr,
-	    bool ok, const char *why);
-void	 output_end(struct output *, struct lab *);	/* what is held back */
-void	 output_destroy(struct output *);		/* accepts NULL */
-
-/* record.c: a walkthrough file (lesson, port, clients, language, steps) */
-struct record {
-	char	*lesson;	/* name, or an absolute lesson directory */
-	/* The lesson is a directory of its own, not a built-in one: its
-	 * commands are whatever that directory's lesson.ini says. */
-	bool	 lesson_external;
-	uint16_t port;		/* 0: not given */
-	int	 clients;	/* 0: not given */
-	int	 lang;		/* -1: not given */
-	struct sbuf steps;	/* tokens separated by spaces */
-	int	 format;	/* 0: not given (older, or by hand) */
-	size_t	 end_steps;	/* the `end` line's count */
-	unsigned end_line;	/* 0: no `end` line */
-};
-void	 record_init(struct record *);
-void	 record_finish(struct record *);
-void	 record_from_session(struct record *, const char *lesson,
-	    const struct session *, enum lang);
-/* Errors are "FILE:LINE: message", or "FILE: record is cut short (...)"
- * when its `end` line is missing or disagrees. */
-int	 record_load(struct record *, const char *path, char *err, size_t);
-/* Atomically (atomic.c), mode 0644, steps on lines of bounded length. */
-int	 record_save(const struct record *, const char *path, char *err,
-	    size_t);
-/* The record's lesson, and its settings where the command line gave
- * none; the steps become o->steps (owned by r; the caller refuses
- * --steps beside a record). */
-const char *record_apply(const struct record *, struct options *);
-bool	 record_is_guided(const struct session *);
+/* lab-words.c: the model in words, for every view */
+/* "accept queue 1/5" for a listener; label NULL: "accept queue" */
+void	 listener_queue_words(struct sbuf *, const struct ksock *,
+	    const char *label);
+/* "exited (0)", "killed by SIGSEGV" */
+void	 wait_status_format(struct sbuf *, int);
+/* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
+void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
 
 #endif

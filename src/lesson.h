@@ -1,0 +1,141 @@
+/*
+ * lesson.h - the lesson layer: lesson files, step SPECs, the checks a
+ * lesson makes of the kernel, a learner's progress.  Files in,
+ * decisions out: it runs nothing.
+ */
+#ifndef LESSON_H
+#define LESSON_H
+
+#include "model.h"
+
+/* lesson.c, lesson-find.c: lesson files (never execute anything) */
+enum lang { LANG_EN = 0, LANG_ZH, LANG_COUNT };
+extern const char *const lang_names[LANG_COUNT];	/* "en", "zh" */
+/* [narration]  [SIDE.]CALL.before.en = ... : shown while CALL is pending;
+ * .after. once it returned.  SIDE "client" means every client. */
+struct lesson_narration {
+	char		*side;		/* NULL: any side */
+	char		*call;
+	char		*before[LANG_COUNT];
+	char		*after[LANG_COUNT];
+	unsigned	 line;
+};
+#define LESSON_MAX_CHOICES 6
+/* [predict]  N.question.en, N.choices.en = a | b | c, N.answer, N.explain.en:
+ * asked before guided step N. */
+struct lesson_predict {
+	unsigned	 step;
+	char		*question[LANG_COUNT];
+	char		*choices[LANG_COUNT];
+	int		 answer;	/* 1-based */
+	char		*explain[LANG_COUNT];
+	unsigned	 line;
+};
+/* [checks]  after N = EXPR, end = EXPR: what the kernel must show. */
+struct lesson_check {
+	unsigned	 step;		/* after guided step N; 0: at the end */
+	char		*expr;
+	unsigned	 line;
+};
+struct lesson {
+	char	*name;		/* "01-hello" */
+	char	*dir;		/* where lesson.ini and the sources are */
+	char	*bindir;	/* where its programs are built or installed */
+	char	*title[LANG_COUNT];
+	char	*goal[LANG_COUNT];
+	char	*server_cmd;	/* "server {port}" */
+	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
+	int	 clients;
+	char	*steps;		/* the guided order, a step SPEC */
+	bool	 server_is_user;	/* sockstep run: the user's program */
+	bool	 client_is_user;
+	unsigned title_line;
+	unsigned steps_line;
+	struct lesson_narration	*narr;
+	size_t			 nnarr;
+	struct lesson_predict	*pred;
+	size_t			 npred;
+	struct lesson_check	*checks;
+	size_t			 nchecks;
+};
+int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
+	    char *err, size_t);
+int	 lesson_load_file(struct lesson *, const char *, char *, size_t);
+/* Everything a file can be checked for without running it; each
+ * problem is reported through fn as "file:line: message". */
+unsigned lesson_validate(const struct lesson *, const char *fname,
+	    void (*fn)(void *, const char *), void *);
+const char *lesson_narration_text(const struct lesson *, const char *side,
+	    const char *call, bool after, enum lang);
+/* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
+ * (owned by the caller: free each); returns how many. */
+size_t	 lesson_choices(const char *, char **, size_t);
+void	 lesson_finish(struct lesson *);
+char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
+	    char *err, size_t);
+void	 lesson_argv_free(char **);
+void	 lesson_roots(char *, size_t, char *, size_t);
+char	**lesson_list(size_t *);
+int	 lesson_open(struct lesson *, const char *, char *, size_t);
+
+/* steps.c: step SPECs ("s s+ c2 c+") */
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
+struct step {
+	enum step_op	 op;
+	int		 side;		/* 0 server, 1.. client N */
+	char		 call[16];	/* s@bind: the call it takes; "" any */
+	char		 token[32];
+};
+void	 step_make(struct step *, int side, enum step_op);
+/* Parses spec; the error names the bad token. */
+int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
+	    char *err, size_t);
+
+/* lesson-check.c: a lesson's checks, evaluated against the kernel */
+struct check_expr;
+struct check_record {
+	char		 side[16];
+	char		 call[16];
+	int64_t		 ret;
+	int		 err;
+	const char	*origin;	/* static string from the lab */
+	uint16_t	 local_port;
+};
+struct check_history {		/* the last return of each (side, call), oldest first */
+	struct check_record	*rec;
+	size_t			 n;
+	size_t			 cap;
+};
+struct check_expr *check_create(const char *, char *err, size_t);
+void	 check_destroy(struct check_expr *);
+void	 check_history_record(struct check_history *, const struct lab_event *);
+void	 check_history_finish(struct check_history *);
+bool	 check_eval(const struct check_expr *, struct lab *,
+	    const struct check_history *, uint16_t port2, char *why, size_t);
+bool	 check_run(const char *expr, struct lab *,
+	    const struct check_history *, uint16_t port2, char *why, size_t);
+
+/* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */
+struct progress_entry {
+	char	*lesson;	/* any directory name, whatever its bytes */
+	int	 finished;
+	int	 right;		/* predictions answered right */
+	int	 wrong;
+};
+struct progress {
+	struct progress_entry	*e;
+	size_t			 n;
+};
+/* A line that cannot be read is skipped and named in note; the file as
+ * it was is set aside and the entries that could be read written back. */
+void	 progress_load(struct progress *, char *note, size_t);
+int	 progress_save(const struct progress *, char *err, size_t);
+void	 progress_finish(struct progress *);
+const struct progress_entry *progress_get(const struct progress *, const char *);
+/* finished: 1 marks the lesson done; answer_right: 1 right, -1 wrong, 0 none */
+int	 progress_record(const char *lesson, int finished, int answer_right,
+	    char *err, size_t);
+/* "done, 2/3 right", or "" for a lesson not started */
+void	 progress_mark(const struct progress_entry *, char *, size_t);
+
+#endif
