@@ -8,9 +8,7 @@
 
 #include "drive.h"
 
-/* output.c: a batch run's output, one interface with a format each
- * (output.h): text and JSON Lines (transcript.c), a Mermaid sequence
- * diagram and a Markdown handout (export*.c, batch --export) */
+/* output.c: the run's output in the format chosen once */
 enum export_fmt { EXPORT_NONE = 0, EXPORT_MERMAID, EXPORT_MARKDOWN };
 int	 export_fmt_parse(const char *, int *);
 enum output_fmt { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_MERMAID, OUTPUT_MARKDOWN };
@@ -26,9 +24,6 @@ void	 output_check(struct output *, unsigned point, const char *expr,
 	    bool ok, const char *why);
 void	 output_end(struct output *, struct lab *);	/* what is held back */
 void	 output_destroy(struct output *);		/* accepts NULL */
-
-
-struct output;
 
 /* An operation a format leaves NULL writes nothing. */
 struct output_ops {
