@@ -132,8 +132,8 @@ lab_child_settled(struct lab *lab, struct lab_child *ch, uint64_t now)
 	if (ch->side == NULL || ch->refused)
 		return true;
 	if (sock_proc_sleep(lab->kv.procf, ch->pid, &st, &nr, wchan,
-	    sizeof wchan) == -1)
-		return true;	/* gone: its exit is on the way */
+	    sizeof wchan) == -1 || st == 'Z' || st == 'X')
+		return true;	/* gone (its parent has yet to reap it) */
 	if (st != 'S' && st != 'D') {
 		ch->sleep_since = 0;
 		return false;
