@@ -135,15 +135,15 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 		sc_format_addr_port(&b, &ev->peer);
 		sbuf_add(&b, ")");
 	}
-	if (c->err == 0 && c->ret == 0 && c->desc->stage == STAGE_RW &&
-	    !(mm_is(c, "write") || strncmp(c->desc->name, "send", 4) == 0))
+	if (c->err == 0 && c->ret == 0 && sc_data_direction(c->desc) < 0)
 		sbuf_add(&b, " (end of stream: the peer closed)");
 	mm_line(x, "kernel", "-->>", me, sbuf_str(&b));
 	peer = lab_side_name(lab, export_peer(x, idx, fd));
 	if (peer != NULL && c->err == 0 && c->ret > 0 &&
-	    (mm_is(c, "write") || strncmp(c->desc->name, "send", 4) == 0)) {
+	    sc_data_direction(c->desc) > 0) {
 		sbuf_reset(&b);
-		sbuf_addf(&b, "%lld bytes", (long long)c->ret);
+		sbuf_addf(&b, "%lld %s", (long long)c->ret,
+		    mm_is(c, "sendmmsg") ? "messages" : "bytes");
 		if (c->desc->nargs > 1 && c->argstr[1] != NULL)
 			sbuf_addf(&b, " %s", c->argstr[1]);
 		mm_line(x, me, "-)", peer, sbuf_str(&b));

@@ -73,6 +73,11 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		    owner != NULL ? owner : "?", d->name);
 		sep = " | ";
 	}
+	if (kv->nunseen > 0) {
+		sbuf_addf(b, "%s%zu more lab sockets with another port, not "
+		    "looked up", sep, kv->nunseen);
+		sep = " | ";
+	}
 	if (*sep == '\0')
 		sbuf_add(b, "no sockets on the port");
 }

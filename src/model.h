@@ -100,6 +100,7 @@ const char		*sc_stage_name(enum sc_stage);
  * itself, or one of its family (accept4 for accept; recv, recvfrom,
  * recvmsg, readv for read; send, sendto, sendmsg, writev for write). */
 bool			 sc_name_matches(const char *name, const char *want);
+int			 sc_data_direction(const struct sc_desc *);	/* 1 out, -1 in */
 
 /* syscall-xlat.c: constants to names, from tables of struct xlat */
 struct xlat {
@@ -274,6 +275,10 @@ struct kview {
 	 * caller's programs (0: no such promise, always a full dump). */
 	uint64_t	 set_gen;
 	bool		 dumped;	/* this snapshot was a full dump */
+	/* Lab sockets named with another port, past the few looked up
+	 * (sock-view.c): open, but where they are is not known. */
+	uint64_t	*unseen;	/* their inodes */
+	size_t		 nunseen;
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */

@@ -431,8 +431,15 @@ view_add_pending(struct view_ctx *c)
 		named = pending_name(p, &local);
 		if (v->diag_ok && named && ksock_port(&local) != 0 &&
 		    ksock_port(&local) != c->port) {
-			if (++strays > VIEW_STRAYS_MAX ||
-			    view_stray(p, ksock_port(&local)))
+			/* Past the bound, not looked up: counted, never
+			 * shown as gone (it is open: a lab fd holds it). */
+			if (++strays > VIEW_STRAYS_MAX) {
+				v->unseen = xreallocarray(v->unseen,
+				    v->nunseen + 1, sizeof(*v->unseen));
+				v->unseen[v->nunseen++] = p->inode;
+				continue;
+			}
+			if (view_stray(p, ksock_port(&local)))
 				continue;
 		}
 		k = &v->socks[v->nsocks++];
@@ -720,6 +727,7 @@ kview_finish(struct kview *v)
 {
 	free(v->socks);
 	free(v->blocked);
+	free(v->unseen);
 	fdcache_destroy(v->fdcache);
 	if (v->diagcache != NULL)
 		free(v->diagcache->socks);

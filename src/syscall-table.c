@@ -496,3 +496,18 @@ sc_name_matches(const char *name, const char *want)
 	}
 	return false;
 }
+
+/* Which way a data call moves bytes on its socket: 1 out (write, send*,
+ * writev, sendmmsg, sendfile), -1 in (read, recv*, readv, recvmmsg), 0
+ * neither or either (splice: it depends on which fd is the socket). */
+int
+sc_data_direction(const struct sc_desc *d)
+{
+	if (d == NULL)
+		return 0;
+	if (sc_name_matches(d->name, "write"))
+		return 1;
+	if (sc_name_matches(d->name, "read"))
+		return -1;
+	return 0;
+}

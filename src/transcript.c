@@ -145,7 +145,11 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, "}");
 		sep = ",";
 	}
-	sbuf_add(b, "]}");
+	sbuf_add(b, "]");
+	/* Lab sockets with another port, past those looked up: a count. */
+	if (kv->nunseen > 0)
+		sbuf_addf(b, ",\"not_looked_up\":%zu", kv->nunseen);
+	sbuf_add(b, "}");
 }
 
 static void

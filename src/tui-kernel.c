@@ -208,6 +208,13 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		    "shows them)"), tui_glyph(TG_ELLIPSIS), folded);
 		tui_style(TR_NORMAL);
 	}
+	if (kv->nunseen > 0 && y < end) {
+		tui_style(TR_DIM);
+		tui_putf(y++, x, w, _("%s %zu more of the lab's sockets have "
+		    "another port (not looked up)"), tui_glyph(TG_ELLIPSIS),
+		    kv->nunseen);
+		tui_style(TR_NORMAL);
+	}
 	for (i = 0; i < kv->nblocked && y < end; i++)
 		if (tui_asleep_row(t, y, x, w, &kv->blocked[i]))
 			y++;
@@ -217,6 +224,9 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 
 		for (j = 0; j < kv->nsocks && !found; j++)
 			found = tui_ksock_same(&t->prev[i], &kv->socks[j]);
+		for (j = 0; j < kv->nunseen && !found; j++)
+			found = t->prev[i].inode != 0 &&
+			    kv->unseen[j] == t->prev[i].inode;
 		if (found || t->prev[i].state == 6)	/* TIME-WAIT expired */
 			continue;
 		if (y < end) {

@@ -78,10 +78,16 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 	row.arrow_role = TR_OK;
 	if (ev->type != LEV_RETURN)
 		goto add;
-	if (strcmp(name, "connect") == 0 &&
-	    (ok || c->err == EINPROGRESS)) {
+	if (strcmp(name, "connect") == 0 && ok) {
 		row.arrow = TA_BOTH;
 		strlcpy(row.label, "handshake", sizeof row.label);
+		if (fd >= 0 && fd < 64)
+			sv->connected |= 1ull << fd;
+	} else if (strcmp(name, "connect") == 0 && c->err == EINPROGRESS) {
+		/* Only the SYN is sure: the handshake may never finish. */
+		row.arrow = side->is_server ? TA_TO_CLIENT : TA_TO_SERVER;
+		row.arrow_role = TR_DIM;
+		strlcpy(row.label, "SYN", sizeof row.label);
 		if (fd >= 0 && fd < 64)
 			sv->connected |= 1ull << fd;
 	} else if (strcmp(name, "connect") == 0 && c->err == ECONNREFUSED) {
@@ -91,11 +97,12 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 	} else if ((strcmp(name, "accept") == 0 ||
 	    strcmp(name, "accept4") == 0) && c->ret >= 0 && c->ret < 64) {
 		sv->connected |= 1ull << c->ret;
-	} else if (c->desc->stage == STAGE_RW && c->ret > 0 &&
-	    (c->desc->arg[1] == SA_BUF_IN || c->desc->arg[1] == SA_MSGHDR_IN)) {
+	} else if (c->ret > 0 && sc_data_direction(c->desc) > 0) {
 		row.arrow = side->is_server ? TA_TO_CLIENT : TA_TO_SERVER;
-		snprintf(row.label, sizeof row.label, "%lld B",
-		    (long long)c->ret);
+		/* sendmmsg counts messages, the others bytes */
+		snprintf(row.label, sizeof row.label, "%lld %s",
+		    (long long)c->ret, strcmp(name, "sendmmsg") == 0 ?
+		    "msg" : "B");
 	} else if (strcmp(name, "read") == 0 && ok && c->ret == 0) {
 		strlcat(row.text, " (end of stream)", sizeof row.text);
 	} else if ((strcmp(name, "close") == 0 ||

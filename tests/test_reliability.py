@@ -13,6 +13,7 @@
   that waits for a spinning side, and during a replay after b.
 Every wait here is bounded; time is measured only to say how long.
 """
+import json
 import os
 import signal
 import subprocess
@@ -149,6 +150,42 @@ try:
                         os.environ["STUDENT_NOLISTEN"] + " {port}",
                         "--batch", "--port", "0"], timeout=120)
     check(rc == 1 and "listen" in out, f"no listen(): exit {rc}, {out[-600:]}")
+
+    # 3c. Many of the lab's sockets with other ports (item 9): each is
+    #     shown or counted, never called gone; the count is /proc's.
+    p = subprocess.Popen([SOCKSTEP, "run", "--server",
+                          os.path.join(TESTS, "strays") + " {port} 20",
+                          "--batch", "--json", "--steps", "-", "--port",
+                          "0"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    lines = []
+
+    def until_ready():
+        while True:
+            l = p.stdout.readline()
+            if not l:
+                return False
+            e = json.loads(l)
+            if e.get("event") == "ready":
+                return True
+            lines.append(e)
+
+    until_ready()
+    p.stdin.write("s+\n")
+    p.stdin.flush()
+    until_ready()
+    srv = [e["pid"] for e in lines if e.get("side") == "server"][:1]
+    fds = [os.readlink(f"/proc/{srv[0]}/fd/{f}")
+           for f in os.listdir(f"/proc/{srv[0]}/fd")] if srv else []
+    nsock = len([f for f in fds if f.startswith("socket:")])
+    k = last_kernel(lines) or {}
+    shown = [x for x in k.get("sockets", []) if x.get("side") == "server"]
+    told = len(shown) + k.get("not_looked_up", 0)
+    check(nsock == 21 and told == nsock, f"strays: /proc has {nsock} "
+          f"sockets, the view shows {len(shown)} and counts "
+          f"{k.get('not_looked_up')} more")
+    p.stdin.close()
+    p.wait(timeout=60)
 
     # 3b. A daemonizing server, as under a shell (item 3): its own process
     #     group is allowed, and its child lives past the parent's exit
