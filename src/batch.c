@@ -250,6 +250,12 @@ batch_close(struct batch *b)
 static int
 batch_start(struct batch *b, char *err, size_t errlen)
 {
+	char note[1200];
+
+	/* Before anything runs: what a lesson of the user's will run. */
+	drive_commands_note(&b->d, note, sizeof note);
+	if (note[0] != '\0')
+		fprintf(stderr, "sockstep: %s\n", note);
 	lab_add_observer(b->d.s.lab, batch_observe, b);
 	lab_set_stop(b->d.s.lab, &batch_signal);
 	if (drive_start(&b->d, err, errlen) == -1)

@@ -415,3 +415,18 @@ drive_path_ahead(struct drive *d, const struct step *steps, size_t n)
 	d->npath = n;
 	d->pos = 0;
 }
+
+/* A lesson from outside the built-in set runs its own commands: the
+ * words a view shows before they run ("" for a built-in lesson). */
+void
+drive_commands_note(const struct drive *d, char *buf, size_t len)
+{
+	const struct lesson *l = &d->s.lesson;
+
+	buf[0] = '\0';
+	if (!l->external)
+		return;
+	snprintf(buf, len, "%s is not a built-in lesson; it runs: server "
+	    "'%s', client '%s'", l->dir, l->server_cmd ? l->server_cmd :
+	    "(none)", l->client_cmd ? l->client_cmd : "(none)");
+}

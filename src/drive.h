@@ -166,6 +166,7 @@ void	 drive_wait(struct drive *);
 /* Abandons it; the sides stay as they are. */
 void	 drive_cancel(struct drive *);
 struct lab *drive_lab(const struct drive *);
+void	 drive_commands_note(const struct drive *, char *, size_t);
 const struct step *drive_guided_next(const struct drive *);
 
 #endif

@@ -42,6 +42,22 @@ lesson_roots(char *textroot, size_t tlen, char *binroot, size_t blen)
 		strlcpy(textroot, env, tlen);
 }
 
+/* A lesson directory outside the built-in set (a path the user gave):
+ * its commands are whatever its lesson.ini says. */
+static bool
+lesson_is_external(const char *dir)
+{
+	char textroot[PATH_MAX], binroot[PATH_MAX], real[PATH_MAX];
+	char root[PATH_MAX];
+	size_t n;
+
+	lesson_roots(textroot, sizeof textroot, binroot, sizeof binroot);
+	if (realpath(dir, real) == NULL || realpath(textroot, root) == NULL)
+		return true;
+	n = strlen(root);
+	return strncmp(real, root, n) != 0 || real[n] != '/';
+}
+
 static int
 lesson_dir_cmp(const void *a, const void *b)
 {
@@ -132,6 +148,7 @@ lesson_open(struct lesson *l, const char *name, char *err, size_t errlen)
 	}
 	l->dir = dir;
 	l->bindir = bindir;
+	l->external = lesson_is_external(dir);
 	l->name = xstrdup(strrchr(dir, '/') != NULL && strrchr(dir, '/')[1] ?
 	    strrchr(dir, '/') + 1 : dir);
 	return 0;

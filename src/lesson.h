@@ -47,6 +47,7 @@ struct lesson {
 	char	*client_cmd;	/* "client 127.0.0.1 {port}" */
 	int	 clients;
 	char	*steps;		/* the guided order, a step SPEC */
+	bool	 external;	/* a directory outside the built-in set */
 	bool	 server_is_user;	/* sockstep run: the user's program */
 	bool	 client_is_user;
 	unsigned title_line;

@@ -101,7 +101,12 @@ tui_session_start(struct tui *t, char *err, size_t errlen)
 	if (drive_open(&t->d, t->lesson_name, t->opts, &tui_hooks, t, err,
 	    errlen) == -1)
 		return -1;
+	char note[1200];
+
 	lab_add_observer(t->d.s.lab, tui_observe, t);
+	drive_commands_note(&t->d, note, sizeof note);
+	if (note[0] != '\0')
+		lab_note(t->d.s.lab, NULL, "%s", note);
 	if (drive_start(&t->d, err, errlen) == -1)
 		return -1;
 	if (t->client > t->d.s.nclients)
@@ -195,8 +200,7 @@ tui_signals(struct tui *t)
 static bool
 tui_key_now(int key, bool is_code)
 {
-	return !is_code && (key == 'q' || key == 'Q' || key == 'k' ||
-	    key == 'K');
+	return tui_key_at_once(key, is_code);	/* its row says: tui-keytab.c */
 }
 
 static void

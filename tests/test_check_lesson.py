@@ -8,6 +8,7 @@ import tempfile
 from sslib import *
 
 rc, out, err = run(["check-lesson", "01-hello"])
+builtin_err = err
 check(rc == 0 and out.strip().endswith("checks passed)"), f"lesson 1 ok: {rc} {out!r} {err!r}")
 
 bindir = os.path.join(os.path.dirname(os.path.abspath(SOCKSTEP)), "lessons", "01-hello")
@@ -89,6 +90,17 @@ with open(os.path.join(d, "lesson.ini"), "w", encoding="utf-8-sig") as f:
 rc, out, err = bounded(["check-lesson", d])
 check(rc == 0 and out.strip().endswith("checks passed)"),
       f"lesson.ini with a BOM: exit {rc} {out!r} {err!r}")
+
+# A lesson from outside the built-in set says what it will run, before it
+# runs it (issue 19 item 11); a built-in one does not.
+check("not a built-in lesson" not in builtin_err,
+      f"lesson 1 says nothing: {builtin_err!r}")
+d = lesson("")
+for args in (["check-lesson", d], ["batch", d, "--port", "0"]):
+    rc, out, err = bounded(args)
+    check(f"{d} is not a built-in lesson; it runs: server '{bindir}/server "
+          f"{{port}}', client '{bindir}/client 127.0.0.1 {{port}}'" in err,
+          f"{args[0]} of a lesson of one's own names its commands: {err!r}")
 
 # batch of a lesson whose check fails: exit 1, the check says why.
 d = lesson("[checks]\nafter 5 = client connect = -1 ECONNREFUSED\n")
