@@ -13,6 +13,7 @@
 #include <linux/futex.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,8 @@ lab_side_settled(struct lab *lab, struct side *side, uint64_t now)
 	char st, wchan[64];
 	long nr;
 
+	if (side->stopped)	/* held in a stop: nothing moves it but us */
+		return true;
 	switch (side->state) {
 	case SIDE_BLOCKED:
 		/* Still asleep in the call?  Else its return is on the way. */
@@ -393,6 +396,12 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 	case LAB_OP_RUN:
 		if (lab_stepable(side, err, errlen) == -1)
 			return -1;
+		if (side->stopped) {	/* it stopped itself: go on */
+			side->stopped = false;
+			kill(side->pid, SIGCONT);
+			lab_note(lab, side, "%s continued (SIGCONT)",
+			    side->name);
+		}
 		j->op = op;
 		j->max = op == LAB_OP_STEP ? 1 : 0;
 		if (side->state == SIDE_RUNNING) {

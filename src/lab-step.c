@@ -409,7 +409,24 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 		lab_side_ended(lab, side, tev);
 		break;
 	case TEV_SIGNAL:
+		if (tev->sig == SIGSTOP || tev->sig == SIGTSTP ||
+		    tev->sig == SIGTTIN || tev->sig == SIGTTOU)
+			side->stop_sig = tev->sig;
 		trace_resume(side->pid, side->in_call, tev->sig);
+		break;
+	case TEV_GROUP_STOP:
+		/* The stop signal passed on above took effect: the program
+		 * stays stopped, as it would without a tracer, until a step
+		 * continues it. */
+		if (side->stop_sig != 0 && trace_listen(side->pid) == 0) {
+			side->stopped = true;
+			lab_note(lab, side, "%s stopped itself with SIG%s: a "
+			    "step continues it (SIGCONT)", side->name,
+			    sigabbrev_np(side->stop_sig));
+			side->stop_sig = 0;
+			break;
+		}
+		trace_resume(side->pid, side->in_call, 0);
 		break;
 	case TEV_EXEC:
 		side->execed = true;

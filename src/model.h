@@ -196,6 +196,7 @@ enum trace_ev {
 	TEV_SIGNAL,		/* signal-delivery stop; sig to pass on */
 	TEV_EXITED,		/* status holds the wait status */
 	TEV_KILLED,		/* killed by sig */
+	TEV_GROUP_STOP,		/* the task stopped (SIGSTOP ...); sig says which */
 	TEV_OTHER,
 };
 struct trace_event {
@@ -217,6 +218,7 @@ int	 trace_seccomp_install(void);
 void	 trace_setup_failure(int status, char *, size_t);
 int	 trace_next_event(struct trace_event *);
 int	 trace_resume(pid_t, bool to_exit, int sig);
+int	 trace_listen(pid_t);
 void	 trace_kill(pid_t);
 bool	 trace_fd_is_socket(pid_t, int);
 /* trace-fds.c: does this call involve a socket of pid?  (The rule that
@@ -384,6 +386,8 @@ struct side {
 	uint64_t		 idle_activity;	/* activity when it fell asleep */
 	int			 wait_status;	/* EXITED/KILLED */
 	bool			 reaped;	/* lab_kill_all: its death collected */
+	int			 stop_sig;	/* a stop signal passed on, pending */
+	bool			 stopped;	/* held stopped by one (SIGSTOP ...) */
 	unsigned		 stages_done;	/* bit per enum sc_stage */
 	enum sc_stage		 stage;		/* stage of the pending/last call */
 	char			 wchan[64];	/* when BLOCKED */

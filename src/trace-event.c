@@ -91,6 +91,10 @@ trace_next_event(struct trace_event *ev)
 	case PTRACE_EVENT_EXEC:
 		ev->type = TEV_EXEC;
 		return 1;
+	case PTRACE_EVENT_STOP:	/* seized: a group-stop, or a new child */
+		ev->type = TEV_GROUP_STOP;
+		ev->sig = sig;
+		return 1;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
@@ -143,4 +147,12 @@ trace_fd_is_socket(pid_t pid, int fd)
 		return false;
 	link[n] = '\0';
 	return strncmp(link, "socket:", 7) == 0;
+}
+
+/* A seized tracee in a group-stop stays stopped (a SIGCONT wakes it),
+ * as it would without a tracer. */
+int
+trace_listen(pid_t pid)
+{
+	return ptrace(PTRACE_LISTEN, pid, NULL, NULL) == -1 ? -1 : 0;
 }

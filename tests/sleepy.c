@@ -5,8 +5,10 @@
  *   socket   usleep(300000) before socket()
  *   calls N  N times socket() and close(), 200 ms apart (a slow run of
  *            steps, for a replay that takes a while), then serves
+ *   stop     raise(SIGSTOP) before socket(): stopped until continued
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,8 @@ int main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "socket") == 0)
 		usleep(300000);
+	if (strcmp(argv[1], "stop") == 0)
+		raise(SIGSTOP);
 	for (i = 0; i < n; i++) {
 		close(socket(PF_INET, SOCK_STREAM, 0));
 		usleep(200000);

@@ -203,6 +203,20 @@ try:
               f"daemon {i}: the client got its message")
         check(gone_within(pids(evs), 5), f"daemon {i}: processes left")
 
+    # 3d. A program that stops itself (raise(SIGSTOP), item 12) is shown
+    #     stopped, stays stopped, and a step continues it.
+    rc, out, err = run(["run", "--server", f"{SLEEPY} stop {{port}}",
+                        "--client", CLIENT, "--batch", "--json",
+                        "--steps", "c s s s s+ c+ s+ c+", "--port", "0"])
+    evs = events(out)
+    notes = [e["text"] for e in evs if e.get("event") == "note"]
+    check(any("stopped itself with SIGSTOP" in n for n in notes),
+          f"SIGSTOP: the stop is shown: {notes} {err}")
+    check(any("continued (SIGCONT)" in n for n in notes),
+          f"SIGSTOP: a step continues it: {notes}")
+    check("Message from server: Hello World!" in output_lines(evs, "client"),
+          f"SIGSTOP: served after the step {rc} {err}")
+
     # 4. s+ on a side that is still running when the start settle ends
     #    (busy for 300 ms before socket(), here with a start held back by
     #    nothing): it runs to its block, never "running outside any call".
