@@ -72,6 +72,7 @@ struct lab {
 	uint64_t		 sock_gen;
 	struct lab_job		 job;
 	struct trace_fds	*fds;		/* which (pid, fd) are sockets */
+	bool			 said_setuid;	/* lab_exec_setuid, once a run */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 

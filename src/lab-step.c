@@ -4,6 +4,7 @@
  * without ever blocking on a tracee.
  */
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
@@ -371,6 +372,28 @@ lab_child_event(struct lab *lab, struct lab_child *ch,
 	}
 }
 
+/*
+ * A set-user-ID or set-group-ID program runs without those privileges
+ * here: the seccomp filter needs no_new_privs, under which exec grants
+ * none.  Said once, as it explains an EPERM the program will meet.
+ */
+static void
+lab_exec_setuid(struct lab *lab, struct side *side)
+{
+	char path[64];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)side->pid);
+	if (lab->said_setuid || stat(path, &sb) == -1 ||
+	    !(sb.st_mode & (S_ISUID | S_ISGID)))
+		return;
+	lab->said_setuid = true;
+	lab_note(lab, side, "%s is set-%s-ID, but runs with your own "
+	    "privileges here: sockstep's seccomp filter needs no_new_privs, "
+	    "under which exec grants none", side->name,
+	    sb.st_mode & S_ISUID ? "user" : "group");
+}
+
 /* The one transition function: a tracer event moves a side on. */
 void
 lab_dispatch(struct lab *lab, const struct trace_event *tev)
@@ -430,6 +453,7 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 		break;
 	case TEV_EXEC:
 		side->execed = true;
+		lab_exec_setuid(lab, side);
 		trace_resume(side->pid, false, 0);
 		break;
 	default:

@@ -15,6 +15,7 @@ Every wait here is bounded; time is measured only to say how long.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -217,6 +218,15 @@ try:
     check("Message from server: Hello World!" in output_lines(evs, "client"),
           f"SIGSTOP: served after the step {rc} {err}")
 
+    # 3e. A set-user-ID program is told to run without its privileges.
+    suid = os.path.join(tmp, "suid-server")
+    shutil.copy(os.path.join(L1, "server"), suid)
+    os.chmod(suid, 0o4755)
+    rc, out, err = run(["run", "--server", suid + " {port}", "--batch",
+                        "--steps", "s", "--port", "0"])
+    check(out.count("is set-user-ID, but runs with your own privileges")
+          == 1, f"setuid: said once: {out[:400]} {err}")
+
     # 4. s+ on a side that is still running when the start settle ends
     #    (busy for 300 ms before socket(), here with a start held back by
     #    nothing): it runs to its block, never "running outside any call".
@@ -285,7 +295,6 @@ try:
           f"replay: left running: {left}")
 finally:
     tuilib.cleanup()
-    import shutil
     shutil.rmtree(tmp, ignore_errors=True)
 
 finish()
