@@ -183,11 +183,15 @@ void	 tui_draw_timeline(struct tui *, const struct tui_rect *);
 /* tui-draw.c, tui-narrate.c, tui-help.c */
 void	 tui_draw(struct tui *);
 void	 tui_draw_narration(struct tui *, const struct tui_rect *);
-void	 tui_draw_keys(struct tui *, const struct tui_rect *);
 void	 tui_draw_help(struct tui *);
 void	 tui_draw_too_small(const struct tui_layout *);
-/* tui-keys.c */
+/* tui-keytab.c: the keys, one table; dispatch, the key bar and the
+ * help's key list are made from it */
 void	 tui_key(struct tui *, int key, bool is_code);
+bool	 tui_key_at_once(int key, bool is_code);
+void	 tui_draw_keys(struct tui *, const struct tui_rect *);
+size_t	 tui_key_help(const char **lines, size_t max);
+/* tui-keys.c */
 bool	 tui_guided(struct tui *);
 void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
 /* tui-quiz.c: the lesson's predictions and checks, and progress */

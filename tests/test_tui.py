@@ -345,6 +345,100 @@ def test_chinese():
     frame_ok(name, text, 80, 24)
 
 
+# The key bar at each fit (src/tui-keytab.c), as it read before the keys
+# became one table: long labels if all fit, else brief ones, else keys
+# unpadded, else without l, else (a long guided step at 80 columns)
+# without r too; 1-9/Tab only with two clients or more, and only with
+# long labels.  (key, long, brief); None: not in the bar.
+BAR_WORDS = {
+    "en": [("s", "step server", "server"), ("c", "step client", "client"),
+           ("S/C", "run until blocked", "run"), ("space", "guided: ", None),
+           ("1-9/Tab", "client", None), ("r", "restart", "restart"),
+           ("l", "lessons", "lessons"), ("?", "help", "help"),
+           ("q", "quit", "quit")],
+    "zh": [("s", "单步服务端", "服务端"), ("c", "单步客户端", "客户端"),
+           ("S/C", "运行到阻塞", "运行"), ("space", "引导：", None),
+           ("1-9/Tab", "客户端", None), ("r", "重新开始", "重新开始"),
+           ("l", "课程", "课程"), ("?", "帮助", "帮助"), ("q", "退出", "退出")],
+}
+
+
+def key_bar(lang, cols, clients, client, token):
+    for fit in range(5):
+        text = ""
+        for key, long, brief in BAR_WORDS[lang]:
+            if key == "1-9/Tab" and (clients < 2 or fit > 0) or \
+                    key == "l" and fit >= 3 or key == "r" and fit == 4:
+                continue
+            label = long if fit == 0 else brief
+            if key == "c" and clients > 1:
+                label += f" {client}"
+            elif key == "space":
+                label = long + token
+            text += (f" {key} " if fit < 2 else key) + f" {label}  "
+        if width(text) <= cols or fit == 4:
+            return text.rstrip()
+
+
+HELP_KEYS = [
+    "s        step the server: run its call, pause before the next",
+    "c        step the client (1-9 or Tab choose among clients)",
+    "S / C    run that side until it blocks or exits",
+    "space    the next step of the lesson's guided order",
+    "1-9      answer the lesson's question    l  the lesson menu",
+    "b / f    step back (replayed) / forward  p  projector theme",
+    "click    on a column steps that side",
+    "PgUp/PgDn/End  scroll the timeline",
+    "r        restart    k / K  end the server / client    q  quit",
+]
+
+
+def test_key_table():
+    """The key bar, the help's key list and the dispatch all come from one
+    table: the bar at every fit, the help's key lines in order, BackTab,
+    a key without a row, and q from inside the help."""
+    for name, lang, clients, x, y in [("bar80", "en", 1, 80, 24),
+                                      ("bar88", "en", 1, 88, 24),
+                                      ("bar108", "en", 1, 108, 24),
+                                      ("barzh", "zh", 1, 80, 24),
+                                      ("bar200", "en", 3, 200, 50)]:
+        start(name, args=f"--lang {lang} --clients {clients}", x=x, y=y)
+        wait(name, has(r"paused before socket\(\)|暂停在 socket\(\) 之前"),
+             "started")
+        got = lines(steady(name))[-1].rstrip()
+        token = re.search(r"(?:guided: |引导：)(\S+)", got)
+        want = key_bar(lang, x, clients, 1, token.group(1) if token else "")
+        check(got == want, f"{name}: key bar\n  want {want!r}\n  got  {got!r}")
+    # Lesson 1's connect step ("c@connect") is long for 80 columns: the
+    # bar leaves out r rather than run past the edge.
+    keys("bar80", *["Space"] * 4)
+    wait("bar80", has(r"guided step 5/", r"client socket\(\) = 3"),
+         "lesson 1 up to its connect step")
+    got = lines(steady("bar80"))[-1].rstrip()
+    token = re.search(r"guided: (\S+)", got)
+    want = key_bar("en", 80, 1, 1, token.group(1) if token else "")
+    check(got == want and width(got) <= 80,
+          f"bar80: key bar before connect\n  want {want!r}\n  got  {got!r}")
+    name = "bar200"
+    keys(name, "BTab")
+    wait(name, has(r"CLIENT 3 of 3", r"c  step client 3 "),
+         "BackTab from client 1: client 3, in the bar too")
+    keys(name, "?")
+    text = wait(name, has(r"sockstep help"), "help at 200x50")
+    rows = [next((i for i, l in enumerate(lines(text)) if "│   " + k in l),
+                 -1) for k in HELP_KEYS]
+    check(rows[0] >= 0 and
+          rows == list(range(rows[0], rows[0] + len(HELP_KEYS))),
+          f"the help's key list, one line each, in order: {rows}\n{text}")
+    keys(name, "x", "z")
+    wait(name, has(r"no command on that key: \? shows the keys"),
+         "a key without a row says so")
+    keys(name, "?")
+    wait(name, has(r"sockstep help"), "help again")
+    keys(name, "q")
+    wait(name, has(r"sockstep-exit=0"), "q quits from inside the help")
+
+
 STATE = os.path.join(TMP, "state")
 
 
@@ -532,6 +626,7 @@ try:
     test_no_color()
     test_ascii()
     test_chinese()
+    test_key_table()
     test_predict()
     test_predict_wrong_and_failed_check()
     test_menu()
