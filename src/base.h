@@ -39,6 +39,8 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+/* Frees a NULL-terminated array of strings and the array; NULL is fine. */
+void	 strv_free(char **);
 
 /* sbuf.c: a growable NUL-terminated string */
 struct sbuf {

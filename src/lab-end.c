@@ -14,25 +14,13 @@
 #include "lab-private.h"
 
 static void
-argv_free(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-static void
 side_destroy(struct side *side)
 {
 	size_t i;
 
 	if (side == NULL)
 		return;
-	argv_free(side->argv);
+	strv_free(side->argv);
 	sc_call_clear(&side->call);
 	sbuf_finish(&side->partial);
 	for (i = 0; i < side->nlines; i++)

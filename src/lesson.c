@@ -567,18 +567,6 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	return argv;
 fail:
 	sbuf_finish(&word);
-	lesson_argv_free(argv);
+	strv_free(argv);
 	return NULL;
-}
-
-void
-lesson_argv_free(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
 }

@@ -74,7 +74,6 @@ size_t	 lesson_choices(const char *, char **, size_t);
 void	 lesson_finish(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
-void	 lesson_argv_free(char **);
 void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);

@@ -143,13 +143,13 @@ session_open(struct session *s, const char *name, const struct options *o,
 		snprintf(errbuf, errlen, "%s", err);
 		goto fail;
 	}
-	lesson_argv_free(cfg.server_argv);
-	lesson_argv_free(cfg.client_argv);
+	strv_free(cfg.server_argv);
+	strv_free(cfg.client_argv);
 	return 0;
 
 fail:
-	lesson_argv_free(cfg.server_argv);
-	lesson_argv_free(cfg.client_argv);
+	strv_free(cfg.server_argv);
+	strv_free(cfg.client_argv);
 	lesson_finish(&s->lesson);
 	free(s->steps);
 	memset(s, 0, sizeof *s);

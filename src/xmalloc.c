@@ -1,4 +1,5 @@
-/* xmalloc.c - allocation that never returns NULL: out of memory is fatal. */
+/* xmalloc.c - allocation that never returns NULL: out of memory is fatal;
+ * strv_free, the free of a NULL-terminated string array. */
 #include <err.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,4 +76,16 @@ xasprintf(char **ret, const char *fmt, ...)
 	if (n < 0)
 		err(1, "vasprintf");
 	return n;
+}
+
+void
+strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }

@@ -38,6 +38,25 @@ def run(args, timeout=60, stdin=None):
     return p.returncode, p.stdout, p.stderr
 
 
+def bad(args, want, what, env=None, timeout=60):
+    """sockstep refuses args with one clear error: exit status 2, and on
+    stderr one whole line, "sockstep: ..." with no control character,
+    that contains want.  stdin is /dev/null.  Returns stdout."""
+    p = subprocess.run([SOCKSTEP] + args, capture_output=True, text=True,
+                       timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+    lines = p.stderr.splitlines()
+    check(p.returncode == 2,
+          f"{what}: exit {p.returncode} (want 2) {p.stderr!r}")
+    check(len(lines) == 1 and p.stderr.endswith("\n"),
+          f"{what}: one line, got {lines}")
+    check(all(l.startswith("sockstep: ") and
+              not any(ord(c) < 0x20 or ord(c) == 0x7f for c in l)
+              for l in lines),
+          f"{what}: not a clear error line: {p.stderr!r}")
+    check(want in p.stderr, f"{what}: {want!r} not in {p.stderr!r}")
+    return p.stdout
+
+
 def events(out):
     evs = []
     for line in out.splitlines():

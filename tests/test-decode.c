@@ -28,40 +28,7 @@
 #include <wchar.h>
 
 #include "drive.h"
-
-static int failures;
-static int checks;
-
-static void
-check_str(const char *file, int line, const char *expr, const char *got,
-    const char *want)
-{
-	checks++;
-	if (got == NULL && want == NULL)
-		return;
-	if (got != NULL && want != NULL && strcmp(got, want) == 0)
-		return;
-	failures++;
-	fprintf(stderr, "%s:%d: %s\n  expected: %s\n  got:      %s\n", file,
-	    line, expr, want != NULL ? want : "(null)",
-	    got != NULL ? got : "(null)");
-}
-
-static void
-check_int(const char *file, int line, const char *expr, long long got,
-    long long want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	fprintf(stderr, "%s:%d: %s\n  expected: %lld\n  got:      %lld\n",
-	    file, line, expr, want, got);
-}
-
-#define CHECK_STR(got, want) check_str(__FILE__, __LINE__, #got, (got), (want))
-#define CHECK_INT(got, want) check_int(__FILE__, __LINE__, #got, (got), (want))
-#define CHECK(cond) check_int(__FILE__, __LINE__, #cond, !!(cond), 1)
+#include "check.h"
 
 /* One scratch buffer for the formatters; each helper starts it over. */
 static struct sbuf out;
@@ -1445,11 +1412,5 @@ main(void)
 	test_fuzz();
 
 	sbuf_finish(&out);
-	if (failures != 0) {
-		printf("test-decode: %d of %d checks FAILED\n", failures,
-		    checks);
-		return 1;
-	}
-	printf("test-decode: all %d checks passed\n", checks);
-	return 0;
+	return check_finish();
 }

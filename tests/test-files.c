@@ -11,11 +11,7 @@
 #include <unistd.h>
 
 #include "drive.h"
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { failures++; \
-	fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #c); } } while (0)
+#include "check.h"
 
 static char dir[] = "/tmp/sockstep-files-XXXXXX";
 
@@ -153,11 +149,6 @@ main(void)
 	test_srcmap_fifo();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
-		failures++;
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		CHECK_FAIL("%s", cmd);
+	return check_finish();
 }

@@ -3,15 +3,7 @@
 #include <string.h>
 
 #include "drive.h"
-
-static int failures;
-
-#define CHECK(cond) do { if (!(cond)) { failures++; \
-	fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); } } while (0)
-#define CHECK_STR(got, want) do { const char *g_ = (got), *w_ = (want); \
-	if (g_ == NULL || strcmp(g_, w_) != 0) { failures++; \
-	fprintf(stderr, "%s:%d: FAIL: got '%s', want '%s'\n", __FILE__, \
-	    __LINE__, g_ ? g_ : "(null)", w_); } } while (0)
+#include "check.h"
 
 static int
 parse(const char *text, struct lesson *l, char *err, size_t len)
@@ -100,7 +92,7 @@ test_argv(void)
 		CHECK_STR(av[6], "9191");
 		CHECK(av[7] == NULL);
 	}
-	lesson_argv_free(av);
+	strv_free(av);
 	CHECK(lesson_argv("a 'b", NULL, ports, err, sizeof err) == NULL);
 	CHECK(lesson_argv("   ", NULL, ports, err, sizeof err) == NULL);
 }
@@ -123,10 +115,5 @@ main(void)
 	test_steps();
 	test_argv();
 	test_json();
-	if (failures != 0) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return check_finish();
 }

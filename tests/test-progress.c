@@ -11,11 +11,7 @@
 #include <unistd.h>
 
 #include "drive.h"
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { failures++; \
-	fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #c); } } while (0)
+#include "check.h"
 
 static char statedir[] = "/tmp/sockstep-progress-XXXXXX";
 static char path[256];
@@ -283,11 +279,6 @@ main(void)
 	test_fifo();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", statedir);
 	if (system(cmd) != 0)
-		failures++;
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		CHECK_FAIL("%s", cmd);
+	return check_finish();
 }

@@ -9,11 +9,7 @@
 #include <unistd.h>
 
 #include "drive.h"
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { failures++; \
-	fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #c); } } while (0)
+#include "check.h"
 
 #define NSTEPS	3000	/* the one-line form broke at about 2,048 */
 
@@ -255,11 +251,6 @@ main(void)
 	test_external();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
-		failures++;
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		CHECK_FAIL("%s", cmd);
+	return check_finish();
 }

@@ -27,30 +27,13 @@
 #include <unistd.h>
 
 #include "drive.h"
+#include "check.h"
 
 #define NCLIENTS	4
 #define BACKLOG		2
 #define WAIT_MS		2000	/* longest wait for the kernel to settle */
 #define STEP_MS		5	/* poll interval while waiting */
 #define SS_MAX		64
-
-static int failures;
-
-static void PRINTFLIKE(3, 4)
-check(bool ok, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		return;
-	failures++;
-	fprintf(stderr, "FAIL line %d: ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-#define CHECK(ok, ...) check((ok), __LINE__, __VA_ARGS__)
 
 static void
 sleep_ms(long ms)
@@ -241,18 +224,18 @@ check_listener_vs_ss(uint16_t port, long want_rq, int line)
 	int nss;
 
 	nss = ss_run(ss, SS_MAX, "-ltn 'sport = :%u'", port);
-	check(nss == 1, line, "ss -ltn sport %u: %d lines", port, nss);
+	CHECK_AT(line, nss == 1, "ss -ltn sport %u: %d lines", port, nss);
 	if (sock_diag_dump(port, &k, &n, err, sizeof(err)) == -1) {
-		check(false, line, "sock_diag_dump: %s", err);
+		CHECK_AT(line, false, "sock_diag_dump: %s", err);
 		return;
 	}
 	l = find_state(k, n, TCP_LISTEN, port, 0);
-	check(l != NULL, line, "no LISTEN on %u in sock_diag", port);
+	CHECK_AT(line, l != NULL, "no LISTEN on %u in sock_diag", port);
 	if (l != NULL && nss == 1) {
-		check(l->rqueue == ss[0].rq && l->wqueue == ss[0].wq, line,
+		CHECK_AT(line, l->rqueue == ss[0].rq && l->wqueue == ss[0].wq,
 		    "listener queues: sock_diag %u/%u, ss %lu/%lu",
 		    l->rqueue, l->wqueue, ss[0].rq, ss[0].wq);
-		check(l->rqueue == want_rq && l->wqueue == BACKLOG, line,
+		CHECK_AT(line, l->rqueue == want_rq && l->wqueue == BACKLOG,
 		    "listener queues %u/%u, want %ld/%d", l->rqueue,
 		    l->wqueue, want_rq, BACKLOG);
 		printf("listener 127.0.0.1:%u: Recv-Q %u Send-Q %u "
@@ -332,7 +315,7 @@ test_filter(uint16_t port, uint16_t port2)
 	char err[128];
 
 	if (sock_diag_dump(port, &k, &n, err, sizeof(err)) == -1) {
-		CHECK(false, "sock_diag_dump: %s", err);
+		CHECK_FAIL("sock_diag_dump: %s", err);
 		return;
 	}
 	CHECK(n > 0, "sock_diag_dump(%u) is empty", port);
@@ -350,7 +333,7 @@ test_filter(uint16_t port, uint16_t port2)
 	free(k);
 
 	if (sock_diag_dump(port2, &k, &n, err, sizeof(err)) == -1) {
-		CHECK(false, "sock_diag_dump: %s", err);
+		CHECK_FAIL("sock_diag_dump: %s", err);
 		return;
 	}
 	CHECK(n == 1 && k[0].state == TCP_LISTEN &&
@@ -373,7 +356,7 @@ test_vs_ss(uint16_t port)
 	nss = ss_run(ss, SS_MAX, "-tan '( sport = :%u or dport = :%u )'",
 	    port, port);
 	if (sock_diag_dump(port, &k, &n, err, sizeof(err)) == -1) {
-		CHECK(false, "sock_diag_dump: %s", err);
+		CHECK_FAIL("sock_diag_dump: %s", err);
 		return;
 	}
 	CHECK(nss >= 0 && (size_t)nss == n, "ss lists %d sockets, "
@@ -411,7 +394,7 @@ test_syn_sent(uint16_t port, int fd)
 	}
 	nss = ss_run(ss, SS_MAX, "-tn state syn-sent 'dport = :%u'", port);
 	if (sock_diag_dump(port, &k, &n, err, sizeof(err)) == -1) {
-		CHECK(false, "sock_diag_dump: %s", err);
+		CHECK_FAIL("sock_diag_dump: %s", err);
 		return;
 	}
 	s = find_state(k, n, TCP_SYN_SENT, sa_port(&me), port);
@@ -653,9 +636,10 @@ same_as_dump(const struct kview *got, uint16_t port, const char *what,
 
 	memset(&d, 0, sizeof(d));
 	kview_snapshot(&d, port, NULL, 0);	/* set_gen 0: a dump */
-	check(d.dumped && got->diag_ok, line, "%s: a dump to compare", what);
-	check(got->nsocks == d.nsocks, line, "%s: %zu sockets, a dump has %zu",
-	    what, got->nsocks, d.nsocks);
+	CHECK_AT(line, d.dumped && got->diag_ok, "%s: a dump to compare",
+	    what);
+	CHECK_AT(line, got->nsocks == d.nsocks,
+	    "%s: %zu sockets, a dump has %zu", what, got->nsocks, d.nsocks);
 	for (i = 0; i < got->nsocks; i++) {
 		found = false;
 		for (j = 0; j < d.nsocks && !found; j++) {
@@ -665,13 +649,13 @@ same_as_dump(const struct kview *got, uint16_t port, const char *what,
 			    a->cookie[1] != b->cookie[1])
 				continue;
 			found = true;
-			check(a->state == b->state && a->rqueue == b->rqueue &&
-			    a->wqueue == b->wqueue, line, "%s: %s %u/%u, a dump "
-			    "says %s %u/%u", what, tcp_state_name(a->state),
-			    a->rqueue, a->wqueue, tcp_state_name(b->state),
-			    b->rqueue, b->wqueue);
+			CHECK_AT(line, a->state == b->state &&
+			    a->rqueue == b->rqueue && a->wqueue == b->wqueue,
+			    "%s: %s %u/%u, a dump says %s %u/%u", what,
+			    tcp_state_name(a->state), a->rqueue, a->wqueue,
+			    tcp_state_name(b->state), b->rqueue, b->wqueue);
 		}
-		check(found, line, "%s: socket %zu not in a dump", what, i);
+		CHECK_AT(line, found, "%s: socket %zu not in a dump", what, i);
 	}
 	kview_finish(&d);
 }
@@ -849,8 +833,8 @@ diag_available(void)
 	    strstr(err, strerror(EAFNOSUPPORT)) != NULL ||
 	    strstr(err, strerror(EOPNOTSUPP)) != NULL)
 		return false;
-	fprintf(stderr, "FAIL: sock_diag_dump: %s\n", err);
-	exit(1);
+	CHECK_FAIL("sock_diag_dump: %s", err);
+	exit(check_finish());
 }
 
 static void
@@ -947,10 +931,5 @@ main(void)
 	}
 	close(lfd2);
 	close(lfd);
-	if (failures > 0) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test-sock: all checks passed\n");
-	return 0;
+	return check_finish();
 }

@@ -28,22 +28,13 @@
 #include <unistd.h>
 
 #include "drive.h"
+#include "check.h"
 
 #define SKIP		77
 #define MAX_STOPS	20000	/* ld.so and libc start-up stay far below */
 #define BENCH_CALLS	50
 
-static int failures;
 static int line_fd = -1;	/* child: where expect_line writes */
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		failures++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 /* ------------------------------------------------------------------ */
 /* The traced child: every socket() here is a call site the test checks. */
@@ -316,7 +307,7 @@ test_call_sites(struct srcmap *sm, const char *self)
 	}
 
 	if (next_syscall(pid, __NR_socket, false, NULL) != 0) {
-		printf("child never reached socket()\n");
+		CHECK_FAIL("child never reached socket()");
 		goto fail;
 	}
 	want = read_expected_line(p[0]);
@@ -325,7 +316,7 @@ test_call_sites(struct srcmap *sm, const char *self)
 
 	/* Still ours and resumable: the call runs and returns an fd. */
 	if (next_syscall(pid, 0, true, &rval) != 0) {
-		printf("no socket() exit stop after srcmap\n");
+		CHECK_FAIL("no socket() exit stop after srcmap");
 		goto fail;
 	}
 	CHECK(rval >= 0, "socket() returned %lld", (long long)rval);
@@ -333,7 +324,7 @@ test_call_sites(struct srcmap *sm, const char *self)
 	/* A later stop of the same process: the cache must not answer
 	 * with the old position. */
 	if (next_syscall(pid, __NR_socket, false, NULL) != 0) {
-		printf("child never reached the second socket()\n");
+		CHECK_FAIL("child never reached the second socket()");
 		goto fail;
 	}
 	want = read_expected_line(p[0]);
@@ -341,7 +332,7 @@ test_call_sites(struct srcmap *sm, const char *self)
 
 	if (ptrace(PTRACE_CONT, pid, NULL, NULL) == -1 ||
 	    waitpid(pid, &status, __WALL) != pid) {
-		printf("PTRACE_CONT/waitpid: %s\n", strerror(errno));
+		CHECK_FAIL("PTRACE_CONT/waitpid: %s", strerror(errno));
 		goto fail;
 	}
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -350,7 +341,6 @@ test_call_sites(struct srcmap *sm, const char *self)
 	return 0;
 
 fail:
-	failures++;
 	kill_reap(pid);
 	close(p[0]);
 	return -1;
@@ -402,7 +392,7 @@ test_many_processes(struct srcmap *sm, const char *self)
 	int p[2], i, round, want, bad = 0;
 
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
-		failures++;
+		CHECK_FAIL("pipe2: %s", strerror(errno));
 		return;
 	}
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
@@ -492,6 +482,5 @@ main(int argc, char *argv[])
 	test_source_lines(sm);
 	srcmap_destroy(sm);
 
-	printf("%s\n", failures == 0 ? "PASS" : "FAILED");
-	return failures == 0 ? 0 : 1;
+	return check_finish();
 }

@@ -4,16 +4,6 @@ import subprocess
 import tempfile
 from sslib import *
 
-
-def bad(args, want, what):
-    rc, out, err = run(args)
-    lines = err.strip().splitlines()
-    check(rc == 2, f"{what}: exit {rc} (want 2)")
-    check(len(lines) == 1, f"{what}: one line, got {lines}")
-    check(want in err, f"{what}: {want!r} not in {err!r}")
-    return out
-
-
 bad(["batch", "no-such-lesson"], "no lesson 'no-such-lesson'", "unknown lesson")
 bad(["batch", "01-hello", "--steps", "s x9 c"], "'x9'", "bad token")
 bad(["batch", "01-hello", "--steps", "c3"], "'c3'", "client that is not there")

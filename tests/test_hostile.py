@@ -17,15 +17,6 @@ SRC_LESSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                           "lessons", "01-hello", "lesson.ini")
 
 
-def bad(args, want, what, env=None):
-    p = subprocess.run([SOCKSTEP] + args, capture_output=True, text=True,
-                       timeout=60, env=env, stdin=subprocess.DEVNULL)
-    lines = p.stderr.strip().splitlines()
-    check(p.returncode == 2, f"{what}: exit {p.returncode} (want 2) {p.stderr!r}")
-    check(len(lines) == 1, f"{what}: one line, got {lines}")
-    check(want in p.stderr, f"{what}: {want!r} not in {p.stderr!r}")
-
-
 def raw(args, timeout=120):
     p = subprocess.run([SOCKSTEP] + args, capture_output=True, timeout=timeout,
                        stdin=subprocess.DEVNULL)

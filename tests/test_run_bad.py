@@ -16,14 +16,6 @@ L1 = os.path.join(os.path.dirname(os.path.abspath(SOCKSTEP)), "lessons", "01-hel
 SPIN = 'sh -c "while :; do :; done"'
 
 
-def bad(args, want, what):
-    rc, out, err = run(args, timeout=60)
-    lines = err.strip().splitlines()
-    check(rc == 2 and len(lines) == 1 and want in err,
-          f"{what}: exit {rc}, want 2 and one line with {want!r}: {lines}")
-    return out
-
-
 bad(["run", "--lesson", "no-such-lesson", "--server", L1 + "/server {port}", "--batch"],
     "no lesson 'no-such-lesson'", "unknown --lesson")
 bad(["run", "--server", "no-such-command-here {port}", "--batch"],

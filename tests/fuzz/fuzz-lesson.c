@@ -31,7 +31,7 @@ try_argv(const char *cmd)
 		return;
 	/* No bindir: nothing is looked up on disk, nothing is run. */
 	argv = lesson_argv(cmd, NULL, ports, err, sizeof err);
-	lesson_argv_free(argv);
+	strv_free(argv);
 }
 
 static void
