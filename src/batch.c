@@ -252,7 +252,10 @@ batch_start(struct batch *b, char *err, size_t errlen)
 {
 	char note[1200];
 
-	/* Before anything runs: what a lesson of the user's will run. */
+	/* Before anything runs: what a lesson of the user's will run,
+	 * once its programs are known to be there. */
+	if (lab_resolve(b->d.s.lab, err, errlen) == -1)
+		return -1;
 	drive_commands_note(&b->d, note, sizeof note);
 	if (note[0] != '\0')
 		fprintf(stderr, "sockstep: %s\n", note);

@@ -597,13 +597,12 @@ lab_pin_cpu(void)
 	(void)sched_setaffinity(0, sizeof set, &set);
 }
 
+/* Every side's program found (as execvp would), before anything runs:
+ * a missing one is the user's mistake, said at once. */
 int
-lab_start(struct lab *lab, char *err, size_t errlen)
+lab_resolve(struct lab *lab, char *err, size_t errlen)
 {
-	uint64_t start;
 	size_t i;
-
-	lab_pin_cpu();
 
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
@@ -612,6 +611,18 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 		    err, errlen) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+int
+lab_start(struct lab *lab, char *err, size_t errlen)
+{
+	uint64_t start;
+	size_t i;
+
+	lab_pin_cpu();
+	if (lab_resolve(lab, err, errlen) == -1)
+		return -1;
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 

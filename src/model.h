@@ -408,6 +408,7 @@ void		 lab_destroy(struct lab *);
 void		 lab_add_observer(struct lab *, lab_observer_fn, void *);
 void		 lab_remove_observer(struct lab *, lab_observer_fn, void *);
 int		 lab_start(struct lab *, char *err, size_t);
+int		 lab_resolve(struct lab *, char *err, size_t);	/* programs found? */
 size_t		 lab_nsides(const struct lab *);
 struct side	*lab_side(const struct lab *, size_t);
 struct side	*lab_side_by_name(const struct lab *, const char *);

@@ -27,9 +27,11 @@ tui_back_back(struct tui *t)
 		    "taken since the start"));
 		return;
 	}
-	tui_restart(t, t->d.pos - 1);
-	if (t->d.pos == 0 && !t->d.replaying)	/* back to the start */
-		tui_replayed(&t->d, 0, 0, NULL, t);
+	/* The loop restarts the lab (tui_restart) and the drive replays
+	 * this many steps out of sight. */
+	t->restart = true;
+	t->restart_back = true;
+	t->restart_replay = t->d.pos - 1;
 }
 
 void

@@ -104,6 +104,8 @@ tui_session_start(struct tui *t, char *err, size_t errlen)
 	char note[1200];
 
 	lab_add_observer(t->d.s.lab, tui_observe, t);
+	if (lab_resolve(t->d.s.lab, err, errlen) == -1)
+		return -1;
 	drive_commands_note(&t->d, note, sizeof note);
 	if (note[0] != '\0')
 		lab_note(t->d.s.lab, NULL, "%s", note);
@@ -207,8 +209,16 @@ static void
 tui_key_do(struct tui *t, int key, bool is_code)
 {
 	tui_key(t, key, is_code);
-	if (t->restart)
-		tui_restart(t, 0);
+	if (t->restart) {	/* r, b (restart_replay steps), a lesson */
+		size_t replay = t->restart_replay;
+		bool back = t->restart_back;
+
+		t->restart_replay = 0;
+		t->restart_back = false;
+		tui_restart(t, replay);
+		if (back && !t->d.replaying)	/* b back to the start */
+			tui_replayed(&t->d, 0, 0, NULL, t);
+	}
 }
 
 /*

@@ -105,6 +105,8 @@ struct tui {
 	bool		 msg_error;
 	bool		 msg_busy;	/* msg says what a step waits for */
 	bool		 help, quit, restart, dirty, utf8, color;
+	size_t		 restart_replay;	/* b: steps to take again */
+	bool		 restart_back;		/* ... asked for by b */
 	bool		 projector;	/* lecture-hall theme: tui-theme.c */
 	struct tui_quiz	 quiz;
 	unsigned	 asked;		/* predictions asked up to this step */
@@ -163,6 +165,7 @@ const char *tui_explain(const struct tui *, const struct sc_call *);
 void	 tui_observe(struct lab *, const struct lab_event *, void *);
 void	 tui_view_reset(struct tui *);
 void	 tui_message(struct tui *, bool error, const char *, ...) PRINTFLIKE(3, 4);
+void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
 /* tui-side.c, tui-source.c, tui-flow.c: one side's column */
 void	 tui_draw_side(struct tui *, struct side *, const struct tui_rect *);
 void	 tui_draw_source(struct tui *, struct side *, int y, int x, int w, int h);
@@ -191,9 +194,10 @@ void	 tui_key(struct tui *, int key, bool is_code);
 bool	 tui_key_at_once(int key, bool is_code);
 void	 tui_draw_keys(struct tui *, const struct tui_rect *);
 size_t	 tui_key_help(const char **lines, size_t max);
-/* tui-keys.c */
+/* tui-keys.c: steps the keys begin, and their end */
 bool	 tui_guided(struct tui *);
-void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
+void	 tui_step_key(struct tui *, int index, enum step_op);
+void	 tui_step_ended(struct tui *);
 /* tui-quiz.c: the lesson's predictions and checks, and progress */
 bool	 tui_quiz_ask(struct tui *);
 bool	 tui_quiz_key(struct tui *, int key, bool is_code);
@@ -208,10 +212,8 @@ bool	 tui_menu_key(struct tui *, int key, bool is_code);
 void	 tui_draw_menu(struct tui *);
 void	 tui_box(int y, int x, int h, int w, const char *title);
 
-/* tui.c: the loop's own jobs */
+/* tui.c: the loop; a restart (r, b, another lesson) is its own job */
 void	 tui_restart(struct tui *, size_t replay);
-void	 tui_step_key(struct tui *, int index, enum step_op);
-void	 tui_step_ended(struct tui *);
 /* tui-back.c: b, f, and `sockstep replay` with --delay as a deadline */
 void	 tui_back_back(struct tui *);
 void	 tui_back_forward(struct tui *);
