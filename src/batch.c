@@ -153,6 +153,7 @@ batch_alternate(struct batch *b)
 		lab_settle(lab);
 		if (lab_event_count(lab) == before) {
 			lab_note_spinners(lab);
+			lab_note_sleepers(lab);
 			lab_note(lab, NULL, "no side can move: every one left "
 			    "is blocked or waiting outside a socket call");
 			return;

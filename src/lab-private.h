@@ -73,6 +73,7 @@ struct lab {
 	struct lab_job		 job;
 	struct trace_fds	*fds;		/* which (pid, fd) are sockets */
 	bool			 said_setuid;	/* lab_exec_setuid, once a run */
+	bool			 said_order;	/* all+'s order of events, once */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 
@@ -81,5 +82,6 @@ bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
 void	lab_child_forget(struct lab *, struct lab_child *);
 int	lab_resume_call(struct side *);
+bool	lab_side_timed(struct lab *, struct side *);
 
 #endif

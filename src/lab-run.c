@@ -68,7 +68,7 @@ lab_sleep_is_timed(long nr, const uint64_t *a)
 }
 
 /* Asleep, and in a call that has a timeout? */
-static bool
+bool
 lab_side_timed(struct lab *lab, struct side *side)
 {
 	uint64_t args[6];
@@ -379,6 +379,13 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 	case LAB_OP_ALL:
 		j->op = op;
 		lab->free_run = true;
+		if (!lab->said_order) {
+			lab->said_order = true;
+			lab_note(lab, NULL, "all+: every side runs at once; "
+			    "calls are shown in the order the kernel reports "
+			    "their stops, so two that end together may be "
+			    "shown the other way round");
+		}
 		for (i = 0; i < lab->nsides; i++) {
 			struct side *s = lab->sides[i];
 

@@ -464,6 +464,7 @@ void		 lab_pump(struct lab *, int timeout_ms);
 void		 lab_note(struct lab *, struct side *, const char *, ...) PRINTFLIKE(3, 4);
 /* lab-spin.c: a note for each side busy outside any call */
 void		 lab_note_spinners(struct lab *);
+void		 lab_note_sleepers(struct lab *);	/* past LAB_SLEEP_MS */
 /* End every process of the lab and reap it; says so in a NOTE per side. */
 void		 lab_kill_all(struct lab *, const char *why);
 int		 lab_kill_side(struct lab *, struct side *, char *err, size_t);

@@ -6,6 +6,8 @@
  *   calls N  N times socket() and close(), 200 ms apart (a slow run of
  *            steps, for a replay that takes a while), then serves
  *   stop     raise(SIGSTOP) before socket(): stopped until continued
+ *   long     sleep(8) between listen() and accept(): longer than the lab
+ *            waits for a sleep
  */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -48,6 +50,8 @@ int main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "listen") == 0)
 		sleep(1);
+	if (strcmp(argv[1], "long") == 0)
+		sleep(8);
 	if ((c = accept(s, NULL, NULL)) == -1) {
 		perror("accept");
 		return 1;
