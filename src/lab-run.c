@@ -624,21 +624,29 @@ lab_resolve(struct lab *lab, char *err, size_t errlen)
 int
 lab_start(struct lab *lab, char *err, size_t errlen)
 {
+	struct trace_spawning sp[SOCKSTEP_MAX_CLIENTS + 1];
 	uint64_t start;
 	size_t i;
+
+	for (i = 0; i < lab->nsides; i++) {
+		memset(&sp[i], 0, sizeof sp[i]);
+		sp[i].master = sp[i].info = sp[i].go = -1;
+	}
 
 	lab_pin_cpu();
 	if (lab_resolve(lab, err, errlen) == -1)
 		return -1;
+	/* Every side's session set up at once, then each program seized. */
+	for (i = 0; i < lab->nsides; i++)
+		if (trace_spawn_start(lab->sides[i]->path, lab->sides[i]->argv,
+		    &sp[i], err, errlen) == -1)
+			goto fail;
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (trace_spawn(side->path, side->argv, &side->pid,
-		    &side->leader, &side->pty,
-		    err, errlen) == -1) {
-			lab_kill_all(lab, NULL);
-			return -1;
-		}
+		if (trace_spawn_finish(&sp[i], &side->pid, &side->leader,
+		    &side->pty, err, errlen) == -1)
+			goto fail;
 		side->state = SIDE_RUNNING;
 	}
 	/* Short: a program busy before its first socket call is shown
@@ -665,4 +673,10 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 		}
 	}
 	return 0;
+
+fail:
+	for (i = 0; i < lab->nsides; i++)
+		trace_spawn_abort(&sp[i]);
+	lab_kill_all(lab, NULL);
+	return -1;
 }

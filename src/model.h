@@ -210,10 +210,18 @@ struct trace_event {
 	int64_t		 rval;
 };
 int	 trace_resolve(const char *, char *, size_t, char *, size_t);
-/* The program's pid, and the session leader's that holds its pty. */
-int	 trace_spawn(const char *path, char *const argv[], pid_t *,
-	    pid_t *leader, int *pty,
-	    char *err, size_t errlen);
+/* A program started in two halves (both sides' sessions set up at
+ * once): the program's pid, and the session leader's that holds its
+ * pty, once finished. */
+struct trace_spawning {
+	pid_t	 leader;
+	int	 master, info, go;
+};
+int	 trace_spawn_start(const char *path, char *const argv[],
+	    struct trace_spawning *, char *err, size_t);
+int	 trace_spawn_finish(struct trace_spawning *, pid_t *pid,
+	    pid_t *leader, int *pty, char *err, size_t);
+void	 trace_spawn_abort(struct trace_spawning *);
 int	 trace_seccomp_install(void);
 void	 trace_setup_failure(int status, char *, size_t);
 int	 trace_next_event(struct trace_event *);

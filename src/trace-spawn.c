@@ -253,27 +253,34 @@ trace_setup_failure(int status, char *err, size_t errlen)
 		    "(exec failed)");
 }
 
+/*
+ * Starting a program is two halves, so that a lab's sides set up their
+ * sessions at the same time: trace_spawn_start forks the session leader
+ * (it forks the program and sets up its terminal), trace_spawn_finish
+ * waits for the program's pid, seizes it and lets it exec.
+ */
 int
-trace_spawn(const char *path, char *const argv[], pid_t *pidp, pid_t *leaderp,
-    int *ptyp, char *err, size_t errlen)
+trace_spawn_start(const char *path, char *const argv[],
+    struct trace_spawning *sp, char *err, size_t errlen)
 {
-	pid_t leader, pid = -1, parent = getpid();
-	int master, status, info[2] = { -1, -1 }, go[2] = { -1, -1 };
-	ssize_t n;
+	pid_t parent = getpid();
+	int info[2] = { -1, -1 }, go[2] = { -1, -1 };
 	char *slave;
 
-	if (trace_open_pty(&master, &slave, err, errlen) == -1)
+	memset(sp, 0, sizeof *sp);
+	sp->info = sp->go = sp->master = -1;
+	if (trace_open_pty(&sp->master, &slave, err, errlen) == -1)
 		return -1;
 	if (pipe2(info, O_CLOEXEC) == -1 || pipe2(go, O_CLOEXEC) == -1) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		goto fail_pipes;
+		goto fail;
 	}
-	switch (leader = fork()) {
+	switch (sp->leader = fork()) {
 	case -1:
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		goto fail_pipes;
+		goto fail;
 	case 0:
-		close(master);
+		close(sp->master);
 		close(info[0]);
 		close(go[1]);
 		trace_child(path, argv, slave, parent, info[1], go[0]);
@@ -281,14 +288,58 @@ trace_spawn(const char *path, char *const argv[], pid_t *pidp, pid_t *leaderp,
 		break;
 	}
 	free(slave);
-	slave = NULL;
 	close(info[1]);
 	close(go[0]);
-	info[1] = go[0] = -1;
+	sp->info = info[0];
+	sp->go = go[1];
+	return 0;
+
+fail:
+	free(slave);
+	close(sp->master);
+	sp->master = -1;
+	if (info[0] != -1)
+		close(info[0]);
+	if (info[1] != -1)
+		close(info[1]);
+	if (go[0] != -1)
+		close(go[0]);
+	if (go[1] != -1)
+		close(go[1]);
+	return -1;
+}
+
+/* Ends what trace_spawn_start began, if trace_spawn_finish did not. */
+void
+trace_spawn_abort(struct trace_spawning *sp)
+{
+	int status;
+
+	if (sp->leader > 0) {
+		kill(sp->leader, SIGKILL);
+		while (waitpid(sp->leader, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	if (sp->master != -1)
+		close(sp->master);
+	if (sp->info != -1)
+		close(sp->info);
+	if (sp->go != -1)
+		close(sp->go);
+	memset(sp, 0, sizeof *sp);
+	sp->info = sp->go = sp->master = -1;
+}
+
+int
+trace_spawn_finish(struct trace_spawning *sp, pid_t *pidp, pid_t *leaderp,
+    int *ptyp, char *err, size_t errlen)
+{
+	pid_t pid = -1;
+	ssize_t n;
 
 	/* The program's pid, from the session leader (bounded: it answers
 	 * at once or dies, and its death closes the pipe). */
-	while ((n = read(info[0], &pid, sizeof pid)) == -1 && errno == EINTR)
+	while ((n = read(sp->info, &pid, sizeof pid)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof pid) {
 		snprintf(err, errlen, "the program's session could not be set "
@@ -299,33 +350,22 @@ trace_spawn(const char *path, char *const argv[], pid_t *pidp, pid_t *leaderp,
 		trace_ptrace_advice(err, errlen);
 		goto fail;
 	}
-	if (write(go[1], "g", 1) != 1) {
+	if (write(sp->go, "g", 1) != 1) {
 		snprintf(err, errlen, "the program could not be started");
 		goto fail;
 	}
-	close(info[0]);
-	close(go[1]);
+	close(sp->info);
+	close(sp->go);
 	*pidp = pid;
-	*leaderp = leader;
-	*ptyp = master;
+	*leaderp = sp->leader;
+	*ptyp = sp->master;
+	memset(sp, 0, sizeof *sp);
+	sp->info = sp->go = sp->master = -1;
 	return 0;
 
 fail:
 	if (pid > 0)
 		kill(pid, SIGKILL);
-	kill(leader, SIGKILL);
-	while (waitpid(leader, &status, 0) == -1 && errno == EINTR)
-		;
-fail_pipes:
-	free(slave);
-	close(master);
-	if (info[0] != -1)
-		close(info[0]);
-	if (info[1] != -1)
-		close(info[1]);
-	if (go[0] != -1)
-		close(go[0]);
-	if (go[1] != -1)
-		close(go[1]);
+	trace_spawn_abort(sp);
 	return -1;
 }
