@@ -369,26 +369,31 @@ pending_name(const struct pending *p, struct sockaddr_storage *local)
 }
 
 /*
- * A lab socket whose name has another port: true when the kernel lists
- * it on that port (bound with bind(), or connected elsewhere), which is
- * outside this view.  When it does not, the socket is in no table at
+ * A lab socket whose name has another port (a client that bound its own,
+ * lesson 7): the kernel's entry for it, from a dump of that port, into
+ * *out.  When the kernel lists it nowhere, the socket is in no table at
  * all: a connect() that failed unbinds the socket, yet getsockname()
- * may still report the old port, so the caller keeps it as CLOSE rather
- * than drop the client's socket from the view.  Bounded by
- * VIEW_STRAYS_MAX per snapshot: each costs a dump.
+ * may still report the old port, so the caller keeps it as CLOSE.
+ * Bounded by VIEW_STRAYS_MAX per snapshot: each costs a dump; the rest
+ * are counted (kview.unseen).  Returns 1 found, 0 not listed, -1 when
+ * the dump failed.
  */
 #define VIEW_STRAYS_MAX	8
-static bool
-view_stray(const struct pending *p, uint16_t port)
+static int
+view_stray(const struct pending *p, uint16_t port, struct ksock *out)
 {
 	struct ksock *socks = NULL;
 	size_t n = 0, i;
-	bool found = false;
+	int found = 0;
 
 	if (sock_diag_dump(port, &socks, &n, NULL, 0) == -1)
-		found = true;	/* unknown: outside this view, as before */
-	for (i = 0; i < n && !found; i++)
-		found = socks[i].inode == p->inode;
+		return -1;
+	for (i = 0; i < n && !found; i++) {
+		if (socks[i].inode == p->inode) {
+			*out = socks[i];
+			found = 1;
+		}
+	}
 	free(socks);
 	return found;
 }
@@ -408,9 +413,9 @@ view_add_pending(struct view_ctx *c)
 	struct sockaddr_storage local;
 	struct kview *v = c->v;
 	struct pending *p;
-	struct ksock *k;
+	struct ksock *k, found;
 	size_t i, j, strays = 0;
-	int family;
+	int family, rc;
 	bool named;
 
 	if (c->npend == 0)
@@ -439,8 +444,20 @@ view_add_pending(struct view_ctx *c)
 				v->unseen[v->nunseen++] = p->inode;
 				continue;
 			}
-			if (view_stray(p, ksock_port(&local)))
+			/* Held by a lab process: shown wherever it is. */
+			rc = view_stray(p, ksock_port(&local), &found);
+			if (rc == -1)
+				continue;	/* not known: left out */
+			if (rc == 1) {
+				k = &v->socks[v->nsocks++];
+				*k = found;
+				k->in_diag = true;
+				k->side = p->side;
+				k->pid = p->pid;
+				k->fd = p->fd;
+				k->nholders = (int)(j - i);
 				continue;
+			}
 		}
 		k = &v->socks[v->nsocks++];
 		memset(k, 0, sizeof(*k));

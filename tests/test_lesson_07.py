@@ -31,6 +31,15 @@ if bnd:
           port_of(bnd[0]["local"]) == myport,
           f"sockstep reads back {bnd[0].get('local')} ({bnd[0].get('local_origin')})")
 
+# Between bind() and connect() the client's socket is on a port of its
+# own, not the lab's: the kernel view shows it all the same (issue 18 §4),
+# as the kernel lists it (sock_diag), in CLOSE.
+k = last_kernel(new) or {}
+mine = [x for x in k.get("sockets", []) if x.get("side") == "client"]
+check(myport and len(mine) == 1 and mine[0]["state"] == "CLOSE" and
+      mine[0]["local"] == f"127.0.0.1:{myport}",
+      f"the bound client socket in the kernel view: {mine}")
+
 new = s.step("c")
 con = [e for e in new if e["event"] == "return" and e["call"] == "connect"]
 check(len(con) == 1 and con[0]["ret"] == 0, f"connect() = 0: {con}")
