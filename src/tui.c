@@ -368,22 +368,9 @@ cmd_tui(const char *lesson, const struct options *o, char *errbuf,
 	}
 	tui_fatal_handlers();
 	t.srcmap = srcmap_create();
-	if (tui_session_start(&t, err, sizeof err) == -1) {
-		tui_session_stop(&t, NULL);
-		srcmap_destroy(t.srcmap);
-		sbuf_finish(&t.msg);
-		close(t.sigfd);
-		snprintf(errbuf, errlen, "%s", err);
-		return -1;
-	}
-	if (tui_term_start(err, sizeof err) == -1) {
-		tui_session_stop(&t, NULL);
-		srcmap_destroy(t.srcmap);
-		sbuf_finish(&t.msg);
-		close(t.sigfd);
-		snprintf(errbuf, errlen, "%s", err);
-		return -1;
-	}
+	if (tui_session_start(&t, err, sizeof err) == -1 ||
+	    tui_term_start(err, sizeof err) == -1)
+		goto fail;
 	t.projector = o->projector;
 	tui_theme_init(&t);
 	if (o->replay != NULL)
@@ -403,4 +390,11 @@ cmd_tui(const char *lesson, const struct options *o, char *errbuf,
 	sbuf_finish(&t.msg);
 	close(t.sigfd);
 	return 0;
+fail:	/* before the screen: the programs ended, the error said by main */
+	tui_session_stop(&t, NULL);
+	srcmap_destroy(t.srcmap);
+	sbuf_finish(&t.msg);
+	close(t.sigfd);
+	snprintf(errbuf, errlen, "%s", err);
+	return -1;
 }

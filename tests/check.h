@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_count;		/* checks run */
@@ -177,6 +178,18 @@ check_finish(void)
 	printf("%s: all %d checks passed\n", program_invocation_short_name,
 	    check_count);
 	return 0;
+}
+
+/* A scratch file the test writes whole; 99 (broken harness) if not. */
+static inline void
+check_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		exit(99);
+	fputs(text, f);
+	fclose(f);
 }
 
 #endif

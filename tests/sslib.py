@@ -227,3 +227,19 @@ def sanitized():
     SIGHUP)."""
     with open(SOCKSTEP, "rb") as f:
         return b"__asan_init" in f.read()
+
+
+def strace_lines(path):
+    """The lines of an `strace -f` log, each call whole: an
+    '<unfinished ...>' line joined with its '<... resumed>' one."""
+    pending = {}
+    for line in open(path):
+        line = line.rstrip("\n")
+        m = re.match(r"^(\d+) +(.*) <unfinished \.\.\.>$", line)
+        if m:
+            pending[m.group(1)] = m.group(2)
+            continue
+        m = re.match(r"^(\d+) +<\.\.\. \w+ resumed>(.*)$", line)
+        if m:
+            line = m.group(1) + " " + pending.pop(m.group(1), "") + m.group(2)
+        yield line

@@ -19,12 +19,7 @@ static char path[256];
 static void
 write_file(const char *text)
 {
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		exit(99);
-	fputs(text, f);
-	fclose(f);
+	check_write_file(path, text);
 }
 
 static char *

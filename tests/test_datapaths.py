@@ -72,16 +72,8 @@ ON_SOCKET = re.compile(r"<(TCP|TCPv6|UDP|UDPv6|UNIX(-[A-Z]+)?|NETLINK)[:>]|socke
 
 def strace_calls(path):
     """[(call, first fd, ret)]: the calls on sockets, as strace saw them."""
-    pending, seq = {}, []
-    for line in open(path):
-        line = line.rstrip("\n")
-        m = re.match(r"^(\d+) +(.*) <unfinished \.\.\.>$", line)
-        if m:
-            pending[m.group(1)] = m.group(2)
-            continue
-        m = re.match(r"^(\d+) +<\.\.\. \w+ resumed>(.*)$", line)
-        if m:
-            line = m.group(1) + " " + pending.pop(m.group(1), "") + m.group(2)
+    seq = []
+    for line in strace_lines(path):
         m = STRACE_LINE.match(line)
         if not m:
             continue

@@ -84,16 +84,8 @@ STRACE_LINE = re.compile(r"^(\d+) +(\w+)\((.*)\) += (-?0x[0-9a-f]+|-?\d+|\?)(?:<
 
 def strace_calls(path, labport):
     """{pid: [(call, ret, addrs)]}: calls on sockets from strace -f -yy."""
-    pending, out = {}, {}
-    for line in open(path):
-        line = line.rstrip("\n")
-        m = re.match(r"^(\d+) +(.*) <unfinished \.\.\.>$", line)
-        if m:
-            pending[m.group(1)] = m.group(2)
-            continue
-        m = re.match(r"^(\d+) +<\.\.\. \w+ resumed>(.*)$", line)
-        if m:
-            line = m.group(1) + " " + pending.pop(m.group(1), "") + m.group(2)
+    out = {}
+    for line in strace_lines(path):
         m = STRACE_LINE.match(line)
         if not m:
             continue
