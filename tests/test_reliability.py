@@ -258,8 +258,9 @@ try:
     wait(name, lambda t: "q quit" in t or "q  quit" in t, "spin: screen up",
          timeout=20)
     tmux("send-keys", "-t", name, "s")
-    wait(name, lambda t: "waiting for server" in t or
-         "running outside" in t or "running" in t,
+    # The step's own words: the lab is waiting (for the spinning side to
+    # settle, up to 10 s), so q must be read while it waits.
+    wait(name, lambda t: "waiting for" in t,
          "spin: the step waits for the spinning side", timeout=20)
     t0 = time.monotonic()
     tmux("send-keys", "-t", name, "q")
@@ -268,7 +269,7 @@ try:
     print(f"info: q while a side spins: sockstep ended in {took * 1000:.0f} ms")
     check(took < 5, f"spin: q took {took:.1f} s (the step waits up to 10 s)")
 
-    # (b) b replays 20 steps of 200 ms each out of sight: q is read at once.
+    # (b) b replays 30 steps of 200 ms each out of sight: q is read at once.
     name = "replay"
     tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
          f"{tuilib.ENV} {SOCKSTEP} run --server '{SLEEPY} calls 40 {{port}}' "
