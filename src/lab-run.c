@@ -614,8 +614,9 @@ lab_resolve(struct lab *lab, char *err, size_t errlen)
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (trace_resolve(side->argv[0], side->path, sizeof side->path,
-		    err, errlen) == -1)
+		/* Once a lab: a view may ask before lab_start does. */
+		if (side->path[0] == '\0' && trace_resolve(side->argv[0],
+		    side->path, sizeof side->path, err, errlen) == -1)
 			return -1;
 	}
 	return 0;
