@@ -61,7 +61,8 @@ drive_path_took(struct drive *d, const struct step *st)
 	char err[512];
 
 	if (d->pos < d->npath && d->path[d->pos].side == st->side &&
-	    d->path[d->pos].op == st->op) {
+	    d->path[d->pos].op == st->op &&
+	    d->path[d->pos].task == st->task) {
 		d->pos++;	/* along the path: keep what lies ahead */
 	} else {
 		d->npath = d->pos;
@@ -191,9 +192,9 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 	}
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
-	if ((st->call[0] != '\0' ? lab_begin_to(d->s.lab, side, st->call,
-	    err, errlen) : lab_begin(d->s.lab, drive_op(st->op), side, err,
-	    errlen)) == -1)
+	if (lab_begin_on(d->s.lab, st->call[0] != '\0' ? LAB_OP_STEP :
+	    drive_op(st->op), side, st->task, st->call[0] != '\0' ?
+	    st->call : NULL, err, errlen) == -1)
 		return -1;
 	d->cur = *st;
 	d->busy = true;
@@ -310,7 +311,7 @@ drive_ended(struct drive *d, int rc)
 		 * whether space, a key or a replay took it; one that names
 		 * its call, when that call is the one taken. */
 		if (g != NULL && g->side == st.side && g->op == st.op &&
-		    (g->call[0] == '\0' ||
+		    g->task == st.task && (g->call[0] == '\0' ||
 		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {
 			d->guided++;
 			guided = true;

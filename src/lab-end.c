@@ -42,7 +42,7 @@ side_destroy(struct side *side)
 int
 lab_kill_side(struct lab *lab, struct side *side, char *err, size_t errlen)
 {
-	struct lab_child *ch;
+	struct task *t;
 
 	if (side->pid <= 0 || side->state == SIDE_EXITED ||
 	    side->state == SIDE_KILLED || side->state == SIDE_NOT_STARTED) {
@@ -50,10 +50,10 @@ lab_kill_side(struct lab *lab, struct side *side, char *err, size_t errlen)
 		return -1;
 	}
 	lab_note(lab, side, "%s ended by the user (SIGKILL)", side->name);
-	LIST_FOREACH(ch, &lab->children, entry)
-		if (ch->side == side)
-			trace_kill(ch->pid);
-	trace_kill(side->pid);
+	for (t = lab_task_next(lab, side, NULL); t != NULL;
+	    t = lab_task_next(lab, side, t))
+		if (lab_task_alive(t))
+			trace_kill(t->tid);
 	return 0;
 }
 
@@ -68,7 +68,7 @@ side_alive(const struct side *side)
 static void
 lab_reaped(struct lab *lab, pid_t pid, int status)
 {
-	struct lab_child *ch;
+	struct task *t;
 	size_t i;
 
 	for (i = 0; i < lab->nsides; i++) {
@@ -81,12 +81,8 @@ lab_reaped(struct lab *lab, pid_t pid, int status)
 		if (side->leader == pid)
 			side->leader = 0;
 	}
-	LIST_FOREACH(ch, &lab->children, entry) {
-		if (ch->pid == pid) {
-			lab_child_forget(lab, ch);
-			return;
-		}
-	}
+	if ((t = lab_task_find(lab, pid)) != NULL)
+		lab_task_ended(lab, t, status);
 }
 
 static bool
@@ -94,11 +90,10 @@ lab_anyone_left(const struct lab *lab)
 {
 	size_t i;
 
-	if (!LIST_EMPTY(&lab->children))
+	if (lab->nlive > 0)
 		return true;
 	for (i = 0; i < lab->nsides; i++)
-		if ((side_alive(lab->sides[i]) && !lab->sides[i]->reaped) ||
-		    lab->sides[i]->leader > 0)
+		if (lab->sides[i]->leader > 0)
 			return true;
 	return false;
 }
@@ -148,12 +143,13 @@ void
 lab_kill_all(struct lab *lab, const char *why)
 {
 	bool alive[SOCKSTEP_MAX_CLIENTS + 1];
-	struct lab_child *ch;
+	struct task *t;
 	bool all;
 	size_t i;
 
-	LIST_FOREACH(ch, &lab->children, entry)
-		trace_kill(ch->pid);
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (lab_task_alive(t))
+			trace_kill(t->tid);
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
@@ -163,7 +159,6 @@ lab_kill_all(struct lab *lab, const char *why)
 			kill(side->leader, SIGKILL);
 		if (!alive[i])
 			continue;
-		trace_kill(side->pid);
 		/* Its process group: orphans the lab never saw fork. */
 		if (side->pid > 1)
 			kill(-side->pid, SIGKILL);
@@ -189,8 +184,9 @@ lab_kill_all(struct lab *lab, const char *why)
 		    "after %d s; they end when sockstep exits",
 		    LAB_REAP_MS / 1000);
 	/* What could not be collected is forgotten, not waited for again. */
-	while ((ch = LIST_FIRST(&lab->children)) != NULL)
-		lab_child_forget(lab, ch);
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (lab_task_alive(t))
+			lab_task_ended(lab, t, SIGKILL);
 }
 
 void
@@ -207,6 +203,7 @@ lab_destroy(struct lab *lab)
 		close(lab->sigfd);
 	kview_finish(&lab->kv);
 	trace_fds_destroy(lab->fds);
+	lab_task_free_all(lab);
 	free(lab);
 }
 

@@ -6,7 +6,7 @@
 
 #include "model.h"
 
-#define LAB_MAX_CHILDREN	64
+#define LAB_MAX_TASKS		1024	/* tasks of a lab at once; more are ended */
 #define LAB_MAX_OBSERVERS	4	/* the drive, a view, an export */
 #define LAB_BLOCKED_MS		10	/* asleep in the call this long: blocked */
 #define LAB_IDLE_MS		200	/* asleep between calls this long: idle */
@@ -15,19 +15,6 @@
 #define LAB_REAP_MS		5000	/* killed tasks collected within this */
 #define LAB_SLEEP_MS		5000	/* a sleep with a timeout is waited for */
 #define LAB_EXTRA_CALLS		64	/* s@call: calls run through, at most */
-
-/* A process a side forked: traced, run freely, its calls reported. */
-struct lab_child {
-	pid_t			 pid;
-	struct side		*side;
-	bool			 in_call;
-	bool			 seen_stop;	/* its first SIGSTOP was swallowed */
-	bool			 refused;	/* over LAB_MAX_CHILDREN: killed */
-	unsigned		 ncalls;	/* watched calls it made */
-	uint64_t		 sleep_since;	/* ms: first seen asleep */
-	struct sc_call		 call;
-	LIST_ENTRY(lab_child)	 entry;
-};
 
 enum lab_phase {
 	PH_REACH,	/* the side was running: wait for its next call */
@@ -38,6 +25,7 @@ struct lab_job {		/* lab-run.c: what lab_advance() moves on */
 	enum lab_op		 op;
 	enum lab_phase		 phase;
 	struct side		*side;
+	struct task		*task;		/* the one it steps; NULL: the side */
 	unsigned		 max;		/* calls to let run; 0: no limit */
 	unsigned		 steps;		/* calls let run so far */
 	uint64_t		 since;		/* ms: the phase began, or last life */
@@ -61,8 +49,8 @@ struct lab {
 		void		*arg;
 	}			 obs[LAB_MAX_OBSERVERS];
 	size_t			 nobs;
-	LIST_HEAD(, lab_child)	 children;
-	size_t			 nchildren;
+	TAILQ_HEAD(tasklist, task) tasks;		/* every task, in order of appearance */
+	size_t			 nlive;		/* of them not ended */
 	struct kview		 kv;
 	bool			 kv_valid;
 	bool			 free_run;	/* all+: pauses are not held */
@@ -80,8 +68,16 @@ struct lab {
 void	lab_emit(struct lab *, struct lab_event *);
 bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
-void	lab_child_forget(struct lab *, struct lab_child *);
-int	lab_resume_call(struct side *);
-bool	lab_side_timed(struct lab *, struct side *);
+int	lab_resume_call(struct task *);
+bool	lab_task_timed(struct lab *, struct task *);
+/* lab-task.c */
+bool	lab_task_alive(const struct task *);
+struct task *lab_task_find(const struct lab *, pid_t tid);
+struct task *lab_task_add(struct lab *, pid_t tid, struct side *);
+void	lab_task_adopt(struct lab *, struct task *, struct side *);
+void	lab_task_ended(struct lab *, struct task *, int status);
+void	lab_task_free_all(struct lab *);
+void	lab_side_sync(struct lab *, struct side *);
+void	lab_sync_all(struct lab *);
 
 #endif

@@ -69,121 +69,128 @@ lab_sleep_is_timed(long nr, const uint64_t *a)
 
 /* Asleep, and in a call that has a timeout? */
 bool
-lab_side_timed(struct lab *lab, struct side *side)
+lab_task_timed(struct lab *lab, struct task *t)
 {
 	uint64_t args[6];
 	long nr;
 
-	if (side->state == SIDE_BLOCKED)
-		return lab_sleep_is_timed(side->call.nr, side->call.args);
-	return sock_proc_syscall(lab->kv.procf, side->pid, &nr, args) == 0 &&
+	if (t->state == SIDE_BLOCKED)
+		return lab_sleep_is_timed(t->call.nr, t->call.args);
+	return sock_proc_syscall(lab->kv.procf, t->tid, &nr, args) == 0 &&
 	    lab_sleep_is_timed(nr, args);
 }
 
-/* Will this side change state by itself soon?  If not, it is settled. */
+/* Will this task change state by itself soon?  If not, it is settled. */
 static bool
-lab_side_settled(struct lab *lab, struct side *side, uint64_t now)
+lab_task_settled(struct lab *lab, struct task *t, uint64_t now)
 {
+	struct side *side = t->side;
 	char st, wchan[64];
 	long nr;
 
-	if (side->stopped)	/* held in a stop: nothing moves it but us */
-		return true;
-	switch (side->state) {
+	if (side == NULL || t->refused || t->stopped)
+		return true;	/* held in a stop: nothing moves it but us */
+	switch (t->state) {
 	case SIDE_BLOCKED:
 		/* Still asleep in the call?  Else its return is on the way. */
-		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, t->tid, &st, &nr, wchan,
 		    sizeof wchan) != 0 || (st != 'S' && st != 'D') ||
-		    nr != side->call.nr)
+		    nr != t->call.nr)
 			return false;
 		/* A timeout will wake it: wait for that, within reason. */
-		return !lab_side_timed(lab, side) ||
-		    now - side->sleep_since >= LAB_SLEEP_MS;
+		return !lab_task_timed(lab, t) ||
+		    now - t->sleep_since >= LAB_SLEEP_MS;
 	case SIDE_RUNNING:
-		if (side->in_call)
+		if (t->in_call)
 			return false;
-		/* Between calls but asleep (sleep(), a read of its tty). */
-		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
-		    sizeof wchan) == -1 || (st != 'S' && st != 'D') ||
-		    side->activity != side->idle_activity) {
-			side->sleep_since = 0;
-			side->idle_activity = side->activity;
+		/* Between calls but asleep (sleep(), a read of its tty, a
+		 * thread waiting for another); a zombie is as good as gone. */
+		if (sock_proc_sleep(lab->kv.procf, t->tid, &st, &nr, wchan,
+		    sizeof wchan) == -1 || st == 'Z' || st == 'X')
+			return true;
+		if ((st != 'S' && st != 'D') ||
+		    side->activity + t->activity != t->idle_activity) {
+			t->sleep_since = 0;
+			t->idle_activity = side->activity + t->activity;
 			return false;
 		}
-		if (side->sleep_since == 0)
-			side->sleep_since = now;
-		if (lab_side_timed(lab, side))
-			return now - side->sleep_since >= LAB_SLEEP_MS;
-		return now - side->sleep_since >= LAB_IDLE_MS;
+		if (t->sleep_since == 0)
+			t->sleep_since = now;
+		if (lab_task_timed(lab, t))
+			return now - t->sleep_since >= LAB_SLEEP_MS;
+		return now - t->sleep_since >= LAB_IDLE_MS;
 	default:
 		return true;
 	}
-}
-
-/*
- * A task a side started (a forked child, a thread) runs freely: it is
- * settled once asleep, in a call or not, unless the sleep has a timeout
- * (then up to LAB_SLEEP_MS), as a side is.
- */
-static bool
-lab_child_settled(struct lab *lab, struct lab_child *ch, uint64_t now)
-{
-	uint64_t args[6];
-	char st, wchan[64];
-	long nr;
-
-	if (ch->side == NULL || ch->refused)
-		return true;
-	if (sock_proc_sleep(lab->kv.procf, ch->pid, &st, &nr, wchan,
-	    sizeof wchan) == -1 || st == 'Z' || st == 'X')
-		return true;	/* gone (its parent has yet to reap it) */
-	if (st != 'S' && st != 'D') {
-		ch->sleep_since = 0;
-		return false;
-	}
-	if (ch->sleep_since == 0)
-		ch->sleep_since = now;
-	if (sock_proc_syscall(lab->kv.procf, ch->pid, &nr, args) == 0 &&
-	    lab_sleep_is_timed(nr, args))
-		return now - ch->sleep_since >= LAB_SLEEP_MS;
-	return now - ch->sleep_since >= LAB_BLOCKED_MS;
 }
 
 static bool
 lab_all_settled(struct lab *lab, uint64_t now)
 {
-	struct lab_child *ch;
+	struct task *t;
 	bool settled = true;
-	size_t i;
 
 	/* Every task is looked at: each keeps its own sleep clock. */
-	for (i = 0; i < lab->nsides; i++)
-		if (!lab_side_settled(lab, lab->sides[i], now))
-			settled = false;
-	LIST_FOREACH(ch, &lab->children, entry)
-		if (!lab_child_settled(lab, ch, now))
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (lab_task_alive(t) && !lab_task_settled(lab, t, now))
 			settled = false;
 	return settled;
 }
 
-static int
-lab_stepable(struct side *side, char *err, size_t errlen)
+/* A side's tasks that run (not paused, blocked or ended): are they all
+ * settled, that is asleep outside any call?  *any: one runs at all. */
+static bool
+lab_side_quiet(struct lab *lab, struct side *side, uint64_t now, bool *any)
 {
-	switch (side->state) {
+	struct task *t;
+	bool quiet = true;
+
+	*any = false;
+	for (t = lab_task_next(lab, side, NULL); t != NULL;
+	    t = lab_task_next(lab, side, t)) {
+		if (t->state != SIDE_RUNNING || t->refused)
+			continue;
+		*any = true;
+		if (t->in_call || !lab_task_settled(lab, t, now))
+			quiet = false;
+	}
+	return quiet;
+}
+
+static bool
+lab_side_running(struct lab *lab, struct side *side)
+{
+	bool any;
+
+	(void)lab_side_quiet(lab, side, 0, &any);
+	return any;
+}
+
+/* Why a task (or, t NULL, a side with none paused or running) cannot
+ * be stepped. */
+static int
+lab_stepable(struct side *side, struct task *t, char *err, size_t errlen)
+{
+	const char *name = t != NULL ? t->name : side->name;
+	enum side_state st = t != NULL ? t->state : side->state;
+	const struct sc_call *c = t != NULL ? &t->call : &side->call;
+
+	switch (st) {
 	case SIDE_BEFORE_CALL:
 	case SIDE_RUNNING:	/* waited for: lab_job_reach */
 		return 0;
 	case SIDE_BLOCKED:
 		snprintf(err, errlen, "%s is blocked in %s(): step another "
-		    "side to wake it", side->name, side->call.desc->name);
+		    "side to wake it", name, c->desc != NULL ?
+		    c->desc->name : "?");
 		return -1;
 	case SIDE_EXITED:
 	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s", side->name,
-		    side->state == SIDE_EXITED ? "exited" : "been killed");
+		snprintf(err, errlen, "%s has %s", name,
+		    st == SIDE_EXITED ? "exited" : "been killed");
 		return -1;
 	default:
-		snprintf(err, errlen, "%s has not started", side->name);
+		snprintf(err, errlen, "%s has not started", name);
 		return -1;
 	}
 }
@@ -197,6 +204,7 @@ lab_job_end(struct lab *lab, int rc)
 		lab->free_run = false;
 	j->rc = rc;
 	j->op = LAB_OP_NONE;
+	lab_sync_all(lab);
 }
 
 static void
@@ -209,49 +217,104 @@ lab_job_phase(struct lab *lab, enum lab_phase phase, uint64_t limit)
 	lab->job.life = lab->job.side != NULL ? lab->job.side->activity : 0;
 }
 
-/* Let the side's pending call run, then settle every side. */
+static int
+lab_job_fail(struct lab *lab, struct task *t)
+{
+	struct lab_job *j = &lab->job;
+
+	snprintf(j->err, sizeof j->err, "%s: ptrace: %s", t->name,
+	    strerror(errno));
+	lab_job_end(lab, -1);
+	return -1;
+}
+
+/*
+ * Let the pending call run, then settle every side: the job's task's,
+ * or, for a side (s+), every paused task of it at once.
+ */
 static int
 lab_job_resume(struct lab *lab)
 {
 	struct lab_job *j = &lab->job;
+	struct task *t;
 
 	if (j->target[0] != '\0' && j->steps >= LAB_EXTRA_CALLS) {
 		snprintf(j->err, sizeof j->err, "%s made %d calls without "
-		    "reaching %s()", j->side->name, LAB_EXTRA_CALLS, j->target);
+		    "reaching %s()", j->task != NULL ? j->task->name :
+		    j->side->name, LAB_EXTRA_CALLS, j->target);
 		lab_job_end(lab, -1);
 		return -1;
 	}
-	strlcpy(j->took, j->side->call.desc != NULL ?
-	    j->side->call.desc->name : "", sizeof j->took);
-	if (lab_resume_call(j->side) == -1) {
-		snprintf(j->err, sizeof j->err, "%s: ptrace: %s",
-		    j->side->name, strerror(errno));
-		lab_job_end(lab, -1);
-		return -1;
+	if (j->task != NULL) {
+		strlcpy(j->took, j->task->call.desc != NULL ?
+		    j->task->call.desc->name : "", sizeof j->took);
+		if (lab_resume_call(j->task) == -1)
+			return lab_job_fail(lab, j->task);
+	} else {
+		for (t = lab_task_next(lab, j->side, NULL); t != NULL;
+		    t = lab_task_next(lab, j->side, t)) {
+			if (t->state != SIDE_BEFORE_CALL)
+				continue;
+			strlcpy(j->took, t->call.desc != NULL ?
+			    t->call.desc->name : "", sizeof j->took);
+			if (lab_resume_call(t) == -1)
+				return lab_job_fail(lab, t);
+		}
 	}
 	j->steps++;
+	lab_sync_all(lab);
 	lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
 	return 0;
 }
 
+/* Is there a call to take now (the job's task paused, or for a side
+ * any of its tasks)?  A side's single step picks the one paused
+ * longest. */
+static bool
+lab_job_paused(struct lab *lab)
+{
+	struct lab_job *j = &lab->job;
+	struct task *t;
+
+	if (j->task != NULL)
+		return j->task->state == SIDE_BEFORE_CALL;
+	if ((t = lab_task_paused(lab, j->side)) == NULL)
+		return false;
+	if (j->op != LAB_OP_RUN)
+		j->task = t;
+	return true;
+}
+
 /*
- * A side that was running when asked to step: wait for it to reach a
- * call, block or exit.  A side that shows life (calls, output) is
- * waited for; one silent for LAB_SETTLE_MS is a spinner, one asleep
- * outside any call with no timeout waits for something the lab cannot
- * give (its terminal, a child).  Returns true when the job moved on.
+ * A task (or a side) that was running when asked to step: wait for it
+ * to reach a call, block or exit.  A side that shows life (calls,
+ * output) is waited for; one silent for LAB_SETTLE_MS is a spinner, one
+ * asleep outside any call with no timeout waits for something the lab
+ * cannot give (its terminal, a child).  Returns true when the job moved
+ * on.
  */
 static bool
 lab_job_reach(struct lab *lab, uint64_t now)
 {
 	struct lab_job *j = &lab->job;
 	struct side *side = j->side;
+	struct task *t = j->task;
+	const char *name = t != NULL ? t->name : side->name;
 	char st = '?', wchan[64] = "";
+	bool running, quiet;
 	long nr;
 
-	if (side->state != SIDE_RUNNING) {
-		if (side->state == SIDE_BEFORE_CALL && (j->op == LAB_OP_RUN ||
-		    j->target[0] != '\0'))
+	if (t != NULL) {
+		running = t->state == SIDE_RUNNING;
+		quiet = !t->in_call && lab_task_settled(lab, t, now);
+	} else {
+		quiet = lab_side_quiet(lab, side, now, &running);
+		if (lab_task_paused(lab, side) != NULL)
+			running = false;
+	}
+	if (!running) {
+		if ((j->op == LAB_OP_RUN || j->target[0] != '\0') &&
+		    lab_job_paused(lab))
 			return lab_job_resume(lab) == 0;
 		/* s: stopped before its next call (or blocked, or gone). */
 		lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
@@ -262,16 +325,16 @@ lab_job_reach(struct lab *lab, uint64_t now)
 		j->seen = lab->seq;
 		j->since = now;
 	}
-	if (!side->in_call && lab_side_settled(lab, side, now)) {
-		(void)sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
-		    sizeof wchan);
+	if (quiet) {
 		if (j->op == LAB_OP_RUN) {
 			lab_job_end(lab, 0);
 			return true;
 		}
+		(void)sock_proc_sleep(lab->kv.procf, t != NULL ? t->tid :
+		    side->first->tid, &st, &nr, wchan, sizeof wchan);
 		snprintf(j->err, sizeof j->err, "%s is waiting outside any "
 		    "socket call%s%s%s: nothing the lab can step will wake it",
-		    side->name, wchan[0] ? " (kernel: " : "", wchan,
+		    name, wchan[0] ? " (kernel: " : "", wchan,
 		    wchan[0] ? ")" : "");
 		lab_job_end(lab, -1);
 		return true;
@@ -284,32 +347,35 @@ lab_job_reach(struct lab *lab, uint64_t now)
 		return true;
 	}
 	snprintf(j->err, sizeof j->err, "%s is running outside any socket "
-	    "call (no call and no output for %d s)", side->name,
+	    "call (no call and no output for %d s)", name,
 	    (int)(j->limit / 1000));
 	lab_job_end(lab, -1);
 	return true;
 }
 
 /* s@call: the call just taken was not the one named; the next one may
- * be, if the side is paused before it. */
+ * be, if the task is paused before it. */
 static bool
 lab_job_toward(struct lab *lab)
 {
 	struct lab_job *j = &lab->job;
-	struct side *side = j->side;
+	struct task *t = j->task;
 
-	if (side->state == SIDE_BEFORE_CALL)
+	if (t == NULL) {
+		snprintf(j->err, sizeof j->err, "%s did not reach %s()",
+		    j->side->name, j->target);
+	} else if (t->state == SIDE_BEFORE_CALL)
 		return lab_job_resume(lab) == 0;
-	if (side->state == SIDE_BLOCKED)
+	else if (t->state == SIDE_BLOCKED)
 		snprintf(j->err, sizeof j->err, "%s is blocked in %s() before "
-		    "reaching %s()", side->name, side->call.desc->name,
+		    "reaching %s()", t->name, t->call.desc->name,
 		    j->target);
-	else if (side->state == SIDE_EXITED || side->state == SIDE_KILLED)
+	else if (t->state == SIDE_EXITED || t->state == SIDE_KILLED)
 		snprintf(j->err, sizeof j->err, "%s ended before reaching "
-		    "%s()", side->name, j->target);
+		    "%s()", t->name, j->target);
 	else
 		snprintf(j->err, sizeof j->err, "%s is running outside any "
-		    "socket call before reaching %s()", side->name, j->target);
+		    "socket call before reaching %s()", t->name, j->target);
 	lab_job_end(lab, -1);
 	return true;
 }
@@ -323,8 +389,8 @@ lab_job_settle(struct lab *lab, uint64_t now)
 
 	if (!settled && now - j->since <= j->limit)
 		return false;
-	if (j->op == LAB_OP_RUN && j->side->state == SIDE_BEFORE_CALL &&
-	    (j->max == 0 || j->steps < j->max))
+	if (j->op == LAB_OP_RUN && (j->max == 0 || j->steps < j->max) &&
+	    lab_job_paused(lab))
 		return lab_job_resume(lab) == 0;
 	if (j->target[0] != '\0' && !sc_name_matches(j->took, j->target))
 		return lab_job_toward(lab);
@@ -356,11 +422,57 @@ lab_job_all(struct lab *lab, uint64_t now)
 	return false;
 }
 
+/* A task held in a stop it gave itself (SIGSTOP): a step continues it. */
+static void
+lab_job_continue(struct lab *lab, struct side *side, struct task *only)
+{
+	struct task *t;
+
+	for (t = lab_task_next(lab, side, NULL); t != NULL;
+	    t = lab_task_next(lab, side, t)) {
+		if (!t->stopped || (only != NULL && t != only))
+			continue;
+		t->stopped = false;
+		kill(t->tgid, SIGCONT);
+		lab_note(lab, side, "%s continued (SIGCONT)", t->name);
+	}
+}
+
+/* Which task a step or run takes: the one named, else for a single step
+ * the one paused longest; NULL: the side (its tasks as they come). */
+static int
+lab_job_pick(struct lab *lab, struct side *side, unsigned num, enum lab_op op,
+    struct task **tp, char *err, size_t errlen)
+{
+	struct task *t = NULL;
+
+	*tp = NULL;
+	if (num > 0) {
+		if ((t = lab_task_by_num(lab, side, num)) == NULL) {
+			snprintf(err, errlen, "%s has no task %u (its tasks "
+			    "so far: 1 to %u)", side->name, num, side->ntasks);
+			return -1;
+		}
+		*tp = t;
+		return lab_stepable(side, t, err, errlen);
+	}
+	if (side->first == NULL)
+		return lab_stepable(side, NULL, err, errlen);
+	if (op == LAB_OP_STEP && (t = lab_task_paused(lab, side)) != NULL) {
+		*tp = t;
+		return 0;
+	}
+	if (lab_task_paused(lab, side) != NULL || lab_side_running(lab, side))
+		return 0;
+	return lab_stepable(side, side->cur, err, errlen);
+}
+
 int
-lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
-    size_t errlen)
+lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
+    unsigned num, const char *call, char *err, size_t errlen)
 {
 	struct lab_job *j = &lab->job;
+	struct task *t;
 	size_t i;
 
 	if (j->op != LAB_OP_NONE) {
@@ -369,6 +481,8 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 	}
 	memset(j, 0, sizeof *j);
 	j->side = side;
+	if (call != NULL)
+		strlcpy(j->target, call, sizeof j->target);
 	switch (op) {
 	case LAB_OP_NONE:
 		return 0;
@@ -386,32 +500,29 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 			    "their stops, so two that end together may be "
 			    "shown the other way round");
 		}
-		for (i = 0; i < lab->nsides; i++) {
-			struct side *s = lab->sides[i];
-
-			if (s->state == SIDE_BEFORE_CALL &&
-			    lab_resume_call(s) == -1) {
+		TAILQ_FOREACH(t, &lab->tasks, entry) {
+			if (t->side == NULL || t->state != SIDE_BEFORE_CALL)
+				continue;
+			if (lab_resume_call(t) == -1) {
 				snprintf(err, errlen, "%s: ptrace: %s",
-				    s->name, strerror(errno));
+				    t->name, strerror(errno));
 				lab_job_end(lab, -1);
 				return -1;
 			}
 		}
+		for (i = 0; i < lab->nsides; i++)
+			lab_job_continue(lab, lab->sides[i], NULL);
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
 		return 0;
 	case LAB_OP_STEP:
 	case LAB_OP_RUN:
-		if (lab_stepable(side, err, errlen) == -1)
+		if (lab_job_pick(lab, side, num, op, &t, err, errlen) == -1)
 			return -1;
-		if (side->stopped) {	/* it stopped itself: go on */
-			side->stopped = false;
-			kill(side->pid, SIGCONT);
-			lab_note(lab, side, "%s continued (SIGCONT)",
-			    side->name);
-		}
+		lab_job_continue(lab, side, t);
 		j->op = op;
+		j->task = t;
 		j->max = op == LAB_OP_STEP ? 1 : 0;
-		if (side->state == SIDE_RUNNING) {
+		if (!lab_job_paused(lab)) {
 			lab_job_phase(lab, PH_REACH, LAB_SETTLE_MS);
 			return 0;
 		}
@@ -425,13 +536,17 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 }
 
 int
+lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
+    size_t errlen)
+{
+	return lab_begin_on(lab, op, side, 0, NULL, err, errlen);
+}
+
+int
 lab_begin_to(struct lab *lab, struct side *side, const char *call,
     char *err, size_t errlen)
 {
-	if (lab_begin(lab, LAB_OP_STEP, side, err, errlen) == -1)
-		return -1;
-	strlcpy(lab->job.target, call, sizeof lab->job.target);
-	return 0;
+	return lab_begin_on(lab, LAB_OP_STEP, side, 0, call, err, errlen);
 }
 
 const char *
@@ -648,7 +763,8 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 		if (trace_spawn_finish(&sp[i], &side->pid, &side->leader,
 		    &side->pty, err, errlen) == -1)
 			goto fail;
-		side->state = SIDE_RUNNING;
+		(void)lab_task_add(lab, side->pid, side);
+		lab_side_sync(lab, side);
 	}
 	/* Short: a program busy before its first socket call is shown
 	 * running rather than holding the first screen back. */

@@ -30,6 +30,30 @@ wait_status_format(struct sbuf *b, int status)
 }
 
 
+/* " (held by server, server.2)": a socket more than one lab process
+ * holds (a listener a forked child inherited), each by its task. */
+void
+ksock_holders_words(struct sbuf *b, struct lab *lab, const struct ksock *k)
+{
+	const char *name;
+	int i;
+
+	if (k->nholders < 2)
+		return;
+	sbuf_add(b, " (held by ");
+	for (i = 0; i < k->nholders && i < KSOCK_HOLDERS; i++) {
+		name = lab_task_name(lab, k->holders[i].pid);
+		if (name == NULL)
+			name = lab_side_name(lab, k->holders[i].side);
+		sbuf_addf(b, "%s%s", i ? ", " : "", name != NULL ? name : "?");
+		if (i > 0 && k->holders[i].pid == k->holders[i - 1].pid)
+			sbuf_addf(b, " fd %d", k->holders[i].fd);
+	}
+	if (k->nholders > KSOCK_HOLDERS)
+		sbuf_addf(b, " and %d more", k->nholders - KSOCK_HOLDERS);
+	sbuf_add(b, ")");
+}
+
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
 void
 kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
@@ -49,6 +73,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sep = " | ";
 		if (k->state == TCP_LISTEN_STATE) {
 			listener_queue_words(b, k, "queue");
+			ksock_holders_words(b, lab, k);
 			continue;
 		}
 		if (k->in_accept_queue) {
@@ -56,17 +81,22 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			sc_format_addr_port(b, &k->peer);
 			continue;
 		}
+		if (k->side >= 0 && lab_task_name(lab, k->pid) != NULL)
+			owner = lab_task_name(lab, k->pid);
 		sbuf_addf(b, "%s ", owner != NULL ? owner : "(no lab process)");
 		if (k->in_diag)
 			sc_format_addr_port(b, &k->local);
 		else
 			sbuf_addf(b, "fd %d unbound", k->fd);
 		sbuf_addf(b, " %s", tcp_state_name(k->state));
+		ksock_holders_words(b, lab, k);
 	}
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);
-		const char *owner = lab_side_name(lab, kv->blocked[i].side);
+		const char *owner = lab_task_name(lab, kv->blocked[i].pid);
 
+		if (owner == NULL)
+			owner = lab_side_name(lab, kv->blocked[i].side);
 		if (d == NULL)
 			continue;
 		sbuf_addf(b, "%s%s blocked in %s", sep,

@@ -105,7 +105,7 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	lab->fds = trace_fds_create();
 	lab->kv.procf = proc_files_create();
 	lab->port = cfg->port;
-	LIST_INIT(&lab->children);
+	TAILQ_INIT(&lab->tasks);
 	if (cfg->server_argv != NULL)
 		lab->sides[lab->nsides++] = side_create(0, true,
 		    cfg->server_argv);
@@ -180,15 +180,16 @@ lab_port(const struct lab *lab)
 bool
 lab_all_done(const struct lab *lab)
 {
-	struct lab_child *ch;
+	struct task *t;
 	size_t i;
 
 	for (i = 0; i < lab->nsides; i++)
-		if (lab->sides[i]->state != SIDE_EXITED &&
+		if (lab->sides[i]->first == NULL &&
+		    lab->sides[i]->state != SIDE_EXITED &&
 		    lab->sides[i]->state != SIDE_KILLED)
 			return false;
-	LIST_FOREACH(ch, &lab->children, entry)
-		if (ch->side != NULL && !ch->refused)
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (t->side != NULL && !t->refused && lab_task_alive(t))
 			return false;
 	return true;
 }
@@ -200,7 +201,10 @@ lab_emit(struct lab *lab, struct lab_event *ev)
 	size_t i;
 
 	ev->seq = ++lab->seq;
-	if (ev->side != NULL) {
+	if (ev->task != NULL) {
+		ev->state = ev->task->state;
+		ev->pid = ev->task->tid;
+	} else if (ev->side != NULL) {
 		ev->state = ev->side->state;
 		if (ev->pid == 0)
 			ev->pid = ev->side->pid;
@@ -243,46 +247,42 @@ lab_call_keeps_set(const struct sc_call *c)
 static bool
 lab_sockets_quiet(struct lab *lab)
 {
-	struct lab_child *ch;
-	size_t i;
+	struct task *t;
 
-	for (i = 0; i < lab->nsides; i++)
-		if (lab->sides[i]->in_call &&
-		    !lab_call_keeps_set(&lab->sides[i]->call))
-			return false;
-	LIST_FOREACH(ch, &lab->children, entry)
-		if (ch->in_call && !lab_call_keeps_set(&ch->call))
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (t->in_call && lab_task_alive(t) &&
+		    !lab_call_keeps_set(&t->call))
 			return false;
 	return true;
 }
 
+/*
+ * Every live task of the lab, asked about: a process for its fds and
+ * whether it sleeps in a call, a thread only for the latter (its fds
+ * are its process's).
+ */
 const struct kview *
 lab_kernel(struct lab *lab)
 {
-	struct kproc procs[SOCKSTEP_MAX_CLIENTS + 1 + LAB_MAX_CHILDREN];
-	struct lab_child *ch;
-	size_t i, n = 0;
+	struct kproc *procs;
+	struct task *t;
+	size_t n = 0;
 
 	if (lab->kv_valid)
 		return &lab->kv;
-	for (i = 0; i < lab->nsides; i++) {
-		struct side *side = lab->sides[i];
-
-		if (side->pid > 0 && side->state != SIDE_EXITED &&
-		    side->state != SIDE_KILLED) {
-			procs[n].pid = side->pid;
-			procs[n++].side = side->index;
-		}
-	}
-	LIST_FOREACH(ch, &lab->children, entry) {
-		if (n == sizeof procs / sizeof procs[0])
-			break;
-		procs[n].pid = ch->pid;
-		procs[n++].side = ch->side->index;
+	procs = xreallocarray(NULL, lab->nlive + 1, sizeof *procs);
+	TAILQ_FOREACH(t, &lab->tasks, entry) {
+		if (t->side == NULL || t->refused || !lab_task_alive(t) ||
+		    n == lab->nlive)
+			continue;
+		procs[n].pid = t->tid;
+		procs[n].side = t->side->index;
+		procs[n++].thread = t->tid != t->tgid;
 	}
 	/* 0 asks for a full dump: a call that can change the set runs. */
 	lab->kv.set_gen = lab_sockets_quiet(lab) ? lab->sock_gen : 0;
 	kview_snapshot(&lab->kv, lab->port, procs, n);
+	free(procs);
 	lab->kv_valid = true;
 	return &lab->kv;
 }

@@ -83,6 +83,7 @@ enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
+	unsigned	 task;		/* s.2: its task 2; 0 the side's */
 	char		 call[16];	/* s@bind: the call it takes; "" any */
 	char		 token[32];
 };

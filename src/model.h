@@ -257,12 +257,19 @@ struct ksock {
 	int			 fd;
 	bool			 in_accept_queue; /* ESTABLISHED on the port, held by no one */
 	int			 nholders;	/* lab fds on it: >1 after fork or dup */
+#define KSOCK_HOLDERS	4
+	struct kholder {		/* the first of them, each (pid, fd) */
+		pid_t		 pid;
+		int		 fd;
+		int		 side;
+	}			 holders[KSOCK_HOLDERS];
 	uint32_t		 cookie[2];	/* the kernel's id of this socket (sock_diag) */
 	uint32_t		 ifindex;	/* bound device, as sock_diag gave it */
 };
 struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
 	int	 side;
+	bool	 thread;	/* a thread: asked if blocked, its fds are its process's */
 };
 struct kblocked {
 	int	 side;
@@ -352,10 +359,12 @@ enum lab_ev {
 };
 struct side;
 struct lab;
+struct task;
 struct lab_event {
 	uint64_t		 seq;
 	enum lab_ev		 type;
 	struct side		*side;
+	struct task		*task;		/* the task it is of; NULL: the side's */
 	pid_t			 pid;
 	const struct sc_call	*call;		/* CALL, RETURN, BLOCKED */
 	const char		*text;		/* OUTPUT line, NOTE, BLOCKED wchan */
@@ -369,6 +378,44 @@ struct lab_event {
 };
 typedef void (*lab_observer_fn)(struct lab *, const struct lab_event *, void *);
 
+/*
+ * A task: one thread or process of a side, traced.  It pauses before
+ * each watched call with its own state and pending call.  Numbered in
+ * order of appearance; the first keeps the side's bare name ("server"),
+ * the next are "server.2", "server.3" ...  An ended task stays listed
+ * (its number is never reused), with its call's words freed.
+ */
+struct task {
+	pid_t			 tid;		/* the kernel's thread id */
+	pid_t			 tgid;		/* its process */
+	struct side		*side;		/* NULL: not told yet */
+	unsigned		 num;		/* 1 the first */
+	char			 name[24];	/* "server", "server.2" */
+	enum side_state		 state;
+	bool			 in_call;	/* resumed into call, no exit yet */
+	struct sc_call		 call;		/* pending, running or last call */
+	uint64_t		 call_gen;	/* bumped when call changes */
+	uint64_t		 paused_seq;	/* lab seq when it paused */
+	uint64_t		 sleep_since;	/* ms: first seen asleep */
+	uint64_t		 activity;	/* its stops, counted */
+	uint64_t		 idle_activity;
+	int			 wait_status;	/* EXITED/KILLED */
+	int			 stop_sig;	/* a stop signal passed on, pending */
+	bool			 stopped;	/* held stopped by one */
+	bool			 seen_stop;	/* its first stop was swallowed */
+	bool			 refused;	/* over LAB_MAX_TASKS: killed */
+	unsigned		 ncalls;	/* watched calls it made */
+	enum sc_stage		 stage;
+	char			 wchan[64];	/* when BLOCKED */
+	TAILQ_ENTRY(task)	 entry;		/* the lab's, in order of appearance */
+};
+
+/*
+ * A side: a program's whole tree (its first process, threads, every
+ * descendant).  Its state, call and wait status are those of the task
+ * a step would take (cur: paused longest, else the first while it
+ * lives, else one that lives), kept in step by lab-task.c.
+ */
 struct side {
 	int			 index;		/* 0 server, 1.. clients */
 	char			 name[16];	/* "server", "client", "client2" */
@@ -403,6 +450,11 @@ struct side {
 	char			**lines;	/* output lines, owned */
 	size_t			 nlines;
 	uint16_t		 bound_port[64];/* fd -> port given to bind(), 0 none */
+	struct task		*first;		/* its first process */
+	struct task		*cur;		/* the one its state is of */
+	unsigned		 ntasks;	/* tasks ever, numbered 1.. */
+	unsigned		 nlive;		/* not yet ended */
+	uint64_t		 synced_gen;	/* cur's call_gen copied to call */
 };
 
 struct lab_config {
@@ -443,6 +495,10 @@ int		 lab_begin(struct lab *, enum lab_op, struct side *, char *err,
  * may make an extra one, setsockopt say), then that call is taken. */
 int		 lab_begin_to(struct lab *, struct side *, const char *call,
 		    char *err, size_t);
+/* Either, on one task of the side (its number, 1..; 0: the side as
+ * above: STEP the task paused longest, RUN every task of it). */
+int		 lab_begin_on(struct lab *, enum lab_op, struct side *,
+		    unsigned task, const char *call, char *err, size_t);
 /* The last call the job let run ("" none), for the drive to match. */
 const char	*lab_job_took(const struct lab *);
 int		 lab_advance(struct lab *, int timeout_ms);
@@ -477,6 +533,16 @@ void		 lab_note_sleepers(struct lab *);	/* past LAB_SLEEP_MS */
 void		 lab_kill_all(struct lab *, const char *why);
 int		 lab_kill_side(struct lab *, struct side *, char *err, size_t);
 const char	*lab_side_name(struct lab *, int index);
+/* lab-task.c: a side's tasks, in order of appearance (prev NULL: the
+ * first); a task by number; the name of a live task by tid or process
+ * ("server.2"; NULL if not the lab's). */
+struct task	*lab_task_next(const struct lab *, const struct side *,
+		    const struct task *prev);
+struct task	*lab_task_by_num(const struct lab *, const struct side *,
+		    unsigned num);
+const char	*lab_task_name(const struct lab *, pid_t);
+/* The task paused longest (NULL: none paused). */
+struct task	*lab_task_paused(const struct lab *, const struct side *);
 const struct kview *lab_kernel(struct lab *);	/* snapshot of now */
 void		 lab_kernel_invalidate(struct lab *);	/* next lab_kernel() reads anew */
 int		 lab_pollfds(struct lab *, struct pollfd *, size_t);
@@ -516,6 +582,8 @@ const char	*srcmap_error(const struct srcmap *);
 /* "accept queue 1/5" for a listener; label NULL: "accept queue" */
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);
+/* " (held by server, server.2)" when more than one lab process holds it */
+void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *);
 /* "exited (0)", "killed by SIGSEGV" */
 void	 wait_status_format(struct sbuf *, int);
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */

@@ -137,11 +137,32 @@ view_index(struct view_ctx *c)
 static void
 view_hold(struct ksock *k, const struct kproc *p, int fd)
 {
+	/* Every holder (a listener a forked child inherited), the first
+	 * few by name. */
+	if (k->nholders >= 0 && k->nholders < KSOCK_HOLDERS) {
+		k->holders[k->nholders].pid = p->pid;
+		k->holders[k->nholders].fd = fd;
+		k->holders[k->nholders].side = p->side;
+	}
 	k->nholders++;
 	if (k->side == -1 || (k->pid == p->pid && fd < k->fd)) {
 		k->side = p->side;
 		k->pid = p->pid;
 		k->fd = fd;
+	}
+}
+
+/* The holders of a socket sock_diag did not list: n pending entries. */
+static void
+view_holders_pending(struct ksock *k, const struct pending *p, size_t n)
+{
+	size_t i;
+
+	k->nholders = (int)n;
+	for (i = 0; i < n && i < KSOCK_HOLDERS; i++) {
+		k->holders[i].pid = p[i].pid;
+		k->holders[i].fd = p[i].fd;
+		k->holders[i].side = p[i].side;
 	}
 }
 
@@ -224,7 +245,7 @@ fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
 	long r;
 
 	for (j = 0; j < nprocs; j++) {
-		if (j == i || procs[j].pid == procs[i].pid)
+		if (j == i || procs[j].pid == procs[i].pid || procs[j].thread)
 			continue;
 		/* 0: the same table; 1 or 2 order two different ones; an
 		 * error (no kcmp in this kernel) counts as shared. */
@@ -455,7 +476,7 @@ view_add_pending(struct view_ctx *c)
 				k->side = p->side;
 				k->pid = p->pid;
 				k->fd = p->fd;
-				k->nholders = (int)(j - i);
+				view_holders_pending(k, p, j - i);
 				continue;
 			}
 		}
@@ -470,7 +491,7 @@ view_add_pending(struct view_ctx *c)
 		k->side = p->side;
 		k->pid = p->pid;
 		k->fd = p->fd;
-		k->nholders = (int)(j - i);
+		view_holders_pending(k, p, j - i);
 	}
 }
 
@@ -719,6 +740,10 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	for (i = 0; i < nprocs; i++) {
 		c.proc = &procs[i];
 		c.order = i;
+		states[i] = '?';
+		/* A thread's fds are its process's, asked about already. */
+		if (procs[i].thread)
+			continue;
 		/* A process that is gone holds nothing any more. */
 		if (view_proc_fds(fc, pf, procs, nprocs, i, &states[i]) == -1)
 			continue;

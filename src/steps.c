@@ -2,6 +2,8 @@
  * steps.c - step SPECs: "s" steps the server, "c" client 1, "c2" client 2,
  * a trailing "+" runs that side until it blocks or exits; "all+" runs
  * every side at once, without pausing, until all have exited or are stuck.
+ * A side steps its task paused longest; ".N" names one task of it
+ * ("s.2", "c2.3+", "s.2@read"), numbered in order of appearance.
  * "s@bind" takes the server's bind(), letting any call before it run
  * through first: a guided order that names its calls holds for a
  * program with one more (setsockopt) or one fewer.  Tokens are
@@ -12,6 +14,29 @@
 #include <string.h>
 
 #include "lesson.h"
+
+/* ".N" at the end of tok[0..*len): the task, cut off. */
+static int
+step_parse_task(const char *tok, size_t *len, unsigned *task)
+{
+	const char *dot = memchr(tok, '.', *len);
+	size_t i, n;
+	unsigned long v = 0;
+
+	if (dot == NULL)
+		return 0;
+	n = *len - (size_t)(dot - tok) - 1;
+	if (n == 0 || n > 5 || dot[1] == '0')
+		return -1;
+	for (i = 1; i <= n; i++) {
+		if (!isdigit((unsigned char)dot[i]))
+			return -1;
+		v = v * 10 + (unsigned long)(dot[i] - '0');
+	}
+	*task = (unsigned)v;
+	*len = (size_t)(dot - tok);
+	return 0;
+}
 
 static int
 step_parse_token(const char *tok, int nclients, struct step *st)
@@ -40,10 +65,13 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		return 0;
 	}
 	st->op = STEP_ONE;
+	st->task = 0;
 	if (tok[len - 1] == '+') {
 		st->op = STEP_RUN;
 		len--;
 	}
+	if (step_parse_task(tok, &len, &st->task) == -1)
+		return -1;
 	if (len == 1 && *p == 's') {
 		st->side = 0;
 		return 0;
@@ -76,8 +104,9 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		rc = step_parse_token(tok, nclients, &steps[n]);
 		if (rc == -1) {
 			snprintf(err, errlen, "bad step '%s' (expected s, c, "
-			    "cN, with an optional + to run until it blocks, "
-			    "or @CALL to take that call)", tok);
+			    "cN, optionally .N for one task of it (s.2), then "
+			    "+ to run until it blocks or @CALL to take that "
+			    "call)", tok);
 			goto fail;
 		}
 		if (rc == -3) {

@@ -89,7 +89,12 @@ trace_next_event(struct trace_event *ev)
 		trace_syscall_info(ev);
 		return 1;
 	case PTRACE_EVENT_EXEC:
+		/* child: the tid that called exec (a thread other than the
+		 * leader takes the leader's tid, pid). */
 		ev->type = TEV_EXEC;
+		if (ptrace(PTRACE_GETEVENTMSG, pid, NULL, &msg) == 0 &&
+		    msg <= INT_MAX)
+			ev->child = (pid_t)msg;
 		return 1;
 	case PTRACE_EVENT_STOP:	/* seized: a group-stop, or a new child */
 		ev->type = TEV_GROUP_STOP;

@@ -80,6 +80,24 @@ json_addr(struct sbuf *b, const char *key, const struct sockaddr_storage *ss)
 	sbuf_finish(&a);
 }
 
+/* "holders":[{"pid":..,"fd":..,"task_name":"server.2"}, ...]: every
+ * lab process that holds the socket (the first few), and how many. */
+static void
+json_holders(struct sbuf *b, struct lab *lab, const struct ksock *k)
+{
+	int i;
+
+	sbuf_add(b, "\"holders\":[");
+	for (i = 0; i < k->nholders && i < KSOCK_HOLDERS; i++) {
+		sbuf_addf(b, "%s{\"pid\":%d,\"fd\":%d,", i ? "," : "",
+		    (int)k->holders[i].pid, k->holders[i].fd);
+		json_kv_str(b, "task_name", lab_task_name(lab,
+		    k->holders[i].pid));
+		sbuf_add(b, "}");
+	}
+	sbuf_addf(b, "],\"nholders\":%d,", k->nholders);
+}
+
 static void
 json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -114,6 +132,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			    k->fd);
 		else
 			sbuf_add(b, ",\"pid\":null,\"fd\":null,");
+		json_holders(b, lab, k);
 		json_kv_str(b, "state", tcp_state_name(k->state));
 		sbuf_add(b, ",");
 		json_addr(b, "local", &k->local);
@@ -139,6 +158,8 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_addf(b, "%s{", sep);
 		json_kv_str(b, "side", lab_side_name(lab, kb->side));
 		sbuf_addf(b, ",\"pid\":%d,", (int)kb->pid);
+		json_kv_str(b, "task_name", lab_task_name(lab, kb->pid));
+		sbuf_add(b, ",");
 		json_kv_str(b, "call", d->name);
 		sbuf_add(b, ",");
 		json_kv_str(b, "wchan", kb->wchan[0] != '\0' ? kb->wchan : NULL);
@@ -218,6 +239,11 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	sbuf_addf(b, "{\"seq\":%llu,", (unsigned long long)ev->seq);
 	json_kv_str(b, "side", ev->side != NULL ? ev->side->name : NULL);
 	sbuf_addf(b, ",\"pid\":%d,", (int)ev->pid);
+	if (ev->task != NULL) {
+		sbuf_addf(b, "\"task\":%d,", (int)ev->task->tid);
+		json_kv_str(b, "task_name", ev->task->name);
+		sbuf_add(b, ",");
+	}
 	json_kv_str(b, "event", lev_names[ev->type]);
 	sbuf_add(b, ",");
 	json_kv_str(b, "call", c != NULL ? c->desc->name : NULL);
@@ -246,8 +272,11 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		    ev->text : NULL);
 	}
 	if (ev->type == LEV_EXIT && ev->side != NULL) {
+		const struct sc_call *last = ev->task != NULL ?
+		    &ev->task->call : &ev->side->call;
 		struct sbuf s;
-		int st = ev->side->wait_status;
+		int st = ev->task != NULL ? ev->task->wait_status :
+		    ev->side->wait_status;
 
 		sbuf_init(&s);
 		wait_status_format(&s, st);
@@ -260,9 +289,9 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		json_kv_str(b, "text", sbuf_str(&s));
 		sbuf_finish(&s);
 		/* A crash: the last call it made is the student's clue. */
-		if (ev->side->call.desc != NULL) {
+		if (last->desc != NULL) {
 			sbuf_init(&s);
-			sc_format_call(&s, &ev->side->call);
+			sc_format_call(&s, last);
 			sbuf_add(b, ",");
 			json_kv_str(b, "last_call", sbuf_str(&s));
 			sbuf_finish(&s);
@@ -305,10 +334,7 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 
 	(void)lab;
 	sbuf_reset(b);
-	if (ev->side != NULL && ev->pid != ev->side->pid)
-		snprintf(who, sizeof who, "%s[%d]", name, (int)ev->pid);
-	else
-		strlcpy(who, name, sizeof who);
+	strlcpy(who, ev->task != NULL ? ev->task->name : name, sizeof who);
 	switch (ev->type) {
 	case LEV_CALL:
 		/* The pause itself is silent; the return line says it all. */
@@ -344,15 +370,20 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	case LEV_OUTPUT:
 		sbuf_addf(b, "%-8s | %s", who, ev->text);
 		break;
-	case LEV_EXIT:
+	case LEV_EXIT: {
+		const struct task *tk = ev->task;
+		int st = tk != NULL ? tk->wait_status : ev->side->wait_status;
+		const struct sc_call *last = tk != NULL ? &tk->call :
+		    &ev->side->call;
+
 		sbuf_addf(b, "%-8s ", who);
-		wait_status_format(b, ev->side->wait_status);
-		if (WIFSIGNALED(ev->side->wait_status) &&
-		    ev->side->call.desc != NULL) {
+		wait_status_format(b, st);
+		if (WIFSIGNALED(st) && last->desc != NULL) {
 			sbuf_add(b, ", last call ");
-			sc_format_call(b, &ev->side->call);
+			sc_format_call(b, last);
 		}
 		break;
+	}
 	case LEV_NOTE:
 		sbuf_addf(b, "%-8s -- %s", who, ev->text);
 		break;
