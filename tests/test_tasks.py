@@ -101,8 +101,19 @@ def strace_server(server_argv, nclients, done):
         check(wait_for(lambda: done(log), timeout=30),
               f"{server_argv[0]} under strace served its clients")
     finally:
-        p.kill()
-        p.wait(timeout=30)
+        # Killing strace would leave its tracee running: the server
+        # (the log's first pid) is ended, and strace ends with it.
+        first = None
+        for line in open(log) if os.path.exists(log) else []:
+            first = int(line.split()[0])
+            break
+        if first is not None and alive(first):
+            os.kill(first, 9)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=30)
     return log
 
 
