@@ -88,6 +88,7 @@ struct step {
 	char		 token[32];
 };
 void	 step_make(struct step *, int side, enum step_op);
+void	 step_set_task(struct step *, unsigned task);	/* s.2 */
 /* Parses spec; the error names the bad token. */
 int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
 	    char *err, size_t);

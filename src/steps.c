@@ -156,3 +156,20 @@ step_make(struct step *st, int side, enum step_op op)
 	else
 		snprintf(st->token, sizeof st->token, "c%d%s", side, plus);
 }
+
+/* One task of the side (0: the side's own choice), in the token too:
+ * "s.2", "c2.3+". */
+void
+step_set_task(struct step *st, unsigned task)
+{
+	char *plus;
+
+	st->task = task;
+	if (task == 0 || st->op == STEP_ALL)
+		return;
+	plus = strchr(st->token, '+');
+	if (plus != NULL)
+		*plus = '\0';
+	snprintf(st->token + strlen(st->token), sizeof st->token -
+	    strlen(st->token), ".%u%s", task, st->op == STEP_RUN ? "+" : "");
+}

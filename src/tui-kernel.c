@@ -35,8 +35,10 @@ tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
 		sbuf_add(b, _("in accept queue"));
 	else if (side == NULL)
 		sbuf_add(b, _("no process"));
-	else
-		sbuf_addf(b, "%s fd %d", side->name, k->fd);
+	else	/* the process that holds it: its task's name */
+		sbuf_addf(b, "%s fd %d", lab_task_name(t->d.s.lab, k->pid) !=
+		    NULL ? lab_task_name(t->d.s.lab, k->pid) : side->name,
+		    k->fd);
 }
 
 static void
@@ -67,6 +69,15 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 		cx += tui_put(y, x + cx, w - cx, _(" accept queue "));
 		cx += tui_draw_gauge(t, y, x + cx, w - cx, k->rqueue,
 		    k->wqueue);
+	}
+	/* Held by more than one process (a forked child's inherited
+	 * listener): every holder. */
+	sbuf_reset(&b);
+	ksock_holders_words(&b, t->d.s.lab, k);
+	if (b.len > 0 && cx < w) {
+		tui_style(TR_DIM);
+		cx += tui_put(y, x + cx, w - cx, sbuf_str(&b));
+		tui_style(TR_NORMAL);
 	}
 	sbuf_reset(&b);
 	tui_kernel_change(&b, t, k);
@@ -124,7 +135,10 @@ tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
 		return false;
 	if (y < 0)
 		return true;
-	if (kb->pid != side->pid)
+	/* The task asleep ("server.2"), as s.2 names it. */
+	if (lab_task_name(t->d.s.lab, kb->pid) != NULL)
+		strlcpy(who, lab_task_name(t->d.s.lab, kb->pid), sizeof who);
+	else if (kb->pid != side->pid)
 		snprintf(who, sizeof who, "%s[%d]", side->name, (int)kb->pid);
 	else
 		strlcpy(who, side->name, sizeof who);

@@ -58,6 +58,7 @@ tui_step_key(struct tui *t, int index, enum step_op op)
 	struct step st;
 
 	step_make(&st, index, op);
+	step_set_task(&st, tui_task_of(t, index));
 	t->trying_guided = false;
 	(void)tui_step_begin(t, &st);
 }

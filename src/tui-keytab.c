@@ -34,6 +34,7 @@ struct tui_keyrow {
 			    size_t);	/* a label that changes, instead */
 	enum tui_bar_fit drop;		/* from this fit on, left out; 0 never */
 	bool		 clients;	/* only with two clients or more */
+	bool		 tasks;		/* only when a side has two tasks */
 	/* Its line in `?`; NULL: none, or told on an earlier row's line. */
 	const char	*help;		/* N_() */
 };
@@ -273,7 +274,11 @@ static const struct tui_keyrow tui_keytab[] = {
 	  "theme") },
 	{ .chars = "p", .run = tui_key_projector },
 	{ .codes = { KEY_MOUSE }, .run = tui_key_mouse,
-	  .help = N_("  click    on a column steps that side") },
+	  .help = N_("  click    on a column steps it   t / T  the task s / c "
+	  "step") },
+	{ .chars = "tT", .run = tui_key_task,
+	  .bar = "t/T", .label = N_("task"), .brief = N_("task"),
+	  .drop = TB_FEWER, .tasks = true },
 	{ .codes = { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END },
 	  .run = tui_key_scroll,
 	  .help = N_("  PgUp/PgDn/End  scroll the timeline") },
@@ -358,10 +363,22 @@ tui_key_help(const char **lines, size_t max)
 }
 
 static bool
+tui_bar_tasks(const struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; t->d.s.lab != NULL && i < lab_nsides(t->d.s.lab); i++)
+		if (lab_side(t->d.s.lab, i)->ntasks > 1)
+			return true;
+	return false;
+}
+
+static bool
 tui_bar_has(const struct tui *t, const struct tui_keyrow *k,
     enum tui_bar_fit fit)
 {
 	return k->bar != NULL && (!k->clients || t->d.s.nclients > 1) &&
+	    (!k->tasks || tui_bar_tasks(t)) &&
 	    (k->drop == 0 || fit < k->drop);
 }
 

@@ -66,7 +66,10 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 	row.side = side->index;
 	row.role = c->err != 0 ? TR_ERROR : TR_NORMAL;
 	sbuf_init(&b);
-	if (ev->pid != side->pid)
+	/* Another task than the first: its number, as s.N names it. */
+	if (ev->task != NULL && ev->task->num > 1)
+		sbuf_addf(&b, "[.%u] ", ev->task->num);
+	else if (ev->task == NULL && ev->pid != side->pid)
 		sbuf_addf(&b, "[%d] ", (int)ev->pid);
 	tui_call_brief(&b, c, ev->type == LEV_RETURN);
 	if (ev->type == LEV_BLOCKED) {
@@ -146,6 +149,38 @@ tui_remember_local(struct tui *t, const struct lab_event *ev,
 	    ev->local_origin : "", sizeof sv->local_origin);
 }
 
+/* Is the event of the task the side's column shows? */
+static bool
+tui_ev_shown(const struct lab_event *ev, const struct side *side)
+{
+	return ev->task != NULL ? ev->task == side->cur : ev->pid == side->pid;
+}
+
+/*
+ * The source line of the call the side's column shows, asked while
+ * that task is stopped before it: when it pauses, or when the column
+ * comes to show another task (the one paused longest changed).
+ */
+static void
+tui_observe_source(struct tui *t, struct side *side)
+{
+	struct tui_sideview *sv = &t->sv[side->index];
+	const struct task *cur = side->cur;
+
+	if (t->srcmap == NULL || cur == NULL ||
+	    cur->state != SIDE_BEFORE_CALL ||
+	    (sv->loc_valid && sv->loc_task == cur &&
+	    sv->loc_gen == cur->call_gen))
+		return;
+	if (sv->loc == NULL)
+		sv->loc = xcalloc(1, sizeof *sv->loc);
+	if (srcmap_call_site(t->srcmap, cur->tid, sv->loc) == -1)
+		sv->loc->ok = false;
+	sv->loc_valid = true;
+	sv->loc_task = cur;
+	sv->loc_gen = cur->call_gen;
+}
+
 void
 tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 {
@@ -169,17 +204,10 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 	sbuf_init(&b);
 	switch (ev->type) {
 	case LEV_CALL:
-		if (ev->pid != side->pid || t->srcmap == NULL)
-			break;
-		if (sv->loc == NULL)
-			sv->loc = xcalloc(1, sizeof *sv->loc);
-		if (srcmap_call_site(t->srcmap, side->pid, sv->loc) == -1)
-			sv->loc->ok = false;
-		sv->loc_valid = true;
-		break;
+		break;		/* its source line: tui_observe_source below */
 	case LEV_RETURN:
 		/* The lesson's words on what the call did (not if it failed). */
-		if (ev->pid == side->pid) {
+		if (tui_ev_shown(ev, side)) {
 			sv->after = ev->call->err != 0 ? NULL :
 			    lesson_narration_text(&t->d.s.lesson, side->name,
 			    ev->call->desc->name, true, t->opts->lang);
@@ -188,16 +216,17 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		tui_remember_local(t, ev, side);
 		tui_row_call(t, ev, side);
 		tui_call_brief(&b, ev->call, true);
-		if (ev->pid == side->pid) {
+		if (tui_ev_shown(ev, side)) {
 			strlcpy(sv->last, sbuf_str(&b), sizeof sv->last);
 			sv->last_action = t->action;
 		}
-		tui_message(t, false, "%s %s", side->name, sbuf_str(&b));
+		tui_message(t, false, "%s %s", ev->task != NULL ?
+		    ev->task->name : side->name, sbuf_str(&b));
 		break;
 	case LEV_BLOCKED:
 		tui_row_call(t, ev, side);
-		tui_message(t, false, "%s BLOCKED in %s()", side->name,
-		    ev->call->desc->name);
+		tui_message(t, false, "%s BLOCKED in %s()", ev->task != NULL ?
+		    ev->task->name : side->name, ev->call->desc->name);
 		break;
 	case LEV_OUTPUT:
 		sbuf_addf(&b, "out: %s", ev->text);
@@ -214,4 +243,5 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		break;
 	}
 	sbuf_finish(&b);
+	tui_observe_source(t, side);
 }

@@ -125,7 +125,8 @@ tui_side_fd(struct tui *t, struct side *side, struct sbuf *b)
 	for (i = 0; i < kv->nsocks; i++) {
 		const struct ksock *k = &kv->socks[i];
 
-		if (k->pid != side->pid || k->fd != fd)
+		if (side->cur == NULL || k->pid != side->cur->tgid ||
+		    k->fd != fd)
 			continue;
 		sbuf_addf(b, _("fd %d is %s in the kernel"), fd,
 		    tcp_state_name(k->state));
@@ -170,6 +171,7 @@ tui_draw_side(struct tui *t, struct side *side, const struct tui_rect *r)
 		if (side->state == SIDE_BLOCKED)
 			sbuf_addf(&b, _("kernel: asleep in %s (/proc/%d/wchan); "
 			    "%s"), side->wchan[0] != '\0' ? side->wchan : "?",
+			    side->cur != NULL ? (int)side->cur->tid :
 			    (int)side->pid, tui_wake_hint(side));
 		else if (side->state == SIDE_BEFORE_CALL)
 			tui_side_fd(t, side, &b);
@@ -179,6 +181,11 @@ tui_draw_side(struct tui *t, struct side *side, const struct tui_rect *r)
 		fixed = 5;
 	}
 	sbuf_finish(&b);
+	/* A program of several tasks: which, and the one a step takes. */
+	if (side->ntasks > 1) {
+		tui_draw_tasks(t, side, y + fixed - 1, x, w);
+		fixed++;
+	}
 	out = t->lay.roomy ? (h - fixed) / 5 : h - fixed >= 7 ? 2 : 1;
 	src = h - fixed - out;
 	tui_draw_source(t, side, y + fixed - 1, x, w, src);

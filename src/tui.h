@@ -60,6 +60,8 @@ struct tui_row {		/* one line of the timeline */
 struct tui_sideview {
 	struct srcloc	*loc;		/* call site of the pending or last call */
 	bool		 loc_valid;
+	const struct task *loc_task;	/* ... of this task, its call_gen */
+	uint64_t	 loc_gen;
 	bool		 local_ok;	/* the address read after bind/connect */
 	int		 local_fd;
 	struct sockaddr_storage local;
@@ -93,6 +95,8 @@ struct tui {
 	struct srcmap	*srcmap;
 	struct tui_sideview sv[SOCKSTEP_MAX_CLIENTS + 1];
 	int		 client;	/* the client the CLIENT column shows */
+	unsigned	 task[SOCKSTEP_MAX_CLIENTS + 1]; /* each side's task
+					 * s/c step (t/T); 0: paused longest */
 	uint64_t	 action;	/* steps asked for by a key, counted */
 	bool		 stepped;	/* a step was taken since the start */
 	struct tui_row	*rows;		/* ring of TUI_ROWS_MAX */
@@ -170,6 +174,10 @@ void	 tui_row_text(struct tui *, int side, enum tui_role, const char *);
 void	 tui_draw_side(struct tui *, struct side *, const struct tui_rect *);
 void	 tui_draw_source(struct tui *, struct side *, int y, int x, int w, int h);
 void	 tui_draw_flow(struct tui *, const struct side *, int y, int x, int w);
+/* tui-tasks.c: a side's tasks, and the one s/c step */
+void	 tui_draw_tasks(struct tui *, struct side *, int y, int x, int w);
+unsigned tui_task_of(struct tui *, int index);
+void	 tui_key_task(struct tui *, int key, bool is_code);
 /* tui-kernel.c, tui-diff.c, tui-gauge.c */
 void	 tui_kernel_remember(struct tui *);
 bool	 tui_addr_same(const struct sockaddr_storage *,
