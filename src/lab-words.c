@@ -31,16 +31,18 @@ wait_status_format(struct sbuf *b, int status)
 
 
 /* " (held by server, server.2)": a socket more than one lab process
- * holds (a listener a forked child inherited), each by its task. */
+ * holds (a listener a forked child inherited), each by its task; label
+ * NULL: "held by" (a view passes its translation). */
 void
-ksock_holders_words(struct sbuf *b, struct lab *lab, const struct ksock *k)
+ksock_holders_words(struct sbuf *b, struct lab *lab, const struct ksock *k,
+    const char *label)
 {
 	const char *name;
 	int i;
 
 	if (k->nholders < 2)
 		return;
-	sbuf_add(b, " (held by ");
+	sbuf_addf(b, " (%s ", label != NULL ? label : "held by");
 	for (i = 0; i < k->nholders && i < KSOCK_HOLDERS; i++) {
 		name = lab_task_name(lab, k->holders[i].pid);
 		if (name == NULL)
@@ -50,7 +52,7 @@ ksock_holders_words(struct sbuf *b, struct lab *lab, const struct ksock *k)
 			sbuf_addf(b, " fd %d", k->holders[i].fd);
 	}
 	if (k->nholders > KSOCK_HOLDERS)
-		sbuf_addf(b, " and %d more", k->nholders - KSOCK_HOLDERS);
+		sbuf_addf(b, " +%d", k->nholders - KSOCK_HOLDERS);
 	sbuf_add(b, ")");
 }
 
@@ -73,7 +75,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sep = " | ";
 		if (k->state == TCP_LISTEN_STATE) {
 			listener_queue_words(b, k, "queue");
-			ksock_holders_words(b, lab, k);
+			ksock_holders_words(b, lab, k, NULL);
 			continue;
 		}
 		if (k->in_accept_queue) {
@@ -89,7 +91,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		else
 			sbuf_addf(b, "fd %d unbound", k->fd);
 		sbuf_addf(b, " %s", tcp_state_name(k->state));
-		ksock_holders_words(b, lab, k);
+		ksock_holders_words(b, lab, k, NULL);
 	}
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);

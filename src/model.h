@@ -583,7 +583,8 @@ const char	*srcmap_error(const struct srcmap *);
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);
 /* " (held by server, server.2)" when more than one lab process holds it */
-void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *);
+void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *,
+	    const char *label);
 /* "exited (0)", "killed by SIGSEGV" */
 void	 wait_status_format(struct sbuf *, int);
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */

@@ -73,7 +73,7 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 	/* Held by more than one process (a forked child's inherited
 	 * listener): every holder. */
 	sbuf_reset(&b);
-	ksock_holders_words(&b, t->d.s.lab, k);
+	ksock_holders_words(&b, t->d.s.lab, k, _("held by"));
 	if (b.len > 0 && cx < w) {
 		tui_style(TR_DIM);
 		cx += tui_put(y, x + cx, w - cx, sbuf_str(&b));
