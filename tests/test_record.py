@@ -56,7 +56,7 @@ def norm_json(out):
     sides, checks = {}, []
     for line in out.splitlines():
         e = json.loads(line)
-        for k in ("seq", "pid", "kernel"):
+        for k in ("seq", "pid", "task", "kernel"):
             e.pop(k, None)
         e = json.loads(norm_ports(json.dumps(e, sort_keys=True)))
         if e.get("event") == "check":

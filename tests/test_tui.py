@@ -387,7 +387,7 @@ HELP_KEYS = [
     "space    the next step of the lesson's guided order",
     "1-9      answer the lesson's question    l  the lesson menu",
     "b / f    step back (replayed) / forward  p  projector theme",
-    "click    on a column steps that side",
+    "click    on a column steps it   t / T  the task s / c step",
     "PgUp/PgDn/End  scroll the timeline",
     "r        restart    k / K  end the server / client    q  quit",
 ]
