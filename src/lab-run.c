@@ -130,6 +130,15 @@ lab_all_settled(struct lab *lab, uint64_t now)
 	struct task *t;
 	bool settled = true;
 
+	/* A call under way is unsettled without a look at /proc: free-
+	 * running (all+) asks here between stops, and a task asleep
+	 * between calls (a thread in pthread_join) restarts its clock at
+	 * any stop of its side anyway. */
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (t->side != NULL && !t->refused && !t->stopped &&
+		    t->state == SIDE_RUNNING && t->in_call &&
+		    t->sleep_since == 0)
+			return false;
 	/* Every task is looked at: each keeps its own sleep clock. */
 	TAILQ_FOREACH(t, &lab->tasks, entry)
 		if (lab_task_alive(t) && !lab_task_settled(lab, t, now))

@@ -113,17 +113,19 @@ lab_call_addresses(struct lab *lab, struct task *t, struct lab_event *ev)
 	}
 }
 
-/* Should this call pause?  Calls on fds that are not sockets are not steps. */
+/* Should this call pause?  Calls on fds that are not sockets are not
+ * steps.  Asked of the task's process: its threads share its fds. */
 static const struct sc_desc *
-lab_watched(struct lab *lab, pid_t pid, const struct trace_event *tev)
+lab_watched(struct lab *lab, struct task *t, const struct trace_event *tev)
 {
 	const struct sc_desc *desc = sc_lookup(tev->nr);
 	bool on_socket = desc != NULL &&
-	    trace_call_on_socket(lab->fds, pid, desc, tev->args);
+	    trace_call_on_socket(lab->fds, t->tgid, desc, tev->args);
 
 	/* After the look: the fd a close() ends is still open right now,
-	 * and what was just learnt of it must be forgotten. */
-	trace_fds_saw_call(lab->fds, tev->nr, tev->args);
+	 * and what was just learnt of it must be forgotten (and, with
+	 * threads, again once the close returned). */
+	t->fd_change = trace_fds_saw_call(lab->fds, tev->nr, tev->args);
 	return on_socket ? desc : NULL;
 }
 
@@ -140,7 +142,7 @@ static void
 lab_task_entry(struct lab *lab, struct task *t, const struct trace_event *tev)
 {
 	struct side *side = t->side;
-	const struct sc_desc *desc = lab_watched(lab, t->tid, tev);
+	const struct sc_desc *desc = lab_watched(lab, t, tev);
 	struct sc_mem mem = { sc_mem_tracee_read, &t->tid };
 	struct lab_event ev = { .type = LEV_CALL, .side = side, .task = t };
 
@@ -148,7 +150,7 @@ lab_task_entry(struct lab *lab, struct task *t, const struct trace_event *tev)
 	t->activity++;
 	if (desc == NULL) {
 		side->wrote_other = true;
-		trace_resume(t->tid, false, 0);
+		trace_resume(t->tid, t->fd_change, 0);
 		return;
 	}
 	lab_drain_written(lab, side);
@@ -176,6 +178,10 @@ lab_task_exit(struct lab *lab, struct task *t, const struct trace_event *tev)
 	struct sc_mem mem = { sc_mem_tracee_read, &t->tid };
 	struct lab_event ev = { .type = LEV_RETURN, .side = side, .task = t };
 
+	if (t->fd_change) {
+		t->fd_change = false;
+		trace_fds_changed(lab->fds);
+	}
 	if (!t->in_call) {
 		trace_resume(t->tid, false, 0);
 		return;

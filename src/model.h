@@ -238,7 +238,8 @@ struct trace_fds *trace_fds_create(void);
 void	 trace_fds_destroy(struct trace_fds *);
 bool	 trace_call_on_socket(struct trace_fds *, pid_t,
 	    const struct sc_desc *, const uint64_t *);
-void	 trace_fds_saw_call(struct trace_fds *, long nr, const uint64_t *args);
+bool	 trace_fds_saw_call(struct trace_fds *, long nr, const uint64_t *args);
+void	 trace_fds_changed(struct trace_fds *);
 void	 trace_fds_new_task(struct trace_fds *, pid_t parent, pid_t child);
 void	 trace_fds_forget(struct trace_fds *);
 
@@ -404,6 +405,7 @@ struct task {
 	bool			 stopped;	/* held stopped by one */
 	bool			 seen_stop;	/* its first stop was swallowed */
 	bool			 refused;	/* over LAB_MAX_TASKS: killed */
+	bool			 fd_change;	/* in a close the fd cache follows */
 	unsigned		 ncalls;	/* watched calls it made */
 	enum sc_stage		 stage;
 	char			 wchan[64];	/* when BLOCKED */

@@ -47,6 +47,8 @@ struct trace_fds {
 	}		fdc[TRACE_FDC_SIZE];
 	unsigned	gen;
 	bool		off;
+	bool		shared;		/* threads share a table: see in_flight */
+	unsigned	in_flight;	/* table changes begun, not yet returned */
 };
 
 struct trace_fds *
@@ -70,31 +72,83 @@ trace_fds_forget(struct trace_fds *tf)
 	tf->gen++;
 }
 
-/* A new task: its own copy of the table is fine, a shared one is not. */
+static pid_t
+trace_tgid(pid_t pid)
+{
+	char path[64], line[128];
+	FILE *f;
+	int tgid = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * A new task: its own copy of the table is fine.  A thread shares its
+ * process's, which the cache keys by process: a close by one thread may
+ * race a lookup by another, so the lab follows each change of the table
+ * to its return (trace_fds_changed), and nothing is remembered while
+ * one is under way.  Any other sharing (clone with CLONE_FILES alone)
+ * turns the cache off.
+ */
 void
 trace_fds_new_task(struct trace_fds *tf, pid_t parent, pid_t child)
 {
+	pid_t tgid;
 	long r;
 
 	trace_fds_forget(tf);
 	/* kcmp: 0 the same table, 1 or 2 different ones, -1 no answer. */
 	r = child > 0 ? syscall(SYS_kcmp, parent, child, KCMP_FILES, 0, 0) : -1;
-	if (r != 1 && r != 2)
+	if (r == 1 || r == 2)
+		return;
+	if (r == 0 && (tgid = trace_tgid(child)) > 0 &&
+	    tgid == trace_tgid(parent))
+		tf->shared = true;
+	else
 		tf->off = true;
 }
 
-/* Called at every stopped call, watched or not, before anything else. */
+/* A change of the table (close ...) returned: what was learnt while it
+ * ran is forgotten, and the cache may remember again. */
 void
+trace_fds_changed(struct trace_fds *tf)
+{
+	if (tf == NULL)
+		return;
+	if (tf->in_flight > 0)
+		tf->in_flight--;
+	trace_fds_forget(tf);
+}
+
+/*
+ * Called at every stopped call, watched or not, before anything else.
+ * True when the caller must follow the call to its return and then call
+ * trace_fds_changed (threads share the table it changes).
+ */
+bool
 trace_fds_saw_call(struct trace_fds *tf, long nr, const uint64_t *args)
 {
 	if (nr == SYS_io_uring_setup) {
 		tf->off = true;
-		return;
+		return false;
 	}
 	if (nr == SYS_close || nr == SYS_close_range || nr == SYS_dup2 ||
 	    nr == SYS_dup3 || (nr == SYS_fcntl &&
-	    (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)))
+	    (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC))) {
 		trace_fds_forget(tf);
+		if (tf->shared && !tf->off) {
+			tf->in_flight++;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool
@@ -115,6 +169,8 @@ trace_fd_socket_cached(struct trace_fds *tf, pid_t pid, int fd)
 	if ((n = readlink(path, link, sizeof link - 1)) <= 0)
 		return false;	/* not open (or gone): not remembered */
 	link[n] = '\0';
+	if (tf->in_flight > 0)	/* a close may be under way: not kept */
+		return strncmp(link, "socket:", 7) == 0;
 	e->pid = pid;
 	e->fd = fd;
 	e->gen = tf->gen;
