@@ -300,7 +300,11 @@ if STRACE:
 #    for it, no error).
 port = free_port()
 wrapped = f"sh -c '{ECHOCLIENT} 127.0.0.1 {port} hi | cat'"
-for steps in (None, "s+ c+ s+ c+"):
+late = f"sh -c 'sleep 2; {ECHOCLIENT} 127.0.0.1 {port} hi | cat'"
+for steps in (None, "s+ c+ s+ c+", "late"):
+    if steps == "late":	# c+ while the client side runs (sleeps): waited for
+        wrapped, steps = late, "s+ c+ s+ c+"
+
     args = ["run", "--server", THREADSRV + " {port}", "--client", wrapped,
             "--batch", "--json", "--port", str(port)]
     if steps:
