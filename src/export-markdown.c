@@ -139,7 +139,8 @@ static void
 md_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
 	struct export *x = (struct export *)o;
-	const char *me = ev->side != NULL ? ev->side->name : "sockstep";
+	const char *me = ev->task != NULL ? ev->task->name :
+	    ev->side != NULL ? ev->side->name : "sockstep";
 	struct sbuf b;
 
 	(void)lab;
@@ -169,7 +170,9 @@ md_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_addc(&x->body, '\n');
 		break;
 	case LEV_EXIT:
-		wait_status_format(&b, ev->side->wait_status);
+		/* The task that ended (a child's end is not its side's). */
+		wait_status_format(&b, ev->task != NULL ?
+		    ev->task->wait_status : ev->side->wait_status);
 		sbuf_addf(&x->body, "- **%s** %s\n", me, sbuf_str(&b));
 		break;
 	case LEV_NOTE:

@@ -188,7 +188,9 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		mm_note(&x->body, me, sbuf_str(&b));
 		break;
 	case LEV_EXIT:
-		wait_status_format(&b, ev->side->wait_status);
+		/* The task that ended (a child's end is not its side's). */
+		wait_status_format(&b, ev->task != NULL ?
+		    ev->task->wait_status : ev->side->wait_status);
 		mm_note(&x->body, me, sbuf_str(&b));
 		break;
 	case LEV_NOTE:
