@@ -482,7 +482,6 @@ lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
 {
 	struct lab_job *j = &lab->job;
 	struct task *t;
-	size_t i;
 
 	if (j->op != LAB_OP_NONE) {
 		snprintf(err, errlen, "the lab is still busy");
@@ -519,8 +518,6 @@ lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
 				return -1;
 			}
 		}
-		for (i = 0; i < lab->nsides; i++)
-			lab_job_continue(lab, lab->sides[i], NULL);
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
 		return 0;
 	case LAB_OP_STEP:
