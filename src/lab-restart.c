@@ -24,14 +24,10 @@ lab_restart_ready(struct lab *lab, struct side *side, char *err,
     size_t errlen)
 {
 	struct lab_child *ch;
-	char tok[8];
+	const char *call = side->call.desc != NULL ? side->call.desc->name :
+	    "?";
+	char now[48];
 
-	if (side->is_server)
-		strlcpy(tok, "s", sizeof tok);
-	else if (side->index == 1)
-		strlcpy(tok, "c", sizeof tok);
-	else
-		snprintf(tok, sizeof tok, "c%d", side->index % 100);
 	switch (side->state) {
 	case SIDE_EXITED:
 	case SIDE_KILLED:
@@ -40,13 +36,15 @@ lab_restart_ready(struct lab *lab, struct side *side, char *err,
 		snprintf(err, errlen, "%s has not started yet", side->name);
 		return -1;
 	default:
-		snprintf(err, errlen, "%s is still running (%s%s%s): it is "
-		    "started again only once it has exited; run it to its "
-		    "end first (%s+), or end it (k on the screen)",
-		    side->name, side_state_name(side->state),
-		    side->call.desc != NULL ? ", in or before " : "",
-		    side->call.desc != NULL ? side->call.desc->name : "",
-		    tok);
+		if (side->state == SIDE_BEFORE_CALL)
+			snprintf(now, sizeof now, "paused before %s()", call);
+		else if (side->state == SIDE_BLOCKED)
+			snprintf(now, sizeof now, "blocked in %s()", call);
+		else
+			snprintf(now, sizeof now, "running");
+		snprintf(err, errlen, "%s is still running (%s): it is started "
+		    "again only once it has exited; let it run to its end, "
+		    "or end it (k on the screen)", side->name, now);
 		return -1;
 	}
 	LIST_FOREACH(ch, &lab->children, entry) {
