@@ -8,6 +8,8 @@
  *	server = server {port}
  *	client = client 127.0.0.1 {port}
  *	steps = s s s c c s s s s c c
+ *	[programs]
+ *	book = server {port}		(started by the step s!book)
  *
  * Every mistake is reported as "file:line: message".  The parser never
  * executes anything; lesson_argv() only builds argument vectors.

@@ -10,7 +10,8 @@ again then finds nothing listening (ECONNREFUSED, as it printed it).
 replays in batch with every check passing, its three servers binding one
 port (another than the recorded one, whose TIME-WAIT is still there and
 which the replay does not reuse), and a path that names a program the
-lesson lacks is refused in one line."""
+lesson lacks is refused in one line; check-lesson reports such a step
+as file:line."""
 import errno
 import os
 import shutil
@@ -108,6 +109,23 @@ try:
     rc, out, err = run(["batch", "--replay", rec, "--port", "0"])
     check(rc == 2 and "no program 'nosuch'" in err and
           err.count("\n") == 1, f"replay of s!nosuch: {rc} {err!r}")
+
+    # check-lesson names a step that starts a program [programs] lacks.
+    d = os.path.join(tmp, "09-copy")
+    os.mkdir(d)
+    for prog in ("server", "server_reuse", "client"):
+        shutil.copy(os.path.join(BIN, prog), d)
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                       "lessons", "09-restart", "lesson.ini")
+    with open(src, encoding="utf-8") as f:
+        ini = f.read()
+    check(" s!book " in ini, "lesson 9 starts [programs] book")
+    with open(os.path.join(d, "lesson.ini"), "w", encoding="utf-8") as f:
+        f.write(ini.replace(" s!book ", " s!nosuch "))
+    rc, out, err = run(["check-lesson", d])
+    check(rc == 1 and "starts program 'nosuch', which [programs] does not "
+          "name" in out and "lesson.ini:" in out,
+          f"check-lesson: s!nosuch is a file:line problem: {rc} {out!r} {err!r}")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 finish()
