@@ -513,6 +513,10 @@ const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t
 const char	*srcmap_error(const struct srcmap *);
 
 /* lab-words.c: the model in words, for every view */
+/* Bytes queued for the next read(), not counting a FIN (*fin: one is in) */
+uint32_t ksock_unread(const struct ksock *, bool *fin);
+/* ", 10 bytes unread": what is queued for the next read(); "" if none */
+void	 unread_words(struct sbuf *, const struct ksock *);
 /* "accept queue 1/5" for a listener; label NULL: "accept queue" */
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);
