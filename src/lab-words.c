@@ -90,6 +90,14 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			listener_queue_words(b, k, _("queue"));
 			continue;
 		}
+		/* A connection request the listener answered, whose last
+		 * ACK it dropped (queue full): no socket of it exists yet. */
+		if (k->state == TCP_SYN_RECV && owner == NULL) {
+			sbuf_add(b, _("half-open from "));
+			sc_format_addr_port(b, &k->peer);
+			sbuf_add(b, " SYN-RECV");
+			continue;
+		}
 		if (k->in_accept_queue) {
 			sbuf_add(b, _("in accept queue "));
 			sc_format_addr_port(b, &k->peer);

@@ -6,6 +6,7 @@
  * from the snapshot taken before the last step is marked (tui-diff.c).
  */
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <curses.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
 
 	if (k->in_accept_queue)
 		sbuf_add(b, _("in accept queue"));
+	else if (side == NULL && k->state == TCP_SYN_RECV)
+		sbuf_add(b, _("half-open"));
 	else if (side == NULL)
 		sbuf_add(b, _("no process"));
 	else
