@@ -80,6 +80,7 @@ struct lab {
 	struct trace_fds	*fds;		/* which (pid, fd) are sockets */
 	bool			 said_setuid;	/* lab_exec_setuid, once a run */
 	bool			 said_order;	/* all+'s order of events, once */
+	unsigned		 blocked_at_end; /* sides blocked as the last job ended */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 

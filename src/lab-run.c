@@ -193,8 +193,15 @@ lab_job_end(struct lab *lab, int rc)
 {
 	struct lab_job *j = &lab->job;
 
+	size_t i;
+
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	/* For w: which calls were blocked when the step ended. */
+	lab->blocked_at_end = 0;
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->state == SIDE_BLOCKED)
+			lab->blocked_at_end |= 1U << i;
 	j->rc = rc;
 	j->op = LAB_OP_NONE;
 }
@@ -421,6 +428,18 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
 		return 0;
 	case LAB_OP_WAIT:
+		/*
+		 * A call blocked when the last step ended may have returned
+		 * since (a SYN resent while the learner read): that is what
+		 * w waits for, so it is done; else wait for those blocked now.
+		 */
+		for (i = 0; i < lab->nsides; i++)
+			if ((lab->blocked_at_end & 1U << i) &&
+			    lab->sides[i]->state != SIDE_BLOCKED) {
+				j->op = op;
+				lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+				return 0;
+			}
 		for (i = 0; i < lab->nsides; i++)
 			if (lab->sides[i]->state == SIDE_BLOCKED)
 				j->blocked |= 1U << i;
