@@ -8,6 +8,8 @@
  *	sockets SYN-SENT = 2		sockets on the port in a TCP state
  *	orphans TIME-WAIT = 1		... that no lab process holds
  *	accept-queue = 3		connections waiting for accept()
+ *	accept-queue unread = 10	bytes sent to them, not read yet
+ *	server unread = 5		bytes a side's sockets hold unread
  *	client connect = -1 ECONNREFUSED	the last return of a call
  *	server accept >= 0
  *	server blocked accept		asleep in that call (/proc)
@@ -25,21 +27,25 @@
 
 enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
-	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_ORPHANS,
+	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_UNREAD, CK_ORPHANS,
 };
 
-/* The forms that count something in the kernel view: WORD [STATE] OP N. */
+/* The forms that count something in the kernel view, without a side:
+ * WORD [WORD2] [STATE] OP N.  The first that matches is taken. */
 static const struct {
 	const char	*word;
+	const char	*word2;		/* a second word, NULL none */
+	bool		 state;		/* a TCP state follows */
 	enum check_kind	 kind;
-	bool		 state;		/* a TCP state follows the word */
 } check_counts[] = {
-	{ "queue", CK_QUEUE, false },
-	{ "backlog", CK_BACKLOG, false },
-	{ "accept-queue", CK_ACCEPTQ, false },
-	{ "sockets", CK_SOCKETS, true },
+	{ "queue", NULL, false, CK_QUEUE },
+	{ "backlog", NULL, false, CK_BACKLOG },
+	/* side "": the accept queue's */
+	{ "accept-queue", "unread", false, CK_UNREAD },
+	{ "accept-queue", NULL, false, CK_ACCEPTQ },
+	{ "sockets", NULL, true, CK_SOCKETS },
 	/* No process holds it: a TIME-WAIT, or one its program left. */
-	{ "orphans", CK_ORPHANS, true },
+	{ "orphans", NULL, true, CK_ORPHANS },
 };
 enum check_op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT };
 
@@ -152,27 +158,29 @@ int
 check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 {
 	char w[CHECK_MAX_WORDS][64];
-	int n = split_words(expr, w, CHECK_MAX_WORDS);
+	int n = split_words(expr, w, CHECK_MAX_WORDS), at;
 	size_t i;
 
 	memset(c, 0, sizeof *c);
 	if (n < 2)
 		goto bad;
 	for (i = 0; i < sizeof check_counts / sizeof check_counts[0]; i++) {
-		int at = check_counts[i].state ? 2 : 1;
-
-		if (strcmp(w[0], check_counts[i].word) != 0)
+		if (strcmp(w[0], check_counts[i].word) != 0 ||
+		    (check_counts[i].word2 != NULL &&
+		    strcmp(w[1], check_counts[i].word2) != 0))
 			continue;
+		at = 1 + (check_counts[i].word2 != NULL) +
+		    check_counts[i].state;	/* where OP is */
 		if (n != at + 2)
 			goto bad;
 		c->kind = check_counts[i].kind;
-		if (check_counts[i].state && !is_tcp_state(w[1])) {
+		if (check_counts[i].state && !is_tcp_state(w[at - 1])) {
 			snprintf(err, errlen, "'%s' is not a TCP state "
-			    "(LISTEN, SYN-SENT, ESTABLISHED, ...)", w[1]);
+			    "(LISTEN, SYN-SENT, ESTABLISHED, ...)", w[at - 1]);
 			return -1;
 		}
 		if (check_counts[i].state)
-			strlcpy(c->word, w[1], sizeof c->word);
+			strlcpy(c->word, w[at - 1], sizeof c->word);
 		if (parse_op(w[at], &c->op) == -1 ||
 		    parse_value(w[at + 1], c) == -1)
 			goto bad;
@@ -212,8 +220,9 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
-	if (strcmp(w[1], "local-port") == 0 && n == 4) {
-		c->kind = CK_LOCALPORT;
+	if ((strcmp(w[1], "local-port") == 0 || strcmp(w[1], "unread") ==
+	    0) && n == 4) {
+		c->kind = w[1][0] == 'l' ? CK_LOCALPORT : CK_UNREAD;
 		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
 			goto bad;
 		return 0;
@@ -415,6 +424,17 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			n += kv->socks[i].in_accept_queue;
 		return eval_count(c, n, "connections waiting in the accept "
 		    "queue", want, why, len);
+	case CK_UNREAD:
+		for (i = 0; i < kv->nsocks; i++) {
+			const struct ksock *k = &kv->socks[i];
+			bool fin;
+
+			if (side != NULL ? k->side == side->index :
+			    k->in_accept_queue)
+				n += ksock_unread(k, &fin);
+		}
+		return eval_count(c, n, side != NULL ? "bytes unread" :
+		    "bytes unread in the accept queue", want, why, len);
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&

@@ -87,14 +87,17 @@ bool	 lesson_program_name_ok(const char *);
 /* The [programs] entry of that name, NULL if none. */
 const struct lesson_program *lesson_program(const struct lesson *,
 	    const char *name);
+/* lesson-facts.c: {somaxconn}, {syn_schedule}, {syn_timeout} in a
+ * lesson's text become the running kernel's values */
+void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
 void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
-/* steps.c: step SPECs ("s s+ c2 c+ s!") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_RESTART };
+/* steps.c: step SPECs ("s s+ c2 c+ w s!") */
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
