@@ -70,10 +70,11 @@ unsigned lesson_validate(const struct lesson *, const char *fname,
 	    void (*fn)(void *, const char *), void *);
 const char *lesson_narration_text(const struct lesson *, const char *side,
 	    const char *call, bool after, enum lang);
-/* The entry whose words an event shows, the one rule for every view:
- * the before words when a side stops before the call, the after words
- * once it returned without an error (a failed call did not do what they
- * tell).  NULL: none; *after says which of the two it shows. */
+/* The entry whose words an event shows, in the transcript and for
+ * check-lesson (the screen applies the same rule in tui-observe.c and
+ * tui-narrate.c): the before words when a side stops before the call,
+ * the after words once it returned without an error (a failed call did
+ * not do what they tell).  NULL: none; *after says which it shows. */
 const struct lesson_narration *lesson_narration_shown(const struct lesson *,
 	    const struct lab_event *, enum lang, bool *after);
 /* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
