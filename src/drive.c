@@ -168,6 +168,8 @@ drive_op(enum step_op op)
 		return LAB_OP_STEP;
 	case STEP_RUN:
 		return LAB_OP_RUN;
+	case STEP_WAIT:
+		return LAB_OP_WAIT;
 	default:
 		return LAB_OP_ALL;
 	}
@@ -182,7 +184,7 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", _("a step is still under way"));
 		return -1;
 	}
-	if (st->op != STEP_ALL &&
+	if (st->op != STEP_ALL && st->op != STEP_WAIT &&
 	    (side = session_side(&d->s, st->side)) == NULL) {
 		snprintf(err, errlen, "%s", st->side == 0 ?
 		    _("this lesson has no server") :

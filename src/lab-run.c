@@ -193,8 +193,15 @@ lab_job_end(struct lab *lab, int rc)
 {
 	struct lab_job *j = &lab->job;
 
+	size_t i;
+
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	/* For w: which calls were blocked when the step ended. */
+	lab->blocked_at_end = 0;
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->state == SIDE_BLOCKED)
+			lab->blocked_at_end |= 1U << i;
 	j->rc = rc;
 	j->op = LAB_OP_NONE;
 }
@@ -356,6 +363,27 @@ lab_job_all(struct lab *lab, uint64_t now)
 	return false;
 }
 
+/* w: has a call that was blocked when the wait began returned? */
+static bool
+lab_job_return(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if ((j->blocked & 1U << i) &&
+		    lab->sides[i]->state != SIDE_BLOCKED) {
+			lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+			return true;
+		}
+	if (now - j->since < j->limit)
+		return false;
+	snprintf(j->err, sizeof j->err, "no blocked call returned within %d s",
+	    (int)(j->limit / 1000));
+	lab_job_end(lab, -1);
+	return true;
+}
+
 int
 lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
     size_t errlen)
@@ -398,6 +426,30 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 			}
 		}
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_WAIT:
+		/*
+		 * A call blocked when the last step ended may have returned
+		 * since (a SYN resent while the learner read): that is what
+		 * w waits for, so it is done; else wait for those blocked now.
+		 */
+		for (i = 0; i < lab->nsides; i++)
+			if ((lab->blocked_at_end & 1U << i) &&
+			    lab->sides[i]->state != SIDE_BLOCKED) {
+				j->op = op;
+				lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+				return 0;
+			}
+		for (i = 0; i < lab->nsides; i++)
+			if (lab->sides[i]->state == SIDE_BLOCKED)
+				j->blocked |= 1U << i;
+		if (j->blocked == 0) {
+			snprintf(err, errlen, "w: no side is blocked, so there "
+			    "is no call to wait for");
+			return -1;
+		}
+		j->op = op;
+		lab_job_phase(lab, PH_RETURN, LAB_WAIT_MS);
 		return 0;
 	case LAB_OP_STEP:
 	case LAB_OP_RUN:
@@ -480,6 +532,10 @@ lab_advance(struct lab *lab, int timeout_ms)
 			if (!lab_job_all(lab, now))
 				return 1;
 			break;
+		case PH_RETURN:
+			if (!lab_job_return(lab, now))
+				return 1;
+			break;
 		}
 	}
 	return j->rc;
@@ -505,6 +561,8 @@ lab_job_waiting(const struct lab *lab, const struct side **side,
 		return LAB_WAIT_NONE;
 	if (j->phase == PH_REACH)
 		return LAB_WAIT_REACH;
+	if (j->phase == PH_RETURN)
+		return LAB_WAIT_RETURN;
 	return j->phase == PH_ALL ? LAB_WAIT_ALL : LAB_WAIT_SETTLE;
 }
 

@@ -7,6 +7,8 @@
  *	backlog = 5			its backlog (sock_diag)
  *	sockets SYN-SENT = 2		sockets on the port in a TCP state
  *	accept-queue = 3		connections waiting for accept()
+ *	accept-queue unread = 10	bytes sent to them, not read yet
+ *	server unread = 5		bytes a side's sockets hold unread
  *	client connect = -1 ECONNREFUSED	the last return of a call
  *	server accept >= 0
  *	server blocked accept		asleep in that call (/proc)
@@ -24,7 +26,7 @@
 
 enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
-	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT,
+	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_UNREAD,
 };
 enum check_op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT };
 
@@ -150,6 +152,13 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
+	if (strcmp(w[0], "accept-queue") == 0 && n == 4 &&
+	    strcmp(w[1], "unread") == 0) {
+		c->kind = CK_UNREAD;	/* side "": the accept queue's */
+		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+			goto bad;
+		return 0;
+	}
 	if (strcmp(w[0], "sockets") == 0 && n == 4) {
 		c->kind = CK_SOCKETS;
 		if (!is_tcp_state(w[1])) {
@@ -196,8 +205,9 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
-	if (strcmp(w[1], "local-port") == 0 && n == 4) {
-		c->kind = CK_LOCALPORT;
+	if ((strcmp(w[1], "local-port") == 0 || strcmp(w[1], "unread") ==
+	    0) && n == 4) {
+		c->kind = w[1][0] == 'l' ? CK_LOCALPORT : CK_UNREAD;
 		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
 			goto bad;
 		return 0;
@@ -390,6 +400,17 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			n += kv->socks[i].in_accept_queue;
 		return eval_count(c, n, "connections waiting in the accept "
 		    "queue", want, why, len);
+	case CK_UNREAD:
+		for (i = 0; i < kv->nsocks; i++) {
+			const struct ksock *k = &kv->socks[i];
+			bool fin;
+
+			if (side != NULL ? k->side == side->index :
+			    k->in_accept_queue)
+				n += ksock_unread(k, &fin);
+		}
+		return eval_count(c, n, side != NULL ? "bytes unread" :
+		    "bytes unread in the accept queue", want, why, len);
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&

@@ -402,6 +402,7 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 		    "command"), fname);
 		goto out;
 	}
+	lesson_fill_facts(l);
 	rc = 0;
 out:
 	free(copy);

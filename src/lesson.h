@@ -81,6 +81,9 @@ const struct lesson_narration *lesson_narration_shown(const struct lesson *,
  * (owned by the caller: free each); returns how many. */
 size_t	 lesson_choices(const char *, char **, size_t);
 void	 lesson_finish(struct lesson *);
+/* lesson-facts.c: {somaxconn}, {syn_schedule}, {syn_timeout} in a
+ * lesson's text become the running kernel's values */
+void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
 void	 lesson_roots(char *, size_t, char *, size_t);
@@ -88,7 +91,7 @@ char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
 /* steps.c: step SPECs ("s s+ c2 c+") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL };
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */

@@ -4,8 +4,10 @@
  * every side at once, without pausing, until all have exited or are stuck.
  * "s@bind" takes the server's bind(), letting any call before it run
  * through first: a guided order that names its calls holds for a
- * program with one more (setsockopt) or one fewer.  Tokens are
- * separated by spaces or commas.
+ * program with one more (setsockopt) or one fewer.  "w" lets no side
+ * run: it waits until a blocked call returns by the kernel's own doing
+ * (a dropped SYN sent again by its timer).  Tokens are separated by
+ * spaces or commas.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -33,6 +35,11 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		len = (size_t)(at - tok);
 		if (len == 0 || tok[len - 1] == '+')
 			return -1;	/* s+@x would mean two things */
+	}
+	if (strcmp(tok, "w") == 0) {
+		st->op = STEP_WAIT;
+		st->side = -1;
+		return 0;
 	}
 	if (strcmp(tok, "all+") == 0) {
 		st->op = STEP_ALL;
@@ -77,7 +84,7 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		if (rc == -1) {
 			snprintf(err, errlen, "bad step '%s' (expected s, c, "
 			    "cN, with an optional + to run until it blocks, "
-			    "or @CALL to take that call)", tok);
+			    "or @CALL to take that call; all+; w)", tok);
 			goto fail;
 		}
 		if (rc == -3) {
@@ -117,9 +124,10 @@ step_make(struct step *st, int side, enum step_op op)
 	memset(st, 0, sizeof *st);
 	st->side = side;
 	st->op = op;
-	if (op == STEP_ALL) {
+	if (op == STEP_ALL || op == STEP_WAIT) {
 		st->side = -1;
-		strlcpy(st->token, "all+", sizeof st->token);
+		strlcpy(st->token, op == STEP_ALL ? "all+" : "w",
+		    sizeof st->token);
 	} else if (side == 0)
 		snprintf(st->token, sizeof st->token, "s%s", plus);
 	else if (side == 1)
