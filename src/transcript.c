@@ -170,14 +170,14 @@ json_args(struct sbuf *b, const struct sc_call *c)
 static const char *
 narration(const struct transcript *t, const struct lab_event *ev)
 {
-	if (ev->call == NULL || ev->side == NULL ||
-	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
+	const struct lesson_narration *n;
+	bool after;
+
+	/* The rule check-lesson counts by (lesson-validate.c). */
+	if ((n = lesson_narration_shown(&t->o.s->lesson, ev, t->o.lang,
+	    &after)) == NULL)
 		return NULL;
-	/* "after" tells what a call did; a failed call did not do it. */
-	if (ev->type == LEV_RETURN && ev->call->err != 0)
-		return NULL;
-	return lesson_narration_text(&t->o.s->lesson, ev->side->name,
-	    ev->call->desc->name, ev->type == LEV_RETURN, t->o.lang);
+	return after ? n->after[t->o.lang] : n->before[t->o.lang];
 }
 
 /*
