@@ -606,13 +606,45 @@ static const struct verb {
 	{ "lesson", verb_lesson },
 };
 
+/*
+ * Options may come before the verb too ("sockstep --lang zh lesson 4"):
+ * the first word that is no option and no option's value, as getopt
+ * reads the line, is moved to argv[1].  Options mean the same wherever
+ * they stand, so the verb's own parse sees the same line.
+ */
+static void
+verb_to_front(int argc, char **argv)
+{
+	char **copy, *first;
+	int i;
+
+	if (argc < 3 || argv[1][0] != '-')
+		return;
+	copy = xreallocarray(NULL, (size_t)argc + 1, sizeof *copy);
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+	optind = 0;
+	opterr = 0;
+	while (getopt_long(argc, copy, "hV", long_options, NULL) != -1)
+		;
+	first = optind < argc ? copy[optind] : NULL;
+	free(copy);
+	for (i = 2; first != NULL && i < argc; i++)
+		if (argv[i] == first && strcmp(argv[i - 1], "--") != 0) {
+			memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+			argv[1] = first;
+			break;
+		}
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *cmd;
 	size_t i;
 
 	i18n_init();
+	verb_to_front(argc, argv);
+	cmd = argc > 1 ? argv[1] : NULL;
 	for (i = 0; cmd != NULL && i < sizeof verbs / sizeof verbs[0]; i++)
 		if (strcmp(cmd, verbs[i].name) == 0)
 			return verbs[i].run(argc - 1, argv + 1);

@@ -147,6 +147,13 @@ help_is(sockstep(["--help", "--lang", "zh"], **c), True, "C locale, --help --lan
 help_is(sockstep(["run", "--lang=zh", "--help"], **c), True, "C locale, run --lang=zh --help")
 errors_are(True, "C locale, --lang zh after the cause", c, lang_after=True)
 errors_are(False, "C locale", c)
+# ... and before the verb: the verb is the first word that is no option.
+bad(["--lang", "zh", "batch", "no-such-lesson", "--port", "0"],
+    "没有课程“no-such-lesson”", "C locale, --lang zh before the verb", env=c)
+bad(["--lang=zh", "--clients", "0", "batch"], "--clients 0：太小",
+    "C locale, options before the verb", env=c)
+bad(["--lesson", "run"], "--server, --client, --lesson and --batch belong to "
+    "'sockstep run'", "an option's value is not the verb", env=c)
 help_is(sockstep(["--help"], **base_env(LANG="C", LANGUAGE="zh_CN")), False,
         "LANGUAGE is ignored under the C locale, as gettext ignores it")
 
