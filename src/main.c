@@ -3,6 +3,7 @@
  * User mistakes are one line on stderr and exit status 2.
  */
 #include <getopt.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -117,19 +118,32 @@ env_lang(void)
 	return lang_prefix(l) == LANG_ZH ? LANG_ZH : LANG_EN;
 }
 
+/* The character set the environment gave (LANG=C: ASCII, and the screen
+ * draws ASCII), to go back to when --lang en undoes a --lang zh. */
+static char i18n_ctype[128] = "C";
+
 /*
  * gettext follows LANGUAGE, but only when LC_MESSAGES is not plain C;
  * a zh_CN locale may not be installed (a container), so Chinese words
- * do not depend on it: C.UTF-8 messages and our own LANGUAGE.
+ * do not depend on it: C.UTF-8 messages and our own LANGUAGE.  Chinese
+ * has no ASCII form: under a locale that is not UTF-8 (LANG unset in a
+ * container), --lang zh makes the characters UTF-8 too, or the screen
+ * would draw each of them as '?'.
  */
 static void
 i18n_lang(enum lang lang)
 {
 	const char *cur = setlocale(LC_MESSAGES, NULL);
+	const char *cs;
 
 	if (lang == LANG_ZH && (cur == NULL || strcmp(cur, "C") == 0 ||
 	    strcmp(cur, "POSIX") == 0))
 		setlocale(LC_MESSAGES, "C.UTF-8");
+	if (lang == LANG_ZH && ((cs = nl_langinfo(CODESET)) == NULL ||
+	    (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0)))
+		setlocale(LC_CTYPE, "C.UTF-8");
+	else if (lang == LANG_EN)
+		setlocale(LC_CTYPE, i18n_ctype);
 	setenv("LANGUAGE", lang == LANG_ZH ? "zh_CN" : "en", 1);
 	textdomain("sockstep");	/* forgets what was looked up before */
 	/* strerror's words follow LANGUAGE too: UTF-8 even under LC_CTYPE=C,
@@ -143,10 +157,13 @@ i18n_init(void)
 {
 	char exe[PATH_MAX], build[PATH_MAX], *slash;
 	const char *dir = SOCKSTEP_LOCALEDIR;
+	const char *ctype;
 	ssize_t n;
 
 	if (setlocale(LC_ALL, "") == NULL)
 		setlocale(LC_ALL, "C.UTF-8");
+	if ((ctype = setlocale(LC_CTYPE, NULL)) != NULL)
+		strlcpy(i18n_ctype, ctype, sizeof i18n_ctype);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
@@ -434,6 +451,7 @@ cmd_replay(const char *file, struct options *o, bool batch)
 	if (record_load(&r, file, err, sizeof err) == -1)
 		user_error("%s", err);
 	lesson = record_apply(&r, o);
+	i18n_lang(o->lang);	/* the record's language, unless --lang said */
 	if (o->steps == NULL) {
 		record_finish(&r);
 		user_error(_("%s: no steps recorded"), file);
