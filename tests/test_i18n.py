@@ -147,6 +147,15 @@ help_is(sockstep(["--help", "--lang", "zh"], **c), True, "C locale, --help --lan
 help_is(sockstep(["run", "--lang=zh", "--help"], **c), True, "C locale, run --lang=zh --help")
 errors_are(True, "C locale, --lang zh after the cause", c, lang_after=True)
 errors_are(False, "C locale", c)
+# A record that is not one: said in the language asked for.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = os.path.join(tmp, "bad.walk")
+    with open(rec, "w") as f:
+        f.write("steps s s\n")
+    bad(["batch", "--replay", rec, "--lang", "zh"], "bad.walk：没有“lesson”行",
+        "C locale, --lang zh: a record without its lesson", env=c)
+    bad(["batch", "--replay", rec], "bad.walk: no 'lesson' line",
+        "C locale: a record without its lesson", env=c)
 # ... and before the verb: the verb is the first word that is no option.
 bad(["--lang", "zh", "batch", "no-such-lesson", "--port", "0"],
     "没有课程“no-such-lesson”", "C locale, --lang zh before the verb", env=c)
