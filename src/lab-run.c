@@ -189,17 +189,17 @@ lab_stepable(struct side *side, struct task *t, char *err, size_t errlen)
 	case SIDE_RUNNING:	/* waited for: lab_job_reach */
 		return 0;
 	case SIDE_BLOCKED:
-		snprintf(err, errlen, "%s is blocked in %s(): step another "
-		    "side to wake it", name, c->desc != NULL ?
+		snprintf(err, errlen, _("%s is blocked in %s(): step another "
+		    "side to wake it"), name, c->desc != NULL ?
 		    c->desc->name : "?");
 		return -1;
 	case SIDE_EXITED:
 	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s", name,
-		    st == SIDE_EXITED ? "exited" : "been killed");
+		snprintf(err, errlen, st == SIDE_EXITED ?
+		    _("%s has exited") : _("%s has been killed"), name);
 		return -1;
 	default:
-		snprintf(err, errlen, "%s has not started", name);
+		snprintf(err, errlen, _("%s has not started"), name);
 		return -1;
 	}
 }
@@ -208,12 +208,27 @@ static void
 lab_job_end(struct lab *lab, int rc)
 {
 	struct lab_job *j = &lab->job;
+	char why[120];
+	size_t i;
 
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	lab_sync_all(lab);
+	/* Started, and ended before its exec: sockstep's set-up failed. */
+	if (j->op == LAB_OP_START && rc == 0 && !j->side->execed &&
+	    (j->side->state == SIDE_EXITED || j->side->state == SIDE_KILLED)) {
+		trace_setup_failure(j->side->wait_status, why, sizeof why);
+		snprintf(j->err, sizeof j->err, "%s: %.100s: %s",
+		    j->side->name, j->side->path, why);
+		rc = -1;
+	}
+	/* For w: which calls were blocked when the step ended. */
+	lab->blocked_at_end = 0;
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->state == SIDE_BLOCKED)
+			lab->blocked_at_end |= 1U << i;
 	j->rc = rc;
 	j->op = LAB_OP_NONE;
-	lab_sync_all(lab);
 }
 
 static void
@@ -335,7 +350,8 @@ lab_job_reach(struct lab *lab, uint64_t now)
 		j->since = now;
 	}
 	if (quiet) {
-		if (j->op == LAB_OP_RUN) {
+		/* Run, or just started: waiting is where it stays. */
+		if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 			lab_job_end(lab, 0);
 			return true;
 		}
@@ -350,7 +366,7 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	}
 	if (now - j->since < j->limit)
 		return false;
-	if (j->op == LAB_OP_RUN) {
+	if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 		lab_note_spinners(lab);
 		lab_job_end(lab, 0);
 		return true;
@@ -476,12 +492,34 @@ lab_job_pick(struct lab *lab, struct side *side, unsigned num, enum lab_op op,
 	return lab_stepable(side, side->cur, err, errlen);
 }
 
+/* w: has a call that was blocked when the wait began returned? */
+static bool
+lab_job_return(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if ((j->blocked & 1U << i) &&
+		    lab->sides[i]->state != SIDE_BLOCKED) {
+			lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+			return true;
+		}
+	if (now - j->since < j->limit)
+		return false;
+	snprintf(j->err, sizeof j->err, "no blocked call returned within %d s",
+	    (int)(j->limit / 1000));
+	lab_job_end(lab, -1);
+	return true;
+}
+
 int
 lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
     unsigned num, const char *call, char *err, size_t errlen)
 {
 	struct lab_job *j = &lab->job;
 	struct task *t;
+	size_t i;
 
 	if (j->op != LAB_OP_NONE) {
 		snprintf(err, errlen, "the lab is still busy");
@@ -519,6 +557,34 @@ lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
 			}
 		}
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_START:	/* lab_restart_side: running, not yet exec'd */
+		j->op = op;
+		lab_job_phase(lab, PH_REACH, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_WAIT:
+		/*
+		 * A call blocked when the last step ended may have returned
+		 * since (a SYN resent while the learner read): that is what
+		 * w waits for, so it is done; else wait for those blocked now.
+		 */
+		for (i = 0; i < lab->nsides; i++)
+			if ((lab->blocked_at_end & 1U << i) &&
+			    lab->sides[i]->state != SIDE_BLOCKED) {
+				j->op = op;
+				lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+				return 0;
+			}
+		for (i = 0; i < lab->nsides; i++)
+			if (lab->sides[i]->state == SIDE_BLOCKED)
+				j->blocked |= 1U << i;
+		if (j->blocked == 0) {
+			snprintf(err, errlen, "w: no side is blocked, so there "
+			    "is no call to wait for");
+			return -1;
+		}
+		j->op = op;
+		lab_job_phase(lab, PH_RETURN, LAB_WAIT_MS);
 		return 0;
 	case LAB_OP_STEP:
 	case LAB_OP_RUN:
@@ -601,6 +667,10 @@ lab_advance(struct lab *lab, int timeout_ms)
 			if (!lab_job_all(lab, now))
 				return 1;
 			break;
+		case PH_RETURN:
+			if (!lab_job_return(lab, now))
+				return 1;
+			break;
 		}
 	}
 	return j->rc;
@@ -626,6 +696,8 @@ lab_job_waiting(const struct lab *lab, const struct side **side,
 		return LAB_WAIT_NONE;
 	if (j->phase == PH_REACH)
 		return LAB_WAIT_REACH;
+	if (j->phase == PH_RETURN)
+		return LAB_WAIT_RETURN;
 	return j->phase == PH_ALL ? LAB_WAIT_ALL : LAB_WAIT_SETTLE;
 }
 
@@ -654,7 +726,7 @@ lab_finish(struct lab *lab, char *err, size_t errlen)
 	while (lab_busy(lab)) {
 		if (lab->stop != NULL && *lab->stop) {
 			lab_cancel(lab);
-			snprintf(err, errlen, "interrupted");
+			snprintf(err, errlen, "%s", _("interrupted"));
 			return -1;
 		}
 		rc = lab_advance(lab, LAB_TICK_MS);

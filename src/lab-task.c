@@ -122,6 +122,20 @@ lab_task_free_all(struct lab *lab)
 	lab->nlive = 0;
 }
 
+/* A side started again (s!): its old, ended tasks leave it. */
+void
+lab_side_forget_tasks(struct lab *lab, struct side *side)
+{
+	struct task *t;
+
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (t->side == side && !lab_task_alive(t))
+			t->side = NULL;
+	side->first = side->cur = NULL;
+	side->ntasks = side->nlive = 0;
+	side->synced_gen = 0;
+}
+
 struct task *
 lab_task_next(const struct lab *lab, const struct side *side,
     const struct task *prev)

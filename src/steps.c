@@ -6,8 +6,14 @@
  * ("s.2", "c2.3+", "s.2@read"), numbered in order of appearance.
  * "s@bind" takes the server's bind(), letting any call before it run
  * through first: a guided order that names its calls holds for a
- * program with one more (setsockopt) or one fewer.  Tokens are
- * separated by spaces or commas.
+ * program with one more (setsockopt) or one fewer.  "w" lets no side
+ * run: it waits until a blocked call returns by the kernel's own doing
+ * (a dropped SYN sent again by its timer).  "s!" starts the server
+ * again, as a new traced process of the same command (the lab's port,
+ * not a new one), once the old one has exited, paused before its first
+ * call as at the start; "s!NAME" starts the lesson's [programs] NAME in
+ * its place (the book's server, a fixed one).  "c!", "c2!NAME" likewise
+ * for a client.  Tokens are separated by spaces or commas.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -49,6 +55,20 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
 	st->call[0] = '\0';
+	st->prog[0] = '\0';
+	st->task = 0;
+	/* s!, s!NAME: the side started again. */
+	if ((at = strchr(tok, '!')) != NULL) {
+		if (at[1] != '\0' && !lesson_program_name_ok(at + 1))
+			return -4;
+		strlcpy(st->prog, at + 1, sizeof st->prog);
+		len = (size_t)(at - tok);
+		if (len == 0 || memchr(tok, '@', len) != NULL ||
+		    tok[len - 1] == '+')
+			return -1;
+		st->op = STEP_RESTART;
+		goto side;
+	}
 	/* s@bind: the call the step takes, after any before it. */
 	if ((at = strchr(tok, '@')) != NULL) {
 		if (at[1] == '\0' || strlen(at + 1) >= sizeof st->call ||
@@ -59,19 +79,24 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		if (len == 0 || tok[len - 1] == '+')
 			return -1;	/* s+@x would mean two things */
 	}
+	if (strcmp(tok, "w") == 0) {
+		st->op = STEP_WAIT;
+		st->side = -1;
+		return 0;
+	}
 	if (strcmp(tok, "all+") == 0) {
 		st->op = STEP_ALL;
 		st->side = -1;
 		return 0;
 	}
 	st->op = STEP_ONE;
-	st->task = 0;
 	if (tok[len - 1] == '+') {
 		st->op = STEP_RUN;
 		len--;
 	}
 	if (step_parse_task(tok, &len, &st->task) == -1)
 		return -1;
+side:
 	if (len == 1 && *p == 's') {
 		st->side = 0;
 		return 0;
@@ -103,28 +128,36 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		steps = xreallocarray(steps, n + 1, sizeof *steps);
 		rc = step_parse_token(tok, nclients, &steps[n]);
 		if (rc == -1) {
-			snprintf(err, errlen, "bad step '%s' (expected s, c, "
-			    "cN, optionally .N for one task of it (s.2), then "
-			    "+ to run until it blocks or @CALL to take that "
-			    "call)", tok);
+			snprintf(err, errlen, _("bad step '%s' (expected s, c, "
+			    "cN, optionally .N for one task of it (s.2), with "
+			    "an optional + to run until it blocks, @CALL to "
+			    "take that call, or ! to start it again; all+; w)"),
+			    tok);
+			goto fail;
+		}
+		if (rc == -4) {
+			snprintf(err, errlen, _("bad step '%s': after ! comes "
+			    "nothing (the side's own program again) or the "
+			    "name of one of the lesson's [programs]"), tok);
 			goto fail;
 		}
 		if (rc == -3) {
-			snprintf(err, errlen, "bad step '%s': after @ comes "
+			snprintf(err, errlen, _("bad step '%s': after @ comes "
 			    "the name of a watched call (socket, bind, "
-			    "connect, ...)", tok);
+			    "connect, ...)"), tok);
 			goto fail;
 		}
 		if (rc == -2) {
-			snprintf(err, errlen, "bad step '%s': there %s only "
-			    "%d client%s", tok, nclients == 1 ? "is" : "are",
-			    nclients, nclients == 1 ? "" : "s");
+			snprintf(err, errlen, ngettext("bad step '%s': there is "
+			    "only %d client", "bad step '%s': there are only "
+			    "%d clients", (unsigned long)nclients), tok,
+			    nclients);
 			goto fail;
 		}
 		n++;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "empty step list");
+		snprintf(err, errlen, "%s", _("empty step list"));
 		goto fail;
 	}
 	free(copy);
@@ -146,9 +179,10 @@ step_make(struct step *st, int side, enum step_op op)
 	memset(st, 0, sizeof *st);
 	st->side = side;
 	st->op = op;
-	if (op == STEP_ALL) {
+	if (op == STEP_ALL || op == STEP_WAIT) {
 		st->side = -1;
-		strlcpy(st->token, "all+", sizeof st->token);
+		strlcpy(st->token, op == STEP_ALL ? "all+" : "w",
+		    sizeof st->token);
 	} else if (side == 0)
 		snprintf(st->token, sizeof st->token, "s%s", plus);
 	else if (side == 1)

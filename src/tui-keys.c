@@ -13,7 +13,7 @@
 static void
 tui_step_refused(struct tui *t, const struct step *st, const char *why)
 {
-	struct side *side = st->op == STEP_ALL ? NULL :
+	struct side *side = st->side < 0 ? NULL :
 	    session_side(&t->d.s, st->side);
 	struct sbuf b;
 
@@ -68,7 +68,7 @@ void
 tui_step_ended(struct tui *t)
 {
 	const struct step *st = &t->ended_step;
-	struct side *side = st->op == STEP_ALL ? NULL :
+	struct side *side = st->side < 0 ? NULL :
 	    session_side(&t->d.s, st->side);
 
 	t->ended = false;
