@@ -431,9 +431,12 @@ lab_job_all(struct lab *lab, uint64_t now)
 {
 	struct lab_job *j = &lab->job;
 
+	/* Events still coming: not still, and no look at /proc needed
+	 * (an idle task's clock restarts at its side's every stop). */
 	if (lab->seq != j->seen) {
 		j->seen = lab->seq;
 		j->since = now;
+		return false;
 	}
 	if (lab_all_settled(lab, now)) {
 		lab_job_end(lab, 0);
