@@ -118,6 +118,49 @@ test_steps(void)
 	CHECK(steps_parse("  ", 1, &st, &n, err, sizeof err) == -1);
 }
 
+/* s.2, c2.3+, s.2@read (issue 15 §1): one task of a side. */
+static void
+test_task_steps(void)
+{
+	struct step *st, one;
+	size_t n;
+	char err[256];
+
+	CHECK(steps_parse("s s.2 c2.3+ s.12@read c.1 s+", 2, &st, &n, err,
+	    sizeof err) == 0);
+	CHECK(n == 6);
+	if (n == 6) {
+		CHECK(st[0].side == 0 && st[0].task == 0);
+		CHECK(st[1].side == 0 && st[1].task == 2 &&
+		    st[1].op == STEP_ONE);
+		CHECK_STR(st[1].token, "s.2");
+		CHECK(st[2].side == 2 && st[2].task == 3 &&
+		    st[2].op == STEP_RUN);
+		CHECK(st[3].side == 0 && st[3].task == 12);
+		CHECK_STR(st[3].call, "read");
+		CHECK(st[4].side == 1 && st[4].task == 1);
+		CHECK(st[5].task == 0 && st[5].op == STEP_RUN);
+	}
+	free(st);
+	CHECK(steps_parse("s.0", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(strstr(err, ".N for one task") != NULL);
+	CHECK(steps_parse("s.", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("s.x", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("s+.2", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("s.2.3", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("s.2!", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("c3.2", 2, &st, &n, err, sizeof err) == -1);
+	/* A key's step, with the task the screen chose. */
+	step_make(&one, 2, STEP_RUN);
+	step_set_task(&one, 4);
+	CHECK(one.task == 4);
+	CHECK_STR(one.token, "c2.4+");
+	step_make(&one, 0, STEP_ONE);
+	step_set_task(&one, 0);
+	CHECK(one.task == 0);
+	CHECK_STR(one.token, "s");
+}
+
 /* s!, s!NAME (issue 18 §6): a side started again, and [programs]. */
 static void
 test_restart(void)
@@ -224,6 +267,7 @@ main(void)
 	test_lesson();
 	test_narration_shown();
 	test_steps();
+	test_task_steps();
 	test_restart();
 	test_argv();
 	test_json();
