@@ -142,6 +142,8 @@ drive_start(struct drive *d, char *err, size_t errlen)
 	}
 	if (d->s.port_note[0] != '\0')
 		lab_note(d->s.lab, NULL, "%s", d->s.port_note);
+	if (d->s.net.note[0] != '\0')
+		lab_note(d->s.lab, NULL, "%s", d->s.net.note);
 	return lab_start(d->s.lab, err, errlen);
 }
 

@@ -37,6 +37,7 @@ struct options {
 	const char	*replay;	/* --replay FILE (batch) */
 	int		 delay_ms;	/* replay --delay MS; 0: space steps */
 	bool		 projector;	/* --theme projector (p toggles it) */
+	enum net_mode	 net;		/* --net lab|host (net-lab.c, issue 16) */
 };
 /* Everything a run needs, built from a lesson and the options. */
 struct session {
@@ -45,6 +46,7 @@ struct session {
 	uint16_t	 port;
 	uint16_t	 port2;		/* {port2}: a second free port, 0 if unused */
 	char		 port_note[160];
+	struct net_lab	 net;		/* the lab network, or why not */
 	int		 nclients;
 	struct step	*steps;		/* guided order, may be NULL */
 	size_t		 nsteps;

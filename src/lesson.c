@@ -498,12 +498,12 @@ lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
  * Split a command line into words like a shell would (quotes and
  * backslashes, no expansion, no shell in between) and put the port in
  * place of {port} (and a second free port in place of {port2}, for a
- * client that binds its own).  A first word without a slash names a program in the
+ * client that binds its own), the server's address in place of {ip}.  A first word without a slash names a program in the
  * lesson's program directory when one is there, else on PATH.
  */
 char **
 lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
-    char *err, size_t errlen)
+    const char *ip, char *err, size_t errlen)
 {
 	char **argv = NULL, quote = 0, portstr[8], port2str[8];
 	struct sbuf word;
@@ -545,6 +545,9 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 		} else if (quote != '\'' && strncmp(p, "{port2}", 7) == 0) {
 			sbuf_add(&word, port2str);
 			p += 6;
+		} else if (quote != '\'' && strncmp(p, "{ip}", 4) == 0) {
+			sbuf_add(&word, ip);
+			p += 3;
 		} else
 			sbuf_addc(&word, *p);
 	}

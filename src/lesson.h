@@ -76,7 +76,7 @@ void	 lesson_finish(struct lesson *);
  * lesson's text become the running kernel's values */
 void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
-	    char *err, size_t);
+	    const char *ip, char *err, size_t);
 void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);

@@ -168,6 +168,7 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, 'P' },
 	{ "delay", required_argument, NULL, 'D' },
 	{ "theme", required_argument, NULL, 'T' },
+	{ "net", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -270,6 +271,11 @@ parse_options(int argc, char **argv, struct options *o)
 				usage_error(_("--theme %s: expected default or "
 				    "projector"), optarg);
 			o->projector = strcmp(optarg, "projector") == 0;
+			break;
+		case 'N':
+			if (net_mode_parse(optarg, &o->net) == -1)
+				usage_error(_("--net %s: expected lab or host"),
+				    optarg);
 			break;
 		case 'h':
 			usage();

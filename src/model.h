@@ -534,4 +534,35 @@ void	 wait_status_format(struct sbuf *, int);
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
 void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
 
+/* net-lab.c: the lab network, a network namespace of sockstep's own */
+enum net_mode {
+	NET_AUTO = 0,	/* the lab where namespaces are allowed, else the host */
+	NET_LAB,	/* the lab or an error */
+	NET_HOST,	/* the host's loopback, as before the lab network */
+};
+struct net_lab {
+	bool	 lab;		/* sockstep is in a network namespace of its own */
+	bool	 userns;	/* inside a user namespace it made (not root) */
+	char	 ip[48];	/* the server's address, for {ip} */
+	char	 note[320];	/* why it is the host's network (NET_AUTO) */
+};
+/* Enter a fresh lab network (each call a new one), or stay on the host's
+ * with n->note saying why.  Before anything is spawned, single-threaded.
+ * -1 + err: --net lab refused, or a namespace half made. */
+int		 net_lab_enter(enum net_mode, struct net_lab *, char *err, size_t);
+int		 net_mode_parse(const char *, enum net_mode *);
+const char	*net_mode_name(enum net_mode);
+
+/* net-join.c: the running labs, and entering one (sockstep join) */
+struct net_labinfo {
+	pid_t	 pid;		/* a sockstep that made a lab network */
+	char	 cmd[160];	/* its command line, for a list */
+};
+/* Our user's running labs (root: everyone's).  Never fails: none is 0. */
+size_t		 net_labs(struct net_labinfo **);
+/* Move this process into pid's lab network (its user namespace first
+ * when not root), keeping CAP_NET_RAW and CAP_NET_ADMIN there for what
+ * it execs next (tcpdump, ip).  -1 + err. */
+int		 net_join(pid_t, char *err, size_t);
+
 #endif

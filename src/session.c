@@ -89,6 +89,12 @@ session_open(struct session *s, const char *name, const struct options *o,
 		    "--steps" : _("lesson steps"), err);
 		goto fail;
 	}
+	/* Before the port: a free one is free on the network the programs
+	 * will use, and each run (a restart too) gets a fresh one. */
+	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s", err);
+		goto fail;
+	}
 	if (port_pick(o->port, o->port_explicit, &s->port, s->port_note,
 	    sizeof s->port_note, err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
@@ -119,16 +125,16 @@ session_open(struct session *s, const char *name, const struct options *o,
 	cfg.nclients = s->nclients;
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
-	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL) {
+	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports,
+	    s->net.ip, err, sizeof err)) == NULL) {
 		snprintf(errbuf, errlen, _("%s: server: %s"), s->lesson.name,
 		    err);
 		goto fail;
 	}
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
-	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL) {
+	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports,
+	    s->net.ip, err, sizeof err)) == NULL) {
 		snprintf(errbuf, errlen, _("%s: client: %s"), s->lesson.name,
 		    err);
 		goto fail;

@@ -32,7 +32,7 @@ def rank_of(name):
         return RANK[base]
     if base in ("xmalloc.c", "sbuf.c", "atomic.c"):
         return 0
-    if re.match(r"(syscall|trace|sock|lab|srcmap)", base):
+    if re.match(r"(syscall|trace|sock|lab|srcmap|net)", base):
         return 1
     if re.match(r"(lesson|steps|progress)", base):
         return 2

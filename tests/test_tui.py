@@ -9,7 +9,7 @@ import signal
 import time
 import unicodedata
 
-from sslib import SOCKSTEP, alive, check, finish, ss
+from sslib import SOCKSTEP, alive, check, finish, lab_pid, ss
 import tuilib
 from tuilib import TMP, screen, tmux
 
@@ -148,6 +148,7 @@ def test_initial_and_listen():
                   r"kernel \(from getsockname\)", text)
     check(m is not None, "the client's kernel-chosen address on screen")
     if m and port:
+        lab_pid(tuilib.sockstep_pid(name))
         rows = ss(["-tn", f"dport = :{port}"])
         check([int(r[3].rsplit(":", 1)[1]) for r in rows] ==
               [int(m.group(2))], f"screen port {m.group(2)} vs ss {rows}")
@@ -482,6 +483,7 @@ def test_predict():
                           r"checks? held"), "the verdict")
     port = re.search(r"connect\(3, 127\.0\.0\.1:(\d+)\) = 0", text)
     if port:
+        lab_pid(tuilib.sockstep_pid(name))
         est = [r for r in ss(["-tn", "state", "established",
                               f"( dport = :{port.group(1)} )"])]
         check(len(est) == 1, f"ss: the client is connected: {est}")
