@@ -6,7 +6,7 @@
  *	title.en = Hello World: the whole call flow
  *	title.zh = ...
  *	server = server {port}
- *	client = client 127.0.0.1 {port}
+ *	client = client {ip} {port}
  *	steps = s s s c c s s s s c c
  *
  * Every mistake is reported as "file:line: message".  The parser never
