@@ -2,6 +2,7 @@
  * main.c - the command line: which mode, which lesson, which options.
  * User mistakes are one line on stderr and exit status 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -524,6 +525,61 @@ verb_default(int argc, char **argv)
 }
 
 /*
+ * sockstep join [PID] [-- CMD ARGS]: this terminal into a running lab's
+ * network (ss, nc, tcpdump see what the lab's programs see).  Not
+ * getopt: what follows -- is the command's own.
+ */
+static int
+verb_join(int argc, char **argv)
+{
+	struct net_labinfo *labs;
+	char err[512], *shell[2] = { NULL, NULL }, **cmd = shell;
+	const char *errstr;
+	pid_t pid = 0;
+	size_t n, i;
+	int a = 1;
+
+	if (a < argc && (strcmp(argv[a], "--help") == 0 ||
+	    strcmp(argv[a], "-h") == 0)) {
+		usage();
+		exit(0);
+	}
+	if (a < argc && argv[a][0] >= '0' && argv[a][0] <= '9') {
+		pid = (pid_t)strtonum(argv[a], 1, INT_MAX, &errstr);
+		if (errstr != NULL)
+			usage_error(_("join: pid %s: %s"), argv[a], errstr);
+		a++;
+	}
+	if (a < argc && strcmp(argv[a], "--") != 0)
+		usage_error(_("join: unexpected argument '%s' (a command goes "
+		    "after --)"), argv[a]);
+	if (a + 1 < argc)
+		cmd = argv + a + 1;
+	else if ((shell[0] = getenv("SHELL")) == NULL || *shell[0] == '\0')
+		shell[0] = (char *)"/bin/sh";
+	if (pid == 0) {
+		n = net_labs(&labs);
+		if (n == 0)
+			user_error(_("join: no lab network of yours is running "
+			    "(sockstep makes one for each lesson or run)"));
+		for (i = 0; n > 1 && i < n; i++)
+			printf("%ld\t%s\n", (long)labs[i].pid, labs[i].cmd);
+		pid = labs[0].pid;
+		free(labs);
+		if (n > 1)
+			user_error(_("join: %zu labs are running; name one: "
+			    "sockstep join PID"), n);
+	}
+	if (net_join(pid, err, sizeof err) == -1)
+		user_error("join: %s", err);
+	if (cmd == shell)
+		fprintf(stderr, _("sockstep: in the lab network of pid %ld; "
+		    "exit the shell to leave\n"), (long)pid);
+	execvp(cmd[0], cmd);
+	user_error("join: %s: %s", cmd[0], strerror(errno));
+}
+
+/*
  * The verbs: a new one is a row here and a verb_ function above it
  * (its options checked there, its view called through view_done).
  * Each gets argv from its own name on.
@@ -539,6 +595,7 @@ static const struct verb {
 	{ "list", verb_lessons },
 	{ "replay", verb_replay },
 	{ "lesson", verb_lesson },
+	{ "join", verb_join },
 };
 
 int

@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui.h"
 
@@ -165,12 +166,25 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	int w = r->w - 2;
 	size_t i, j, n = 0, gone = 0, folded;
 	const struct ksock **order;
-	char title[128];
+	char title[192], join[64] = "";
 	int rank;
 
+	/* The way in from another terminal, where there is a lab network
+	 * to go into (issue 16 §1): in the title of a full-width pane, on
+	 * the bottom row of a projector's narrower one. */
+	if (t->d.s.net.lab && !t->lay.roomy)
+		snprintf(join, sizeof join, " · sockstep join %ld",
+		    (long)getpid());
+	if (t->d.s.net.lab && t->lay.roomy && r->h > 3) {
+		tui_style(TR_DIM);
+		tui_putf(--end, x, w, _("another terminal: sockstep join %ld "
+		    "(ss, nc, tcpdump)"),
+		    (long)getpid());
+		tui_style(TR_NORMAL);
+	}
 	snprintf(title, sizeof title, _("KERNEL now: the lab's sockets, port %u%s"),
 	    t->d.s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
-	    "");
+	    join);
 	tui_rule(r->y, r->x, r->w, title);
 	if (!kv->diag_ok) {
 		tui_style(TR_ERROR);
