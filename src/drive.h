@@ -66,6 +66,7 @@ struct record {
 	uint16_t port;		/* 0: not given */
 	int	 clients;	/* 0: not given */
 	int	 lang;		/* -1: not given */
+	int	 net;		/* -1: not given, else enum net_mode */
 	struct sbuf steps;	/* tokens separated by spaces */
 	int	 format;	/* 0: not given (older, or by hand) */
 	size_t	 end_steps;	/* the `end` line's count */

@@ -24,6 +24,7 @@ static const char usage_synopsis[] =
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
+"       sockstep join [PID] [-- CMD ARGS]\n"
 "       sockstep --help | --version\n";
 
 /* Paragraphs, each a message of its own for the translators. */
@@ -33,10 +34,12 @@ N_("Step a real TCP server and client, one socket call at a time, and see\n"
 N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  batch         run without a screen and print a transcript\n"
 "  run           step your own programs (any command; {port} is the lab's\n"
-"                port); with --lesson, against that lesson's other side,\n"
-"                its guided order and its checks\n"
+"                port, {ip} the server's address); with --lesson, against\n"
+"                that lesson's other side, its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
-"  check-lesson  check a lesson file, then run it and evaluate its checks\n"),
+"  check-lesson  check a lesson file, then run it and evaluate its checks\n"
+"  join          from another terminal: a shell (or CMD) in a running lab's\n"
+"                private network, for ss, nc or tcpdump\n"),
 N_("options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
 "                s = step the server, c = client 1, c2..c9 = client N,\n"
@@ -56,6 +59,11 @@ N_("options:\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
 "                (default: space takes it)\n"
 "  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
+N_("the lab network:\n"
+"  --net lab     each run on a private host of its own (a network\n"
+"                namespace: lo only, 127.0.0.1 is {ip}); the default where\n"
+"                user namespaces are allowed, else the host's, said once\n"
+"  --net host    the host's own loopback, shared with everything else\n"),
 };
 
 static void
