@@ -167,6 +167,11 @@ lesson_set_narration(struct lesson *l, const char *key, const char *value,
 		n->call = xstrdup(call);
 		n->line = lineno;
 	}
+	/* check-lesson names the key a text that never shows came from */
+	if (after && n->after_line == 0)
+		n->after_line = lineno;
+	else if (!after && n->before_line == 0)
+		n->before_line = lineno;
 	rc = set_text(after ? &n->after[lang] : &n->before[lang], value, where,
 	    key, err, errlen);
 out:

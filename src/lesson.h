@@ -19,6 +19,8 @@ struct lesson_narration {
 	char		*before[LANG_COUNT];
 	char		*after[LANG_COUNT];
 	unsigned	 line;
+	unsigned	 before_line;	/* its first .before. key; 0: none */
+	unsigned	 after_line;	/* its first .after. key; 0: none */
 };
 #define LESSON_MAX_CHOICES 6
 /* [predict]  N.question.en, N.choices.en = a | b | c, N.answer, N.explain.en:
@@ -68,6 +70,13 @@ unsigned lesson_validate(const struct lesson *, const char *fname,
 	    void (*fn)(void *, const char *), void *);
 const char *lesson_narration_text(const struct lesson *, const char *side,
 	    const char *call, bool after, enum lang);
+/* The entry whose words an event shows, in the transcript and for
+ * check-lesson (the screen applies the same rule in tui-observe.c and
+ * tui-narrate.c): the before words when a side stops before the call,
+ * the after words once it returned without an error (a failed call did
+ * not do what they tell).  NULL: none; *after says which it shows. */
+const struct lesson_narration *lesson_narration_shown(const struct lesson *,
+	    const struct lab_event *, enum lang, bool *after);
 /* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
  * (owned by the caller: free each); returns how many. */
 size_t	 lesson_choices(const char *, char **, size_t);

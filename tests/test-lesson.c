@@ -48,6 +48,51 @@ test_lesson(void)
 	    sizeof err) == -1);
 }
 
+/* The one rule every view shows narration by, which check-lesson counts
+ * by (issue 18 §5): before words at the call, after words only on its
+ * return without an error; the most specific side wins; the line of the
+ * first key of each kind is kept for check-lesson's warnings. */
+static void
+test_narration_shown(void)
+{
+	struct lesson l;
+	struct side client2;
+	struct sc_call call;
+	struct lab_event ev;
+	const struct lesson_narration *n;
+	char err[256];
+	bool after;
+
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[narration]\n"
+	    "connect.before.en = any\nclient2.connect.after.zh = c2z\n"
+	    "client2.connect.after.en = c2\nconnect.after.en = anyafter\n",
+	    &l, err, sizeof err) == 0);
+	CHECK(l.nnarr == 2);
+	if (l.nnarr != 2)
+		return;
+	CHECK(l.narr[0].before_line == 5 && l.narr[0].after_line == 8);
+	CHECK(l.narr[1].before_line == 0 && l.narr[1].after_line == 6);
+	memset(&client2, 0, sizeof client2);
+	strlcpy(client2.name, "client2", sizeof client2.name);
+	memset(&call, 0, sizeof call);
+	call.desc = sc_lookup_name("connect");
+	memset(&ev, 0, sizeof ev);
+	ev.side = &client2;
+	ev.call = &call;
+	ev.type = LEV_CALL;
+	n = lesson_narration_shown(&l, &ev, LANG_EN, &after);
+	CHECK(n == &l.narr[0] && !after);
+	ev.type = LEV_RETURN;
+	n = lesson_narration_shown(&l, &ev, LANG_EN, &after);
+	CHECK(n == &l.narr[1] && after);
+	call.err = 111;		/* ECONNREFUSED: it did not connect */
+	CHECK(lesson_narration_shown(&l, &ev, LANG_EN, &after) == NULL);
+	call.err = 0;
+	ev.type = LEV_BLOCKED;
+	CHECK(lesson_narration_shown(&l, &ev, LANG_EN, &after) == NULL);
+	lesson_finish(&l);
+}
+
 static void
 test_steps(void)
 {
@@ -112,6 +157,7 @@ int
 main(void)
 {
 	test_lesson();
+	test_narration_shown();
 	test_steps();
 	test_argv();
 	test_json();
