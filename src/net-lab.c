@@ -36,12 +36,14 @@ static const struct net_knob {
 	const char	*hint;
 } net_knobs[] = {
 	{ "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1",
-	  N_("AppArmor restricts them; allow with sysctl "
+	  N_("AppArmor restricts user namespaces; allow them with sysctl "
 	     "kernel.apparmor_restrict_unprivileged_userns=0") },
 	{ "/proc/sys/user/max_user_namespaces", "0",
-	  N_("allow them with sysctl user.max_user_namespaces=10000") },
+	  N_("user namespaces are off; allow them with sysctl "
+	     "user.max_user_namespaces=10000") },
 	{ "/proc/sys/kernel/unprivileged_userns_clone", "0",
-	  N_("allow them with sysctl kernel.unprivileged_userns_clone=1") },
+	  N_("user namespaces are off; allow them with sysctl "
+	     "kernel.unprivileged_userns_clone=1") },
 };
 
 static bool net_in_userns;	/* made once; a restart needs only a netns */
@@ -149,8 +151,8 @@ net_hint(void)
 		if (strcmp(val, net_knobs[i].refusing) == 0)
 			return _(net_knobs[i].hint);
 	}
-	return _("a container may forbid them; run it with user namespaces "
-	    "allowed, or use --net host");
+	return _("user namespaces may be forbidden here (a container?); "
+	    "allow them, or choose --net host");
 }
 
 const char *
