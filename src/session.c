@@ -72,6 +72,13 @@ session_open(struct session *s, const char *name, const struct options *o,
 
 	memset(s, 0, sizeof *s);
 	memset(&cfg, 0, sizeof cfg);
+	/* First: the lesson's kernel facts (somaxconn, the SYN schedule)
+	 * and a free port are read on the network the programs will use;
+	 * each run (a restart too) gets a fresh one. */
+	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s", err);
+		return -1;
+	}
 	if (name == NULL)
 		session_adhoc_lesson(&s->lesson, o);
 	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
@@ -87,12 +94,6 @@ session_open(struct session *s, const char *name, const struct options *o,
 	    &s->nsteps, err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s: %s", o->steps != NULL ?
 		    "--steps" : _("lesson steps"), err);
-		goto fail;
-	}
-	/* Before the port: a free one is free on the network the programs
-	 * will use, and each run (a restart too) gets a fresh one. */
-	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
-		snprintf(errbuf, errlen, "%s", err);
 		goto fail;
 	}
 	if (port_pick(o->port, o->port_explicit, &s->port, s->port_note,
