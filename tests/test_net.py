@@ -172,7 +172,33 @@ for net in ("lab", "host"):
           f"replay of a {net} run: {rc} {err!r}")
 shutil.rmtree(tmp, ignore_errors=True)
 
-# 9. Not root: the programs run as the user, without capabilities, and
+# 9. The screen names the way in: "sockstep join PID" in the KERNEL
+#    title at 80x24, and that command reaches the lab the screen shows.
+if shutil.which("tmux"):
+    import shlex
+    import tuilib
+    scratch = shlex.quote(os.path.join(tuilib.TMP, "state"))
+    tuilib.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "net",
+                f"env {tuilib.ENV} LANG=C.UTF-8 XDG_STATE_HOME={scratch} "
+                f"{shlex.quote(SOCKSTEP)} lesson 01-hello --port 0; "
+                f"sleep 300")
+    text = tuilib.wait("net", lambda t: "sockstep join" in t,
+                       "the join command on screen", 20)
+    pid = tuilib.sockstep_pid("net")
+    title = [l for l in text.splitlines() if "KERNEL" in l]
+    check(pid and title and f"sockstep join {pid} " in title[0],
+          f"the KERNEL title names sockstep join {pid}: {title}")
+    if pid:
+        tuilib.tmux("send-keys", "-t", "net", "s", "s", "s")
+        tuilib.wait("net", lambda t: "LISTEN" in t, "the server listens", 20)
+        rc, out, err = join(pid, ["ss", "-Htln"])
+        check(rc == 0 and "LISTEN" in out,
+              f"the screen's join command reaches its lab: {out!r} {err!r}")
+        tuilib.tmux("send-keys", "-t", "net", "q")
+        wait_for(lambda: not alive(pid), 10)
+    tuilib.cleanup()
+
+# 10. Not root: the programs run as the user, without capabilities, and
 #    the user joins.  As root, a user made for the test: nobody.
 if os.geteuid() == 0 and shutil.which("setpriv"):
     nobody = pwd.getpwnam("nobody")
