@@ -61,7 +61,8 @@ drive_path_took(struct drive *d, const struct step *st)
 	char err[512];
 
 	if (d->pos < d->npath && d->path[d->pos].side == st->side &&
-	    d->path[d->pos].op == st->op) {
+	    d->path[d->pos].op == st->op &&
+	    strcmp(d->path[d->pos].prog, st->prog) == 0) {
 		d->pos++;	/* along the path: keep what lies ahead */
 	} else {
 		d->npath = d->pos;
@@ -177,6 +178,30 @@ drive_op(enum step_op op)
 	}
 }
 
+/* s!, s!NAME: the side's program, or the lesson's program NAME, started
+ * again on the session's ports (never picked anew: the lesson is what
+ * the kernel says about this port). */
+static int
+drive_restart_side(struct drive *d, const struct step *st, struct side *side,
+    char *err, size_t errlen)
+{
+	char **argv;
+	int rc;
+
+	if ((argv = session_argv(&d->s, st->side, st->prog, err, errlen)) ==
+	    NULL)
+		return -1;
+	if (d->hooks != NULL && d->hooks->begin != NULL)
+		d->hooks->begin(d, st, d->hook_arg);
+	rc = lab_restart_side(d->s.lab, side, argv, err, errlen);
+	strv_free(argv);
+	if (rc == -1)
+		return -1;
+	d->cur = *st;
+	d->busy = true;
+	return 0;
+}
+
 int
 drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 {
@@ -193,6 +218,8 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 		    _("this lesson has no such client"));
 		return -1;
 	}
+	if (st->op == STEP_RESTART)
+		return drive_restart_side(d, st, side, err, errlen);
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
 	if ((st->call[0] != '\0' ? lab_begin_to(d->s.lab, side, st->call,
@@ -314,7 +341,7 @@ drive_ended(struct drive *d, int rc)
 		 * whether space, a key or a replay took it; one that names
 		 * its call, when that call is the one taken. */
 		if (g != NULL && g->side == st.side && g->op == st.op &&
-		    (g->call[0] == '\0' ||
+		    strcmp(g->prog, st.prog) == 0 && (g->call[0] == '\0' ||
 		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {
 			d->guided++;
 			guided = true;

@@ -192,11 +192,19 @@ static void
 lab_job_end(struct lab *lab, int rc)
 {
 	struct lab_job *j = &lab->job;
-
+	char why[120];
 	size_t i;
 
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	/* Started, and ended before its exec: sockstep's set-up failed. */
+	if (j->op == LAB_OP_START && rc == 0 && !j->side->execed &&
+	    (j->side->state == SIDE_EXITED || j->side->state == SIDE_KILLED)) {
+		trace_setup_failure(j->side->wait_status, why, sizeof why);
+		snprintf(j->err, sizeof j->err, "%s: %.100s: %s",
+		    j->side->name, j->side->path, why);
+		rc = -1;
+	}
 	/* For w: which calls were blocked when the step ended. */
 	lab->blocked_at_end = 0;
 	for (i = 0; i < lab->nsides; i++)
@@ -272,7 +280,8 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	if (!side->in_call && lab_side_settled(lab, side, now)) {
 		(void)sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan);
-		if (j->op == LAB_OP_RUN) {
+		/* Run, or just started: waiting is where it stays. */
+		if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 			lab_job_end(lab, 0);
 			return true;
 		}
@@ -285,7 +294,7 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	}
 	if (now - j->since < j->limit)
 		return false;
-	if (j->op == LAB_OP_RUN) {
+	if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 		lab_note_spinners(lab);
 		lab_job_end(lab, 0);
 		return true;
@@ -426,6 +435,10 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 			}
 		}
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_START:	/* lab_restart_side: running, not yet exec'd */
+		j->op = op;
+		lab_job_phase(lab, PH_REACH, LAB_SETTLE_MS);
 		return 0;
 	case LAB_OP_WAIT:
 		/*

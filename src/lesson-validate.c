@@ -136,6 +136,12 @@ lesson_validate(const struct lesson *l, const char *fname,
 	else if (steps_parse(l->steps, l->clients, &steps, &nsteps, err,
 	    sizeof err) == -1)
 		problem(&v, l->steps_line, "steps: %s", err);
+	for (i = 0; i < nsteps; i++)
+		if (steps[i].op == STEP_RESTART && steps[i].prog[0] != '\0' &&
+		    lesson_program(l, steps[i].prog) == NULL)
+			problem(&v, l->steps_line, "steps: step %zu (%s) "
+			    "starts program '%s', which [programs] does not "
+			    "name", i + 1, steps[i].token, steps[i].prog);
 	free(steps);
 	for (i = 0; i < l->nnarr; i++) {
 		const struct lesson_narration *n = &l->narr[i];

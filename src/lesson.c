@@ -8,6 +8,8 @@
  *	server = server {port}
  *	client = client {ip} {port}
  *	steps = s s s c c s s s s c c
+ *	[programs]
+ *	book = server {port}		(started by the step s!book)
  *
  * Every mistake is reported as "file:line: message".  The parser never
  * executes anything; lesson_argv() only builds argument vectors.
@@ -267,6 +269,57 @@ lesson_set_check(struct lesson *l, const char *key, const char *value,
 	return 0;
 }
 
+bool
+lesson_program_name_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n > 0 && n < LESSON_PROGRAM_NAME && s[n] == '\0';
+}
+
+const struct lesson_program *
+lesson_program(const struct lesson *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->nprogs; i++)
+		if (strcmp(l->progs[i].name, name) == 0)
+			return &l->progs[i];
+	return NULL;
+}
+
+/* NAME = COMMAND: a program a step can start a side with (s!NAME). */
+static int
+lesson_set_program(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	struct lesson_program *pr;
+
+	if (!lesson_program_name_ok(key)) {
+		snprintf(err, errlen, "%s: program name '%s' should be 1 to "
+		    "%d letters, digits, _ or -", where, key,
+		    LESSON_PROGRAM_NAME - 1);
+		return -1;
+	}
+	if (lesson_program(l, key) != NULL) {
+		snprintf(err, errlen, "%s: program '%s' given twice", where,
+		    key);
+		return -1;
+	}
+	if (*value == '\0') {
+		snprintf(err, errlen, "%s: program '%s' has no command", where,
+		    key);
+		return -1;
+	}
+	l->progs = xreallocarray(l->progs, l->nprogs + 1, sizeof *l->progs);
+	pr = &l->progs[l->nprogs++];
+	strlcpy(pr->name, key, sizeof pr->name);
+	pr->cmd = xstrdup(value);
+	pr->line = lineno;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*set)(struct lesson *, const char *, const char *, unsigned,
@@ -276,6 +329,7 @@ static const struct {
 	{ "narration", lesson_set_narration },
 	{ "predict", lesson_set_predict },
 	{ "checks", lesson_set_check },
+	{ "programs", lesson_set_program },
 };
 
 static int
@@ -372,7 +426,8 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			*close = '\0';
 			if ((section = lesson_section(p + 1)) < 0) {
 				snprintf(err, errlen, "%s: unknown section [%s] "
-				    "(lesson, narration, predict, checks)",
+				    "(lesson, narration, predict, checks, "
+				    "programs)",
 				    where, p + 1);
 				goto out;
 			}
@@ -436,6 +491,9 @@ lesson_finish(struct lesson *l)
 	}
 	for (j = 0; j < l->nchecks; j++)
 		free(l->checks[j].expr);
+	for (j = 0; j < l->nprogs; j++)
+		free(l->progs[j].cmd);
+	free(l->progs);
 	free(l->narr);
 	free(l->pred);
 	free(l->checks);

@@ -39,6 +39,14 @@ struct lesson_check {
 	char		*expr;
 	unsigned	 line;
 };
+/* [programs]  NAME = COMMAND: another program a step may start a side
+ * with (s!NAME), a command like server's, {port} the lab's port. */
+#define LESSON_PROGRAM_NAME	16
+struct lesson_program {
+	char		 name[LESSON_PROGRAM_NAME];
+	char		*cmd;
+	unsigned	 line;
+};
 struct lesson {
 	char	*name;		/* "01-hello" */
 	char	*dir;		/* where lesson.ini and the sources are */
@@ -60,6 +68,8 @@ struct lesson {
 	size_t			 npred;
 	struct lesson_check	*checks;
 	size_t			 nchecks;
+	struct lesson_program	*progs;
+	size_t			 nprogs;
 };
 int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
 	    char *err, size_t);
@@ -81,6 +91,11 @@ const struct lesson_narration *lesson_narration_shown(const struct lesson *,
  * (owned by the caller: free each); returns how many. */
 size_t	 lesson_choices(const char *, char **, size_t);
 void	 lesson_finish(struct lesson *);
+/* A program's name: 1 to 15 of a-z, A-Z, 0-9, '_', '-'. */
+bool	 lesson_program_name_ok(const char *);
+/* The [programs] entry of that name, NULL if none. */
+const struct lesson_program *lesson_program(const struct lesson *,
+	    const char *name);
 /* lesson-facts.c: {somaxconn}, {syn_schedule}, {syn_timeout} in a
  * lesson's text become the running kernel's values */
 void	 lesson_fill_facts(struct lesson *);
@@ -90,12 +105,14 @@ void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
-/* steps.c: step SPECs ("s s+ c2 c+") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT };
+/* steps.c: step SPECs ("s s+ c2 c+ w s!") */
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART };
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
 	char		 call[16];	/* s@bind: the call it takes; "" any */
+	/* s!NAME: the [programs] entry it starts; "" the side's own */
+	char		 prog[LESSON_PROGRAM_NAME];
 	char		 token[32];
 };
 void	 step_make(struct step *, int side, enum step_op);

@@ -434,16 +434,23 @@ bool		 lab_all_done(const struct lab *);
  *   RUN   steps until the side blocks, waits or exits (s+).
  *   ALL   every side at once, nothing held, until all are still (all+).
  *   SETTLE until no side is about to change by itself.
+ *   START  a side just started (lab_restart_side): until it pauses
+ *         before its first call, blocks, waits or exits, as at the start.
  */
 /* WAIT: no side is let run; the kernel's own timers act (a SYN sent
  * again) until a blocked call returns. */
 enum lab_op { LAB_OP_NONE = 0, LAB_OP_SETTLE, LAB_OP_STEP, LAB_OP_RUN,
-	LAB_OP_ALL, LAB_OP_WAIT };
+	LAB_OP_ALL, LAB_OP_WAIT, LAB_OP_START };
 int		 lab_begin(struct lab *, enum lab_op, struct side *, char *err,
 		    size_t);
 /* STEP with a call: the side's calls before it run through (a program
  * may make an extra one, setsockopt say), then that call is taken. */
 int		 lab_begin_to(struct lab *, struct side *, const char *call,
+		    char *err, size_t);
+/* lab-restart.c: the side's program started again (s!): argv NULL for
+ * its own command, else another (s!NAME), on the lab's port as it is.
+ * Only once it has exited; then a START job, ended by lab_advance(). */
+int		 lab_restart_side(struct lab *, struct side *, char **argv,
 		    char *err, size_t);
 /* The last call the job let run ("" none), for the drive to match. */
 const char	*lab_job_took(const struct lab *);

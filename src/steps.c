@@ -6,8 +6,12 @@
  * through first: a guided order that names its calls holds for a
  * program with one more (setsockopt) or one fewer.  "w" lets no side
  * run: it waits until a blocked call returns by the kernel's own doing
- * (a dropped SYN sent again by its timer).  Tokens are separated by
- * spaces or commas.
+ * (a dropped SYN sent again by its timer).  "s!" starts the server
+ * again, as a new traced process of the same command (the lab's port,
+ * not a new one), once the old one has exited, paused before its first
+ * call as at the start; "s!NAME" starts the lesson's [programs] NAME in
+ * its place (the book's server, a fixed one).  "c!", "c2!NAME" likewise
+ * for a client.  Tokens are separated by spaces or commas.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -26,6 +30,19 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
 	st->call[0] = '\0';
+	st->prog[0] = '\0';
+	/* s!, s!NAME: the side started again. */
+	if ((at = strchr(tok, '!')) != NULL) {
+		if (at[1] != '\0' && !lesson_program_name_ok(at + 1))
+			return -4;
+		strlcpy(st->prog, at + 1, sizeof st->prog);
+		len = (size_t)(at - tok);
+		if (len == 0 || memchr(tok, '@', len) != NULL ||
+		    tok[len - 1] == '+')
+			return -1;
+		st->op = STEP_RESTART;
+		goto side;
+	}
 	/* s@bind: the call the step takes, after any before it. */
 	if ((at = strchr(tok, '@')) != NULL) {
 		if (at[1] == '\0' || strlen(at + 1) >= sizeof st->call ||
@@ -51,6 +68,7 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		st->op = STEP_RUN;
 		len--;
 	}
+side:
 	if (len == 1 && *p == 's') {
 		st->side = 0;
 		return 0;
@@ -84,7 +102,14 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		if (rc == -1) {
 			snprintf(err, errlen, "bad step '%s' (expected s, c, "
 			    "cN, with an optional + to run until it blocks, "
-			    "or @CALL to take that call; all+; w)", tok);
+			    "@CALL to take that call, or ! to start it again; "
+			    "all+; w)", tok);
+			goto fail;
+		}
+		if (rc == -4) {
+			snprintf(err, errlen, "bad step '%s': after ! comes "
+			    "nothing (the side's own program again) or the "
+			    "name of one of the lesson's [programs]", tok);
 			goto fail;
 		}
 		if (rc == -3) {
