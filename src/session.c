@@ -217,8 +217,8 @@ session_argv(struct session *s, int index, const char *prog, char *err,
 		snprintf(err, errlen, "%s", _("this side has no command"));
 		return NULL;
 	}
-	if ((argv = lesson_argv(cmd, bindir, ports, why, sizeof why)) ==
-	    NULL)
+	if ((argv = lesson_argv(cmd, bindir, ports, s->net.ip, why,
+	    sizeof why)) == NULL)
 		snprintf(err, errlen, "%s: %s", prog[0] != '\0' ? prog :
 		    index == 0 ? "server" : "client", why);
 	return argv;
