@@ -47,6 +47,7 @@ static const struct net_knob {
 };
 
 static bool net_in_userns;	/* made once; a restart needs only a netns */
+static bool net_in_lab;		/* left the host's network, for good */
 
 static int
 net_write(const char *path, const char *text)
@@ -193,6 +194,7 @@ net_lab_enter(enum net_mode want, struct net_lab *n, char *err,
 		return 0;
 	rc = net_unshare(&what);
 	if (rc == 0) {
+		net_in_lab = true;
 		what = "lo";
 		if ((rc = net_lo_up()) == 0) {
 			n->lab = true;
@@ -200,9 +202,10 @@ net_lab_enter(enum net_mode want, struct net_lab *n, char *err,
 			return 0;
 		}
 	}
-	if (rc == -1) {
-		/* Half made: the host's network is out of reach now, so
-		 * even the default stops here. */
+	if (rc == -1 || net_in_lab) {
+		/* Half made, or a restart that found no fresh namespace:
+		 * the host's network is out of reach now (sockstep left it),
+		 * so even the default stops here. */
 		snprintf(err, errlen, _("the lab network: %s: %s"), what,
 		    strerror(errno));
 		return -1;
