@@ -127,6 +127,26 @@ after = subprocess.run(["ip", "netns", "list"], capture_output=True,
 check(after == netns_before, f"ip netns unchanged: {netns_before!r} -> "
       f"{after!r}")
 
+# 5b. The host's own address is not the lab's: a server that binds it
+#     gets the usual EADDRNOTAVAIL, shown; on --net host it binds.
+hostaddrs = [l.split()[3].split("/")[0] for l in subprocess.run(
+    ["ip", "-4", "-o", "addr", "show", "scope", "global"],
+    capture_output=True, text=True).stdout.splitlines()]
+if hostaddrs and shutil.which("nc"):
+    for net, want in (("lab", "EADDRNOTAVAIL"), ("host", None)):
+        p = subprocess.run([SOCKSTEP, "run", "--batch", "--json", "--net",
+                            net, "--port", "0", "--server",
+                            f"nc -l {hostaddrs[0]} {{port}}", "--steps",
+                            "s@bind s"], capture_output=True, text=True,
+                           timeout=60)
+        evs = events(p.stdout)
+        b = [e for e in calls(evs, "server") if e.get("call") == "bind"]
+        check(b and b[0]["errno"] == want,
+              f"--net {net}: bind({hostaddrs[0]}) errno {want}: "
+              f"{[(e['args'], e['ret'], e['errno']) for e in b]} "
+              f"{p.stderr}")
+        no_leftovers(evs, f"bind the host's address ({net})")
+
 # 6. --net host: the host's loopback, as before.
 s = Interactive(["01-hello", "--port", "0", "--net", "host"])
 check(ns_id(s.p.pid, "net") == HOST_NET, "--net host: the host's namespace")
