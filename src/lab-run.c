@@ -174,16 +174,16 @@ lab_stepable(struct side *side, char *err, size_t errlen)
 	case SIDE_RUNNING:	/* waited for: lab_job_reach */
 		return 0;
 	case SIDE_BLOCKED:
-		snprintf(err, errlen, "%s is blocked in %s(): step another "
-		    "side to wake it", side->name, side->call.desc->name);
+		snprintf(err, errlen, _("%s is blocked in %s(): step another "
+		    "side to wake it"), side->name, side->call.desc->name);
 		return -1;
 	case SIDE_EXITED:
 	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s", side->name,
-		    side->state == SIDE_EXITED ? "exited" : "been killed");
+		snprintf(err, errlen, side->state == SIDE_EXITED ?
+		    _("%s has exited") : _("%s has been killed"), side->name);
 		return -1;
 	default:
-		snprintf(err, errlen, "%s has not started", side->name);
+		snprintf(err, errlen, _("%s has not started"), side->name);
 		return -1;
 	}
 }
@@ -604,7 +604,7 @@ lab_finish(struct lab *lab, char *err, size_t errlen)
 	while (lab_busy(lab)) {
 		if (lab->stop != NULL && *lab->stop) {
 			lab_cancel(lab);
-			snprintf(err, errlen, "interrupted");
+			snprintf(err, errlen, "%s", _("interrupted"));
 			return -1;
 		}
 		rc = lab_advance(lab, LAB_TICK_MS);
