@@ -405,8 +405,9 @@ check_eval(const struct check_expr *c, struct lab *lab,
 		    c->word, side_state_name(side->state));
 		return false;
 	case CK_OUTPUT:
-		for (i = 0; i < side->nlines; i++)
-			if (strstr(side->lines[i], c->word) != NULL)
+		for (i = 0; i < side->nlines; i++)	/* printed, not typed */
+			if (!side->typed[i] &&
+			    strstr(side->lines[i], c->word) != NULL)
 				return true;
 		snprintf(why, len, "%s never printed \"%s\"", c->side, c->word);
 		return false;

@@ -262,6 +262,25 @@ lesson_set_check(struct lesson *l, const char *key, const char *value,
 	return 0;
 }
 
+/* SIDE = TEXT, as many as needed, in the order typed. */
+static int
+lesson_set_input(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	if (strcmp(key, "server") != 0 && strcmp(key, "client") != 0 &&
+	    (strncmp(key, "client", 6) != 0 || key[6] < '2' || key[6] > '9' ||
+	    key[7] != '\0')) {
+		snprintf(err, errlen, "%s: input key '%s' should be server, "
+		    "client or client2..client9", where, key);
+		return -1;
+	}
+	l->input = xreallocarray(l->input, l->ninput + 1, sizeof *l->input);
+	l->input[l->ninput].side = xstrdup(key);
+	l->input[l->ninput].text = xstrdup(value);
+	l->input[l->ninput++].line = lineno;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*set)(struct lesson *, const char *, const char *, unsigned,
@@ -271,6 +290,7 @@ static const struct {
 	{ "narration", lesson_set_narration },
 	{ "predict", lesson_set_predict },
 	{ "checks", lesson_set_check },
+	{ "input", lesson_set_input },
 };
 
 static int
@@ -367,7 +387,7 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			*close = '\0';
 			if ((section = lesson_section(p + 1)) < 0) {
 				snprintf(err, errlen, "%s: unknown section [%s] "
-				    "(lesson, narration, predict, checks)",
+				    "(lesson, narration, predict, checks, input)",
 				    where, p + 1);
 				goto out;
 			}
@@ -430,6 +450,11 @@ lesson_finish(struct lesson *l)
 	}
 	for (j = 0; j < l->nchecks; j++)
 		free(l->checks[j].expr);
+	for (j = 0; j < l->ninput; j++) {
+		free(l->input[j].side);
+		free(l->input[j].text);
+	}
+	free(l->input);
 	free(l->narr);
 	free(l->pred);
 	free(l->checks);

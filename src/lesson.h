@@ -37,6 +37,14 @@ struct lesson_check {
 	char		*expr;
 	unsigned	 line;
 };
+/* [input]  SIDE = TEXT: a line typed into SIDE's terminal each time it
+ * waits for input, in file order (batch, run; the screen lets the
+ * learner type).  SIDE "client" means every client. */
+struct lesson_input {
+	char		*side;
+	char		*text;
+	unsigned	 line;
+};
 struct lesson {
 	char	*name;		/* "01-hello" */
 	char	*dir;		/* where lesson.ini and the sources are */
@@ -58,6 +66,8 @@ struct lesson {
 	size_t			 npred;
 	struct lesson_check	*checks;
 	size_t			 nchecks;
+	struct lesson_input	*input;
+	size_t			 ninput;
 };
 int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
 	    char *err, size_t);

@@ -55,6 +55,9 @@ N_("options:\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
 "                (default: space takes it)\n"
 "  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
+N_("  --stdin SIDE=FILE  lines for a side's terminal (SIDE: server, client,\n"
+"                client2, ...): one is typed each time the side waits for\n"
+"                input, end-of-file after the last; repeatable\n"),
 };
 
 static void
@@ -168,6 +171,7 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, 'P' },
 	{ "delay", required_argument, NULL, 'D' },
 	{ "theme", required_argument, NULL, 'T' },
+	{ "stdin", required_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -271,6 +275,13 @@ parse_options(int argc, char **argv, struct options *o)
 				    "projector"), optarg);
 			o->projector = strcmp(optarg, "projector") == 0;
 			break;
+		case 'I':
+			if (o->nstdin == sizeof o->stdin_spec /
+			    sizeof o->stdin_spec[0])
+				usage_error(_("--stdin: at most one for each "
+				    "side"));
+			o->stdin_spec[o->nstdin++] = optarg;
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -371,6 +382,7 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, "sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n", file, lesson);
 	o->replay = file;
+	o->keyboard = !batch;
 	rc = batch ? cmd_batch(lesson, o, err, sizeof err) :
 	    cmd_tui(lesson, o, err, sizeof err);
 	record_finish(&r);
@@ -401,6 +413,7 @@ verb_run(int argc, char **argv)
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
+	o.keyboard = true;
 	return view_done(cmd_tui(o.run_lesson, &o, err, sizeof err), err);
 }
 
@@ -500,6 +513,7 @@ verb_lesson(int argc, char **argv)
 	if (operand == NULL)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
+	o.keyboard = true;
 	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
 }
 
@@ -514,6 +528,7 @@ verb_default(int argc, char **argv)
 	no_run_options(&o);
 	if (operand != NULL)
 		usage_error(_("unknown command '%s'"), operand);
+	o.keyboard = true;
 	return view_done(cmd_tui("1", &o, err, sizeof err), err);
 }
 

@@ -27,6 +27,8 @@ static const char *const lev_names[] = {
 	[LEV_OUTPUT] = "output",
 	[LEV_EXIT] = "exit",
 	[LEV_NOTE] = "note",
+	[LEV_INPUT] = "input",
+	[LEV_INPUT_WAIT] = "input_wait",
 };
 
 static const char *const source_names[] = {
@@ -234,13 +236,20 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_add(b, ",\"ret\":null,\"errno\":null");
 	if (ev->side != NULL) {
 		sbuf_add(b, ",");
-		json_kv_str(b, "state", side_state_name(ev->state));
+		json_kv_str(b, "state", side_state_word(ev->side, ev->state));
 	}
 	if (ev->type == LEV_OUTPUT || ev->type == LEV_NOTE) {
 		sbuf_add(b, ",");
 		json_kv_str(b, "text", ev->text);
 	}
-	if (ev->type == LEV_BLOCKED) {
+	if (ev->type == LEV_INPUT) {	/* typed, not printed */
+		sbuf_add(b, ",");
+		json_kv_str(b, "text", ev->eof ? NULL : ev->text);
+		sbuf_addf(b, ",\"eof\":%s", ev->eof ? "true" : "false");
+	}
+	if (ev->type == LEV_INPUT_WAIT)
+		sbuf_addf(b, ",\"fd\":%d", ev->side->input_fd);
+	if (ev->type == LEV_BLOCKED || ev->type == LEV_INPUT_WAIT) {
 		sbuf_add(b, ",");
 		json_kv_str(b, "wchan", ev->text != NULL && *ev->text ?
 		    ev->text : NULL);
@@ -355,6 +364,18 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		break;
 	case LEV_NOTE:
 		sbuf_addf(b, "%-8s -- %s", who, ev->text);
+		break;
+	case LEV_INPUT:		/* typed: '<', as a shell redirects input */
+		if (ev->eof)
+			sbuf_addf(b, "%-8s < ^D (end of file)", who);
+		else
+			sbuf_addf(b, "%-8s < %s", who, ev->text);
+		break;
+	case LEV_INPUT_WAIT:
+		sbuf_addf(b, "%-8s waiting for input: read(%d) of its "
+		    "terminal", who, ev->side->input_fd);
+		if (ev->text != NULL && *ev->text != '\0')
+			sbuf_addf(b, " (kernel: %s)", ev->text);
 		break;
 	}
 	sbuf_addc(b, '\n');
