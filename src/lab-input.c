@@ -245,8 +245,9 @@ lab_feed_next(struct lab *lab, struct side *side)
 		lab_note(lab, side, "--stdin: %s", err);
 }
 
-bool
-lab_input_wait(struct lab *lab, struct side *side)
+/* Is it asleep in read() of its terminal?  The event once a wait. */
+static bool
+lab_input_look(struct lab *lab, struct side *side)
 {
 	struct lab_event ev = { .type = LEV_INPUT_WAIT, .side = side };
 	uint64_t args[6];
@@ -279,6 +280,14 @@ lab_input_wait(struct lab *lab, struct side *side)
 		ev.text = wchan;
 		lab_emit(lab, &ev);
 	}
+	return true;
+}
+
+bool
+lab_input_wait(struct lab *lab, struct side *side)
+{
+	if (!lab_input_look(lab, side))
+		return false;
 	if (lab_fed(side)) {
 		lab_feed_next(lab, side);
 		return false;
@@ -296,13 +305,28 @@ lab_note_input_waiters(struct lab *lab)
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (!lab_input_wait(lab, side))
+		if (!lab_input_look(lab, side) || lab_fed(side))
 			continue;
 		lab_side_token(side, tok, sizeof tok);
 		lab_note(lab, side, "%s is waiting for input on its terminal "
 		    "that was never given: give it with --stdin %s=FILE, or "
 		    "a step %s<TEXT", side->name, side->name, tok);
 	}
+}
+
+/* A sleeper of the kernel view that is a side waiting for input is not
+ * blocked in a socket call: marked, so no view says "blocked in read". */
+void
+lab_input_mark(struct lab *lab, struct kview *kv)
+{
+	size_t i, k;
+
+	for (i = 0; i < kv->nblocked; i++)
+		for (k = 0; k < lab->nsides; k++)
+			if (lab->sides[k]->pid == kv->blocked[i].pid &&
+			    lab->sides[k]->awaiting_input &&
+			    kv->blocked[i].nr == SYS_read)
+				kv->blocked[i].input = true;
 }
 
 /* "s", "c", "c2": how a step names the side. */

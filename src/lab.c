@@ -283,6 +283,7 @@ lab_kernel(struct lab *lab)
 	/* 0 asks for a full dump: a call that can change the set runs. */
 	lab->kv.set_gen = lab_sockets_quiet(lab) ? lab->sock_gen : 0;
 	kview_snapshot(&lab->kv, lab->port, procs, n);
+	lab_input_mark(lab, &lab->kv);
 	lab->kv_valid = true;
 	return &lab->kv;
 }

@@ -393,6 +393,7 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&
+			    !kv->blocked[i].input &&
 			    kv->blocked[i].nr == sc_lookup_name(c->word)->nr)
 				return true;
 		snprintf(why, len, "expected %s blocked in %s(), it is %s",

@@ -269,6 +269,7 @@ struct kblocked {
 	pid_t	 pid;
 	long	 nr;		/* the call it sleeps in, from /proc/PID/syscall */
 	char	 wchan[64];	/* "" when unreadable */
+	bool	 input;		/* a read() of its terminal: waiting for input */
 };
 struct kview {
 	struct ksock	*socks;

@@ -136,7 +136,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 
 		/* Asleep outside a watched call (sleep(), a tty read) is
 		 * not "blocked in a socket call". */
-		if (d == NULL)
+		if (d == NULL || kb->input)
 			continue;
 		sbuf_addf(b, "%s{", sep);
 		json_kv_str(b, "side", lab_side_name(lab, kb->side));
@@ -147,6 +147,15 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, "}");
 		sep = ",";
 	}
+	sbuf_add(b, "],\"waiting_for_input\":[");
+	sep = "";
+	for (i = 0; i < kv->nblocked; i++)
+		if (kv->blocked[i].input) {
+			sbuf_add(b, sep);
+			sbuf_add_json(b, lab_side_name(lab,
+			    kv->blocked[i].side));
+			sep = ",";
+		}
 	sbuf_add(b, "]");
 	/* Lab sockets with another port, past those looked up: a count. */
 	if (kv->nunseen > 0)
