@@ -519,24 +519,53 @@ lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
 }
 
 /*
+ * A placeholder at p, added to word: {port}, {port2}, or a doubled one
+ * ({{port}}) that stands for itself.  Everywhere in the command, single
+ * quotes too: in `sh -c './client 127.0.0.1 {port} < in.txt'` the port
+ * belongs to the shell's command line (issue 15 §4).  Returns the bytes
+ * taken, 0 when none is at p.
+ */
+static size_t
+lesson_placeholder(const char *p, const uint16_t ports[2], struct sbuf *word)
+{
+	static const char *const names[] = { "port", "port2" };
+	size_t i, len;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		len = strlen(names[i]);
+		if (p[0] == '{' && p[1] == '{' &&
+		    strncmp(p + 2, names[i], len) == 0 &&
+		    strncmp(p + 2 + len, "}}", 2) == 0) {
+			sbuf_addf(word, "{%s}", names[i]);
+			return len + 4;
+		}
+		if (p[0] == '{' && strncmp(p + 1, names[i], len) == 0 &&
+		    p[1 + len] == '}') {
+			sbuf_addf(word, "%u", ports[i]);
+			return len + 2;
+		}
+	}
+	return 0;
+}
+
+/*
  * Split a command line into words like a shell would (quotes and
  * backslashes, no expansion, no shell in between) and put the port in
  * place of {port} (and a second free port in place of {port2}, for a
- * client that binds its own).  A first word without a slash names a program in the
+ * client that binds its own), inside quotes as well; {{port}} is the
+ * text {port}.  A first word without a slash names a program in the
  * lesson's program directory when one is there, else on PATH.
  */
 char **
 lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
     char *err, size_t errlen)
 {
-	char **argv = NULL, quote = 0, portstr[8], port2str[8];
+	char **argv = NULL, quote = 0;
 	struct sbuf word;
-	size_t n = 0;
+	size_t n = 0, len;
 	bool inword = false;
 	const char *p;
 
-	snprintf(portstr, sizeof portstr, "%u", ports[0]);
-	snprintf(port2str, sizeof port2str, "%u", ports[1]);
 	sbuf_init(&word);
 	for (p = cmd;; p++) {
 		if (*p == '\0' || (quote == 0 && (*p == ' ' || *p == '\t'))) {
@@ -563,12 +592,8 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 			quote = 0;
 		} else if (*p == '\\' && quote != '\'' && p[1] != '\0') {
 			sbuf_addc(&word, *++p);
-		} else if (quote != '\'' && strncmp(p, "{port}", 6) == 0) {
-			sbuf_add(&word, portstr);
-			p += 5;
-		} else if (quote != '\'' && strncmp(p, "{port2}", 7) == 0) {
-			sbuf_add(&word, port2str);
-			p += 6;
+		} else if ((len = lesson_placeholder(p, ports, &word)) > 0) {
+			p += len - 1;
 		} else
 			sbuf_addc(&word, *p);
 	}
