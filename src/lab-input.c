@@ -64,6 +64,44 @@ lab_input_refused(const struct side *side, char *err, size_t errlen)
 	return 0;
 }
 
+/* The task's count of read() calls done, -1 when unreadable. */
+static int64_t
+lab_task_syscr(pid_t pid)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/io", (int)pid, (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "syscr: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * A line typed while the side waited is on its way (the pty passes it
+ * on from a kernel worker): the task may still look asleep in the read.
+ * It is not waiting again until that read has returned, which its read
+ * count says; without /proc/PID/io, until LAB_IDLE_MS have passed.
+ */
+static bool
+lab_input_in_flight(struct side *side)
+{
+	int64_t n;
+
+	if (!side->input_sent)
+		return false;
+	n = lab_task_syscr(side->pid);
+	if ((n >= 0 && (uint64_t)n != side->input_syscr) ||
+	    (n < 0 && lab_now_ms() - side->input_sent_ms >= LAB_IDLE_MS))
+		side->input_sent = false;
+	return side->input_sent;
+}
+
 /* A byte the terminal's line editing would act on (erase, kill, EOF). */
 static bool
 lab_input_control(const char *s, size_t len)
@@ -81,12 +119,17 @@ static int
 lab_write_tty(struct side *side, const char *buf, size_t len, char *err,
     size_t errlen)
 {
+	int64_t syscr = lab_task_syscr(side->pid);
 	ssize_t n;
 
 	while ((n = write(side_tty(side), buf, len)) == -1 && errno == EINTR)
 		;
-	if (n == (ssize_t)len)
+	if (n == (ssize_t)len) {
+		side->input_sent = true;
+		side->input_syscr = (uint64_t)syscr;
+		side->input_sent_ms = lab_now_ms();
 		return 0;
+	}
 	snprintf(err, errlen, "%s's terminal: %s", side->name, n == -1 ?
 	    strerror(errno) : "its input is full (the program does not "
 	    "read it)");
@@ -258,6 +301,8 @@ lab_input_look(struct lab *lab, struct side *side)
 		side->awaiting_input = false;
 		return false;
 	}
+	if (lab_input_in_flight(side))
+		return false;
 	/* Looked at again whenever the side did anything since. */
 	if (!side->awaiting_input || side->input_look != side->activity + 1) {
 		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,

@@ -413,6 +413,11 @@ struct side {
 	bool			 awaiting_input;/* asleep in read() of its terminal */
 	int			 input_fd;	/* that read's fd */
 	uint64_t		 input_look;	/* activity + 1 when last looked at */
+	/* Typed while it waited: until its read() returns (the task's
+	 * read count moves on), the line is on its way, not awaited. */
+	bool			 input_sent;
+	uint64_t		 input_syscr;	/* /proc/PID/task/PID/io syscr then */
+	uint64_t		 input_sent_ms;
 	struct side_feed	*feed;		/* --stdin lines not yet typed */
 };
 
