@@ -127,6 +127,7 @@ struct tui {
 	size_t		 nqueued;
 	bool		 replay_started;
 	struct tui_menu	*menu;		/* open lesson menu */
+	struct tui_input *input;	/* open line editor (i), tui-input.c */
 	char		*lesson_owned;	/* a lesson opened from the menu */
 	int		 sigfd;
 	struct tui_layout lay;
@@ -196,6 +197,7 @@ void	 tui_draw_keys(struct tui *, const struct tui_rect *);
 size_t	 tui_key_help(const char **lines, size_t max);
 /* tui-keys.c: steps the keys begin, and their end */
 bool	 tui_guided(struct tui *);
+bool	 tui_step_begin(struct tui *, const struct step *);
 void	 tui_step_key(struct tui *, int index, enum step_op);
 void	 tui_step_ended(struct tui *);
 /* tui-quiz.c: the lesson's predictions and checks, and progress */
@@ -205,6 +207,11 @@ void	 tui_checks_after(struct tui *, unsigned step);
 void	 tui_quiz_verdict(struct tui *);
 void	 tui_lesson_reset(struct tui *);
 void	 tui_draw_quiz(struct tui *);
+/* tui-input.c: i / I, a line typed into a side's terminal */
+void	 tui_input_open(struct tui *, int side);
+void	 tui_input_close(struct tui *);
+bool	 tui_input_key(struct tui *, int key, bool is_code);
+void	 tui_draw_input(struct tui *);
 /* tui-menu.c: the lesson menu; tui-box.c: a framed overlay */
 void	 tui_menu_open(struct tui *);
 void	 tui_menu_close(struct tui *);
