@@ -18,6 +18,33 @@ struct tui_input {
 	size_t		 len;
 };
 
+/*
+ * The lesson's next [input] line for this side, already in the editor:
+ * the lesson asks for it (Enter takes it, Backspace changes it).  The
+ * lines typed so far say which is next.
+ */
+static void
+tui_input_suggest(struct tui *t, const struct side *side)
+{
+	const struct lesson *l = &t->d.s.lesson;
+	size_t typed = 0, k = 0, i;
+
+	for (i = 0; i < side->nlines; i++)
+		typed += side->typed[i];
+	for (i = 0; i < l->ninput; i++) {
+		if (strcmp(l->input[i].side, side->name) != 0 &&
+		    (strcmp(l->input[i].side, "client") != 0 ||
+		    side->is_server))
+			continue;
+		if (k++ == typed) {
+			strlcpy(t->input->text, l->input[i].text,
+			    sizeof t->input->text);
+			t->input->len = strlen(t->input->text);
+			return;
+		}
+	}
+}
+
 void
 tui_input_open(struct tui *t, int index)
 {
@@ -38,6 +65,7 @@ tui_input_open(struct tui *t, int index)
 		t->input = xcalloc(1, sizeof *t->input);
 	memset(t->input, 0, sizeof *t->input);
 	t->input->side = index;
+	tui_input_suggest(t, side);
 	sbuf_reset(&t->msg);
 }
 
