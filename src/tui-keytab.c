@@ -282,7 +282,7 @@ static const struct tui_keyrow tui_keytab[] = {
 	{ .chars = "iI", .run = tui_key_type,
 	  .bar = "i", .label_of = tui_label_type,
 	  .help = N_("  i / I    type a line into the client / server "
-	  "(Enter, Ctrl-D: end of file)") },
+	  "(Ctrl-D: EOF)") },
 	{ .chars = "SC", .run = tui_key_step,
 	  .bar = "S/C", .label = N_("run until blocked"), .brief = N_("run"),
 	  .help = N_("  S / C    run that side until it blocks or exits") },
