@@ -359,21 +359,6 @@ lab_note_input_waiters(struct lab *lab)
 	}
 }
 
-/* A sleeper of the kernel view that is a side waiting for input is not
- * blocked in a socket call: marked, so no view says "blocked in read". */
-void
-lab_input_mark(struct lab *lab, struct kview *kv)
-{
-	size_t i, k;
-
-	for (i = 0; i < kv->nblocked; i++)
-		for (k = 0; k < lab->nsides; k++)
-			if (lab->sides[k]->pid == kv->blocked[i].pid &&
-			    lab->sides[k]->awaiting_input &&
-			    kv->blocked[i].nr == SYS_read)
-				kv->blocked[i].input = true;
-}
-
 /* "s", "c", "c2": how a step names the side. */
 void
 lab_side_token(const struct side *side, char *buf, size_t len)

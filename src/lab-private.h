@@ -85,7 +85,6 @@ int	lab_resume_call(struct side *);
 bool	lab_side_timed(struct lab *, struct side *);
 /* lab-input.c, lab-output.c */
 void	lab_input_free(struct side *);
-void	lab_input_mark(struct lab *, struct kview *);
 void	lab_side_token(const struct side *, char *, size_t);
 void	lab_output_escape(struct sbuf *, const char *);
 

@@ -6,6 +6,7 @@
  * through side_set_state() so observers see every change.
  */
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -254,6 +255,22 @@ lab_sockets_quiet(struct lab *lab)
 		if (ch->in_call && !lab_call_keeps_set(&ch->call))
 			return false;
 	return true;
+}
+
+/* A sleeper of the kernel view that is a side waiting for input
+ * (lab-input.c) is not blocked in a socket call: marked, so no view says
+ * "blocked in read". */
+static void
+lab_input_mark(struct lab *lab, struct kview *kv)
+{
+	size_t i, k;
+
+	for (i = 0; i < kv->nblocked; i++)
+		for (k = 0; k < lab->nsides; k++)
+			if (lab->sides[k]->pid == kv->blocked[i].pid &&
+			    lab->sides[k]->awaiting_input &&
+			    kv->blocked[i].nr == SYS_read)
+				kv->blocked[i].input = true;
 }
 
 const struct kview *

@@ -120,9 +120,18 @@ tui_input_send(struct tui *t, bool eof)
 
 	if (step_make_type(&st, side, eof ? NULL : t->input->text) == -1)
 		return;
+	char err[256];
+
+	if (drive_busy(&t->d)) {
+		tui_message(t, true, "%s", _("a step is still under way: "
+		    "k/K ends a side, q quits"));
+		return;
+	}
 	t->trying_guided = false;
-	/* Refused (a step under way, the side gone): the line stays. */
-	if (tui_step_begin(t, &st))
+	/* Refused (the side gone): said, and the line stays. */
+	if (drive_step(&t->d, &st, err, sizeof err) == -1)
+		tui_message(t, true, "%s", err);
+	else
 		tui_input_close(t);
 }
 

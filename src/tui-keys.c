@@ -34,7 +34,7 @@ tui_step_refused(struct tui *t, const struct step *st, const char *why)
 }
 
 /* Begins a step; it ends in a later turn of the loop (tui_step_ended). */
-bool
+static bool
 tui_step_begin(struct tui *t, const struct step *st)
 {
 	char err[256];

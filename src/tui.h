@@ -197,7 +197,6 @@ void	 tui_draw_keys(struct tui *, const struct tui_rect *);
 size_t	 tui_key_help(const char **lines, size_t max);
 /* tui-keys.c: steps the keys begin, and their end */
 bool	 tui_guided(struct tui *);
-bool	 tui_step_begin(struct tui *, const struct step *);
 void	 tui_step_key(struct tui *, int index, enum step_op);
 void	 tui_step_ended(struct tui *);
 /* tui-quiz.c: the lesson's predictions and checks, and progress */
