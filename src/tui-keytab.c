@@ -241,11 +241,16 @@ tui_label_type(const struct tui *t, bool brief, char *buf, size_t len)
 {
 	struct side *side = session_side((struct session *)&t->d.s,
 	    t->client);
+	struct side *server = session_side((struct session *)&t->d.s, 0);
 
 	if (side != NULL && side->state == SIDE_RUNNING &&
 	    side->awaiting_input)
 		snprintf(buf, len, "%s", brief ? _("type (waits)") :
 		    _("type: client waits for input"));
+	else if (server != NULL && server->state == SIDE_RUNNING &&
+	    server->awaiting_input)	/* I types into the server */
+		snprintf(buf, len, "%s", brief ? _("type (I: server)") :
+		    _("type (I: the server waits for input)"));
 	else
 		snprintf(buf, len, "%s", brief ? _("type") :
 		    _("type into client"));
