@@ -303,17 +303,26 @@ lab_input_look(struct lab *lab, struct side *side)
 	}
 	if (lab_input_in_flight(side))
 		return false;
-	/* Looked at again whenever the side did anything since. */
+	/* Looked at again whenever the side did anything since, or sleeps
+	 * in another call (one /proc read while it sleeps in the same). */
 	if (!side->awaiting_input || side->input_look != side->activity + 1) {
 		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
-		    sizeof wchan) == -1 || (st != 'S' && st != 'D') ||
-		    sock_proc_syscall(lab->kv.procf, side->pid, &nr,
-		    args) == -1 || nr != SYS_read ||
+		    sizeof wchan) == -1 || (st != 'S' && st != 'D')) {
+			side->awaiting_input = false;
+			return false;
+		}
+		if (!side->awaiting_input && nr != SYS_read &&
+		    side->input_look == side->activity + 1 &&
+		    side->input_nr == nr)
+			return false;
+		side->input_look = side->activity + 1;
+		side->input_nr = nr;
+		if (nr != SYS_read || sock_proc_syscall(lab->kv.procf,
+		    side->pid, &nr, args) == -1 || nr != SYS_read ||
 		    !lab_fd_is_tty(side, (int)args[0])) {
 			side->awaiting_input = false;
 			return false;
 		}
-		side->input_look = side->activity + 1;
 		side->input_fd = (int)args[0];
 	}
 	/* The event once a wait: the pty read again (a prompt) is not a

@@ -413,6 +413,7 @@ struct side {
 	bool			 awaiting_input;/* asleep in read() of its terminal */
 	int			 input_fd;	/* that read's fd */
 	uint64_t		 input_look;	/* activity + 1 when last looked at */
+	long			 input_nr;	/* ... and the call it slept in */
 	/* Typed while it waited: until its read() returns (the task's
 	 * read count moves on), the line is on its way, not awaited. */
 	bool			 input_sent;
