@@ -385,7 +385,9 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, "sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n", file, lesson);
 	o->replay = file;
-	o->keyboard = !batch;
+	/* A replay types what the record typed, and the lesson's lines
+	 * for a side it typed nothing into: no keyboard, even on screen. */
+	o->keyboard = false;
 	rc = batch ? cmd_batch(lesson, o, err, sizeof err) :
 	    cmd_tui(lesson, o, err, sizeof err);
 	record_finish(&r);

@@ -138,8 +138,16 @@ session_input(struct session *s, const struct options *o, char *err,
 	for (i = 0; i < o->nstdin; i++)
 		if (session_stdin(s, o->stdin_spec[i], err, errlen) == -1)
 			return -1;
-	for (k = 0; k < lab_nsides(s->lab) && k < SOCKSTEP_MAX_CLIENTS + 1; k++)
+	/* A side given --stdin, or typed into by the steps (c<TEXT: a
+	 * walkthrough recorded on screen), is not fed the lesson's lines
+	 * as well: a replay types what was typed, once. */
+	for (k = 0; k < lab_nsides(s->lab) && k < SOCKSTEP_MAX_CLIENTS + 1; k++) {
 		given[k] = lab_fed(lab_side(s->lab, k));
+		for (i = 0; i < s->nsteps; i++)
+			if (s->steps[i].op == STEP_TYPE &&
+			    s->steps[i].side == lab_side(s->lab, k)->index)
+				given[k] = true;
+	}
 	/* On screen the learner types what the lesson would. */
 	if (!o->keyboard)
 		session_lesson_input(s, given);

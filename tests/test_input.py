@@ -163,11 +163,11 @@ check([e["ret"] for e in rets(evs, "server", "read")] ==
       f"server read {[e['ret'] for e in rets(evs, 'server', 'read')]}")
 
 # 5. Record and replay take the typed lines again (escaped, one word).
-#    Lesson 08 types its own [input] too: this line, typed ahead while
-#    the client is paused before write(), is its second message.
+#    Steps that type into client 1 replace the lesson's [input] for it;
+#    client 2 still gets the lesson's lines.
 rec = os.path.join(TMP, "walk.rec")
 rc, out, err = run(["batch", "08", "--port", "0", "--json", "--steps",
-                    's s s c c c<"hi there, 1" c2 c2 s c s s c c s',
+                    's s s c c c<"hi there, 1" c2 c2 s c s s',
                     "--record", rec])
 check(rc == 0, f"--record with c<TEXT: {rc} {err}")
 text = open(rec, encoding="utf-8").read() if os.path.exists(rec) else ""
@@ -178,8 +178,11 @@ again = [e["text"] for e in evs_of(events(out), "input")]
 check(rc == 0 and again == first and "hi there, 1" in again,
       f"--replay typed {again}, the recorded run {first}: {err}")
 got = [e["args"][1] for e in rets(events(out), "server", "read")]
-check(got[:2] == ['"Hello\\n"', '"hi there, 1\\n"'],
+check(got[:1] == ['"hi there, 1\\n"'],
       f"replayed line reached the server: {got}")
+check([e["text"] for e in evs_of(events(out), "input", "client2")] ==
+      ["Hello"], "client 2 typed the lesson's line, client 1 only the "
+      "recorded one")
 
 # 6. Placeholders everywhere, single quotes too; {{port}} is literal.
 in2 = scratch("in2.txt", "abc\nQ\n")

@@ -5,9 +5,11 @@ typed input, and the echo the program printed comes back on screen;
 b steps back and replays the typed line; Ctrl-D is end-of-file; i on a
 client that has ended is refused; --record saves the typed line.
 Skips (77) without tmux."""
+import json
 import os
 import re
 import shlex
+import subprocess
 
 from sslib import SOCKSTEP, check, finish
 import tuilib
@@ -116,6 +118,17 @@ keys(name, "q")
 wait(name, has(r"sockstep-exit=0"), "q quits lesson 8")
 rec = open(REC).read() if os.path.exists(REC) else ""
 check(re.search(r"\bc<Hello\b", rec), f"--record saved the typed line:\n{rec}")
+# Replayed in batch: the recorded line is typed once, not again by the
+# lesson's [input] as well; client 2, typed nothing, gets the lesson's.
+p = subprocess.run([SOCKSTEP, "batch", "--replay", REC, "--json"],
+                   capture_output=True, text=True, timeout=60)
+evs = [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+typed = {c: [e["text"] for e in evs if e.get("event") == "input" and
+             e.get("side") == c] for c in ("client", "client2")}
+check(p.returncode == 0 and typed == {"client": ["Hello"],
+                                      "client2": ["Hello"]},
+      f"the screen's walkthrough replayed in batch typed {typed}: "
+      f"{p.stderr}")
 
 tuilib.cleanup()
 finish()
