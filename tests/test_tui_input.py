@@ -100,6 +100,25 @@ wait(name, has(r"client has ended: there is no one to type to"),
 keys(name, "q")
 wait(name, has(r"sockstep-exit=0"), "q quits")
 
+# --stdin on screen: the file's lines are typed as the client asks.
+name = "stdin"
+feed = os.path.join(TMP, "feed.txt")
+with open(feed, "w") as f:
+    f.write("one\nQ\n")
+start(name, f"run --port 0 --server {srv} --client {cli} --stdin "
+      f"client={shlex.quote(feed)}")
+wait(name, has(r"s server"), "the screen is up (--stdin)")
+keys(name, "S")
+wait(name, has(r"BLOCKED in accept"), "--stdin: the server blocks in accept")
+keys(name, "C")
+wait(name, has(r"< one", r"BLOCKED in read\(\)"),
+     "--stdin: the line typed when the client asked, written, echo awaited")
+keys(name, "S")
+wait(name, has(r"out: Message from server: one", r"< Q"),
+     "--stdin: the echo on screen, then the next line typed")
+keys(name, "q")
+wait(name, has(r"sockstep-exit=0"), "q quits (--stdin)")
+
 # Lesson 8 on screen: space on a step whose client waits opens the
 # editor with the lesson's line; --record keeps what was typed.
 name = "lesson8"
