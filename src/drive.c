@@ -62,6 +62,7 @@ drive_path_took(struct drive *d, const struct step *st)
 
 	if (d->pos < d->npath && d->path[d->pos].side == st->side &&
 	    d->path[d->pos].op == st->op &&
+	    strcmp(d->path[d->pos].prog, st->prog) == 0 &&
 	    strcmp(d->path[d->pos].token, st->token) == 0) {
 		d->pos++;	/* along the path: keep what lies ahead */
 	} else {
@@ -169,9 +170,35 @@ drive_op(enum step_op op)
 		return LAB_OP_STEP;
 	case STEP_RUN:
 		return LAB_OP_RUN;
+	case STEP_WAIT:
+		return LAB_OP_WAIT;
 	default:
 		return LAB_OP_ALL;
 	}
+}
+
+/* s!, s!NAME: the side's program, or the lesson's program NAME, started
+ * again on the session's ports (never picked anew: the lesson is what
+ * the kernel says about this port). */
+static int
+drive_restart_side(struct drive *d, const struct step *st, struct side *side,
+    char *err, size_t errlen)
+{
+	char **argv;
+	int rc;
+
+	if ((argv = session_argv(&d->s, st->side, st->prog, err, errlen)) ==
+	    NULL)
+		return -1;
+	if (d->hooks != NULL && d->hooks->begin != NULL)
+		d->hooks->begin(d, st, d->hook_arg);
+	rc = lab_restart_side(d->s.lab, side, argv, err, errlen);
+	strv_free(argv);
+	if (rc == -1)
+		return -1;
+	d->cur = *st;
+	d->busy = true;
+	return 0;
 }
 
 int
@@ -183,13 +210,15 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", _("a step is still under way"));
 		return -1;
 	}
-	if (st->op != STEP_ALL &&
+	if (st->op != STEP_ALL && st->op != STEP_WAIT &&
 	    (side = session_side(&d->s, st->side)) == NULL) {
 		snprintf(err, errlen, "%s", st->side == 0 ?
 		    _("this lesson has no server") :
 		    _("this lesson has no such client"));
 		return -1;
 	}
+	if (st->op == STEP_RESTART)
+		return drive_restart_side(d, st, side, err, errlen);
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
 	/* c<TEXT: the line is typed, then every side settles. */
@@ -317,6 +346,7 @@ drive_ended(struct drive *d, int rc)
 		 * whether space, a key or a replay took it; one that names
 		 * its call, when that call is the one taken. */
 		if (g != NULL && g->side == st.side && g->op == st.op &&
+		    strcmp(g->prog, st.prog) == 0 &&
 		    strcmp(g->text, st.text) == 0 && g->eof == st.eof &&
 		    (g->call[0] == '\0' ||
 		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {

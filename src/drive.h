@@ -63,6 +63,11 @@ void	 session_close(struct session *);
 int	 session_input(struct session *, const struct options *, char *err,
 	    size_t);
 struct side *session_side(struct session *, int index);
+/* The command a side is started again with (s!, s!NAME): its own, or
+ * the lesson's program NAME, on the session's ports; NULL and err when
+ * the lesson has no such program. */
+char	**session_argv(struct session *, int index, const char *prog,
+	    char *err, size_t);
 
 /* record.c: a walkthrough file (lesson, port, clients, language, steps) */
 struct record {

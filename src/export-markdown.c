@@ -289,6 +289,7 @@ md_step(struct output *o, struct lab *lab, const char *token)
 		md_kernel(x, lab, "at the start");
 	} else {
 		who = st != NULL && st->op == STEP_ALL ? "every side" :
+		    st != NULL && st->op == STEP_WAIT ? "the kernel's timers" :
 		    st != NULL ? lab_side_name(lab, st->side) : NULL;
 		fprintf(o->out, "## Step %zu: `%s`%s%s\n\n", o->nstep, token,
 		    who != NULL ? " — " : "", who != NULL ? who : "");

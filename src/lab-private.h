@@ -15,6 +15,10 @@
 #define LAB_REAP_MS		5000	/* killed tasks collected within this */
 #define LAB_SLEEP_MS		5000	/* a sleep with a timeout is waited for */
 #define LAB_EXTRA_CALLS		64	/* s@call: calls run through, at most */
+/* w: how long a blocked call is waited for.  A SYN that got no answer is
+ * sent again up to about two minutes after the first (tcp_syn_schedule);
+ * past that, connect() has failed and returned anyway. */
+#define LAB_WAIT_MS		140000
 
 /* A process a side forked: traced, run freely, its calls reported. */
 struct lab_child {
@@ -33,6 +37,7 @@ enum lab_phase {
 	PH_REACH,	/* the side was running: wait for its next call */
 	PH_SETTLE,	/* a call was let run: wait for every side to settle */
 	PH_ALL,		/* all+: everything runs, until all are still */
+	PH_RETURN,	/* w: until a call blocked at the start returns */
 };
 struct lab_job {		/* lab-run.c: what lab_advance() moves on */
 	enum lab_op		 op;
@@ -46,6 +51,7 @@ struct lab_job {		/* lab-run.c: what lab_advance() moves on */
 	uint64_t		 life;		/* side->activity at the last look */
 	char			 target[16];	/* STEP to this call ("" none) */
 	char			 took[16];	/* the last call it let run */
+	unsigned		 blocked;	/* w: sides blocked at the start, by bit */
 	int			 rc;		/* of the job that ended */
 	char			 err[256];
 };
@@ -74,6 +80,7 @@ struct lab {
 	struct trace_fds	*fds;		/* which (pid, fd) are sockets */
 	bool			 said_setuid;	/* lab_exec_setuid, once a run */
 	bool			 said_order;	/* all+'s order of events, once */
+	unsigned		 blocked_at_end; /* sides blocked as the last job ended */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
 };
 

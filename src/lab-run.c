@@ -198,9 +198,24 @@ static void
 lab_job_end(struct lab *lab, int rc)
 {
 	struct lab_job *j = &lab->job;
+	char why[120];
+	size_t i;
 
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	/* Started, and ended before its exec: sockstep's set-up failed. */
+	if (j->op == LAB_OP_START && rc == 0 && !j->side->execed &&
+	    (j->side->state == SIDE_EXITED || j->side->state == SIDE_KILLED)) {
+		trace_setup_failure(j->side->wait_status, why, sizeof why);
+		snprintf(j->err, sizeof j->err, "%s: %.100s: %s",
+		    j->side->name, j->side->path, why);
+		rc = -1;
+	}
+	/* For w: which calls were blocked when the step ended. */
+	lab->blocked_at_end = 0;
+	for (i = 0; i < lab->nsides; i++)
+		if (lab->sides[i]->state == SIDE_BLOCKED)
+			lab->blocked_at_end |= 1U << i;
 	j->rc = rc;
 	j->op = LAB_OP_NONE;
 }
@@ -271,7 +286,8 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	if (!side->in_call && lab_side_settled(lab, side, now)) {
 		(void)sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
 		    sizeof wchan);
-		if (j->op == LAB_OP_RUN) {
+		/* Run, or just started: waiting is where it stays. */
+		if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 			lab_job_end(lab, 0);
 			return true;
 		}
@@ -293,7 +309,7 @@ lab_job_reach(struct lab *lab, uint64_t now)
 	}
 	if (now - j->since < j->limit)
 		return false;
-	if (j->op == LAB_OP_RUN) {
+	if (j->op == LAB_OP_RUN || j->op == LAB_OP_START) {
 		lab_note_spinners(lab);
 		lab_job_end(lab, 0);
 		return true;
@@ -371,6 +387,27 @@ lab_job_all(struct lab *lab, uint64_t now)
 	return false;
 }
 
+/* w: has a call that was blocked when the wait began returned? */
+static bool
+lab_job_return(struct lab *lab, uint64_t now)
+{
+	struct lab_job *j = &lab->job;
+	size_t i;
+
+	for (i = 0; i < lab->nsides; i++)
+		if ((j->blocked & 1U << i) &&
+		    lab->sides[i]->state != SIDE_BLOCKED) {
+			lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+			return true;
+		}
+	if (now - j->since < j->limit)
+		return false;
+	snprintf(j->err, sizeof j->err, "no blocked call returned within %d s",
+	    (int)(j->limit / 1000));
+	lab_job_end(lab, -1);
+	return true;
+}
+
 int
 lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
     size_t errlen)
@@ -413,6 +450,34 @@ lab_begin(struct lab *lab, enum lab_op op, struct side *side, char *err,
 			}
 		}
 		lab_job_phase(lab, PH_ALL, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_START:	/* lab_restart_side: running, not yet exec'd */
+		j->op = op;
+		lab_job_phase(lab, PH_REACH, LAB_SETTLE_MS);
+		return 0;
+	case LAB_OP_WAIT:
+		/*
+		 * A call blocked when the last step ended may have returned
+		 * since (a SYN resent while the learner read): that is what
+		 * w waits for, so it is done; else wait for those blocked now.
+		 */
+		for (i = 0; i < lab->nsides; i++)
+			if ((lab->blocked_at_end & 1U << i) &&
+			    lab->sides[i]->state != SIDE_BLOCKED) {
+				j->op = op;
+				lab_job_phase(lab, PH_SETTLE, LAB_SETTLE_MS);
+				return 0;
+			}
+		for (i = 0; i < lab->nsides; i++)
+			if (lab->sides[i]->state == SIDE_BLOCKED)
+				j->blocked |= 1U << i;
+		if (j->blocked == 0) {
+			snprintf(err, errlen, "w: no side is blocked, so there "
+			    "is no call to wait for");
+			return -1;
+		}
+		j->op = op;
+		lab_job_phase(lab, PH_RETURN, LAB_WAIT_MS);
 		return 0;
 	case LAB_OP_STEP:
 	case LAB_OP_RUN:
@@ -495,6 +560,10 @@ lab_advance(struct lab *lab, int timeout_ms)
 			if (!lab_job_all(lab, now))
 				return 1;
 			break;
+		case PH_RETURN:
+			if (!lab_job_return(lab, now))
+				return 1;
+			break;
 		}
 	}
 	return j->rc;
@@ -520,6 +589,8 @@ lab_job_waiting(const struct lab *lab, const struct side **side,
 		return LAB_WAIT_NONE;
 	if (j->phase == PH_REACH)
 		return LAB_WAIT_REACH;
+	if (j->phase == PH_RETURN)
+		return LAB_WAIT_RETURN;
 	return j->phase == PH_ALL ? LAB_WAIT_ALL : LAB_WAIT_SETTLE;
 }
 

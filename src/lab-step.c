@@ -20,8 +20,8 @@
 #include "lab-private.h"
 
 
-static const char *const origin_bind = "bind";
-static const char *const origin_kernel = "chosen by the kernel";
+static const char *const origin_bind = N_("bind");
+static const char *const origin_kernel = N_("chosen by the kernel");
 
 /* Which port did the program ask bind() for?  Read from its memory. */
 static int

@@ -3,6 +3,7 @@
  * transcript, the exports and the screen: a listener's queue against
  * its backlog, how a program ended, the kernel view in one line.
  */
+#include <netinet/tcp.h>
 #include <sys/wait.h>
 
 #include <string.h>
@@ -13,7 +14,7 @@
 void
 listener_queue_words(struct sbuf *b, const struct ksock *k, const char *label)
 {
-	sbuf_addf(b, "%s %u/%u", label != NULL ? label : "accept queue",
+	sbuf_addf(b, "%s %u/%u", label != NULL ? label : _("accept queue"),
 	    k->rqueue, k->wqueue);
 }
 
@@ -30,7 +31,45 @@ wait_status_format(struct sbuf *b, int status)
 }
 
 
-/* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
+/*
+ * Bytes the kernel holds that no read() has taken yet: data that came
+ * before accept(), or before the program's next read().  sock_diag's
+ * count is rcv_nxt - copied_seq, so once the peer's FIN is in (the
+ * states below) it counts the FIN's sequence number too, until a read()
+ * returns 0: that one is not a byte.
+ */
+uint32_t
+ksock_unread(const struct ksock *k, bool *fin)
+{
+	bool got_fin = k->state == TCP_CLOSE_WAIT ||
+	    k->state == TCP_LAST_ACK || k->state == TCP_CLOSING;
+
+	*fin = false;
+	if (k->state == TCP_LISTEN_STATE || !k->in_diag || k->rqueue == 0)
+		return 0;
+	*fin = got_fin;
+	return got_fin ? k->rqueue - 1 : k->rqueue;
+}
+
+void
+unread_words(struct sbuf *b, const struct ksock *k)
+{
+	bool fin;
+	uint32_t n = ksock_unread(k, &fin);
+
+	if (fin && n == 0)
+		sbuf_add(b, _(", FIN unread (the next read() returns 0)"));
+	else if (n > 0)
+		sbuf_addf(b, fin ? ngettext(", %u byte + FIN unread",
+		    ", %u bytes + FIN unread", n) : ngettext(", %u byte unread",
+		    ", %u bytes unread", n), n);
+}
+
+/*
+ * "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in
+ * accept".  The words are translated (--lang zh); addresses, TCP state
+ * and call names are the kernel's and stay as they are.
+ */
 void
 kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -38,7 +77,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 	size_t i;
 
 	if (!kv->diag_ok) {
-		sbuf_addf(b, "sock_diag unavailable: %s", kv->diag_err);
+		sbuf_addf(b, _("sock_diag unavailable: %s"), kv->diag_err);
 		sep = " | ";
 	}
 	for (i = 0; i < kv->nsocks; i++) {
@@ -48,20 +87,30 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, sep);
 		sep = " | ";
 		if (k->state == TCP_LISTEN_STATE) {
-			listener_queue_words(b, k, "queue");
+			listener_queue_words(b, k, _("queue"));
+			continue;
+		}
+		/* A connection request the listener answered, whose last
+		 * ACK it dropped (queue full): no socket of it exists yet. */
+		if (k->state == TCP_SYN_RECV && owner == NULL) {
+			sbuf_add(b, _("half-open from "));
+			sc_format_addr_port(b, &k->peer);
+			sbuf_add(b, " SYN-RECV");
 			continue;
 		}
 		if (k->in_accept_queue) {
-			sbuf_add(b, "in accept queue ");
+			sbuf_add(b, _("in accept queue "));
 			sc_format_addr_port(b, &k->peer);
+			unread_words(b, k);
 			continue;
 		}
-		sbuf_addf(b, "%s ", owner != NULL ? owner : "(no lab process)");
+		sbuf_addf(b, "%s ", owner != NULL ? owner : _("(no lab process)"));
 		if (k->in_diag)
 			sc_format_addr_port(b, &k->local);
 		else
-			sbuf_addf(b, "fd %d unbound", k->fd);
+			sbuf_addf(b, _("fd %d unbound"), k->fd);
 		sbuf_addf(b, " %s", tcp_state_name(k->state));
+		unread_words(b, k);
 	}
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct sc_desc *d = sc_lookup(kv->blocked[i].nr);
@@ -70,20 +119,20 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		if (d == NULL)
 			continue;
 		if (kv->blocked[i].input) {
-			sbuf_addf(b, "%s%s waiting for input", sep,
+			sbuf_addf(b, _("%s%s waiting for input"), sep,
 			    owner != NULL ? owner : "?");
 			sep = " | ";
 			continue;
 		}
-		sbuf_addf(b, "%s%s blocked in %s", sep,
+		sbuf_addf(b, _("%s%s blocked in %s"), sep,
 		    owner != NULL ? owner : "?", d->name);
 		sep = " | ";
 	}
 	if (kv->nunseen > 0) {
-		sbuf_addf(b, "%s%zu more lab sockets with another port, not "
-		    "looked up", sep, kv->nunseen);
+		sbuf_addf(b, _("%s%zu more lab sockets with another port, not "
+		    "looked up"), sep, kv->nunseen);
 		sep = " | ";
 	}
 	if (*sep == '\0')
-		sbuf_add(b, "no sockets on the port");
+		sbuf_add(b, _("no sockets on the port"));
 }

@@ -6,7 +6,10 @@
  *	queue = 1			the listener's accept queue (sock_diag)
  *	backlog = 5			its backlog (sock_diag)
  *	sockets SYN-SENT = 2		sockets on the port in a TCP state
+ *	orphans TIME-WAIT = 1		... that no lab process holds
  *	accept-queue = 3		connections waiting for accept()
+ *	accept-queue unread = 10	bytes sent to them, not read yet
+ *	server unread = 5		bytes a side's sockets hold unread
  *	client connect = -1 ECONNREFUSED	the last return of a call
  *	server accept >= 0
  *	server blocked accept		asleep in that call (/proc)
@@ -24,7 +27,25 @@
 
 enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
-	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT,
+	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_UNREAD, CK_ORPHANS,
+};
+
+/* The forms that count something in the kernel view, without a side:
+ * WORD [WORD2] [STATE] OP N.  The first that matches is taken. */
+static const struct {
+	const char	*word;
+	const char	*word2;		/* a second word, NULL none */
+	bool		 state;		/* a TCP state follows */
+	enum check_kind	 kind;
+} check_counts[] = {
+	{ "queue", NULL, false, CK_QUEUE },
+	{ "backlog", NULL, false, CK_BACKLOG },
+	/* side "": the accept queue's */
+	{ "accept-queue", "unread", false, CK_UNREAD },
+	{ "accept-queue", NULL, false, CK_ACCEPTQ },
+	{ "sockets", NULL, true, CK_SOCKETS },
+	/* No process holds it: a TIME-WAIT, or one its program left. */
+	{ "orphans", NULL, true, CK_ORPHANS },
 };
 enum check_op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT };
 
@@ -137,35 +158,38 @@ int
 check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 {
 	char w[CHECK_MAX_WORDS][64];
-	int n = split_words(expr, w, CHECK_MAX_WORDS);
+	int n = split_words(expr, w, CHECK_MAX_WORDS), at;
+	size_t i;
 
 	memset(c, 0, sizeof *c);
 	if (n < 2)
 		goto bad;
-	if ((strcmp(w[0], "queue") == 0 || strcmp(w[0], "backlog") == 0 ||
-	    strcmp(w[0], "accept-queue") == 0) && n == 3) {
-		c->kind = w[0][0] == 'q' ? CK_QUEUE : w[0][0] == 'b' ?
-		    CK_BACKLOG : CK_ACCEPTQ;
-		if (parse_op(w[1], &c->op) == -1 || parse_value(w[2], c) == -1)
+	for (i = 0; i < sizeof check_counts / sizeof check_counts[0]; i++) {
+		if (strcmp(w[0], check_counts[i].word) != 0 ||
+		    (check_counts[i].word2 != NULL &&
+		    strcmp(w[1], check_counts[i].word2) != 0))
+			continue;
+		at = 1 + (check_counts[i].word2 != NULL) +
+		    check_counts[i].state;	/* where OP is */
+		if (n != at + 2)
 			goto bad;
-		return 0;
-	}
-	if (strcmp(w[0], "sockets") == 0 && n == 4) {
-		c->kind = CK_SOCKETS;
-		if (!is_tcp_state(w[1])) {
+		c->kind = check_counts[i].kind;
+		if (check_counts[i].state && !is_tcp_state(w[at - 1])) {
 			snprintf(err, errlen, "'%s' is not a TCP state "
-			    "(LISTEN, SYN-SENT, ESTABLISHED, ...)", w[1]);
+			    "(LISTEN, SYN-SENT, ESTABLISHED, ...)", w[at - 1]);
 			return -1;
 		}
-		strlcpy(c->word, w[1], sizeof c->word);
-		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+		if (check_counts[i].state)
+			strlcpy(c->word, w[at - 1], sizeof c->word);
+		if (parse_op(w[at], &c->op) == -1 ||
+		    parse_value(w[at + 1], c) == -1)
 			goto bad;
 		return 0;
 	}
 	if (!is_side_name(w[0])) {
 		snprintf(err, errlen, "'%s' is not a side (server, client, "
-		    "client2...) nor queue, backlog, sockets, accept-queue",
-		    w[0]);
+		    "client2...) nor queue, backlog, sockets, orphans, "
+		    "accept-queue", w[0]);
 		return -1;
 	}
 	strlcpy(c->side, w[0], sizeof c->side);
@@ -196,8 +220,9 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
-	if (strcmp(w[1], "local-port") == 0 && n == 4) {
-		c->kind = CK_LOCALPORT;
+	if ((strcmp(w[1], "local-port") == 0 || strcmp(w[1], "unread") ==
+	    0) && n == 4) {
+		c->kind = w[1][0] == 'l' ? CK_LOCALPORT : CK_UNREAD;
 		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
 			goto bad;
 		return 0;
@@ -362,6 +387,7 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	const struct check_record *r;
 	struct side *side = NULL;
 	long long want = c->value_port2 ? port2 : c->value, n = 0;
+	char what[96];
 	size_t i;
 
 	if (c->side[0] != '\0' && (side = lab_side_by_name(lab, c->side)) ==
@@ -385,11 +411,30 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			    c->word) == 0)
 				n++;
 		return eval_count(c, n, c->word, want, why, len);
+	case CK_ORPHANS:
+		for (i = 0; i < kv->nsocks; i++)
+			if (kv->socks[i].side < 0 &&
+			    strcmp(tcp_state_name(kv->socks[i].state),
+			    c->word) == 0)
+				n++;
+		snprintf(what, sizeof what, "%s held by no process", c->word);
+		return eval_count(c, n, what, want, why, len);
 	case CK_ACCEPTQ:
 		for (i = 0; i < kv->nsocks; i++)
 			n += kv->socks[i].in_accept_queue;
 		return eval_count(c, n, "connections waiting in the accept "
 		    "queue", want, why, len);
+	case CK_UNREAD:
+		for (i = 0; i < kv->nsocks; i++) {
+			const struct ksock *k = &kv->socks[i];
+			bool fin;
+
+			if (side != NULL ? k->side == side->index :
+			    k->in_accept_queue)
+				n += ksock_unread(k, &fin);
+		}
+		return eval_count(c, n, side != NULL ? "bytes unread" :
+		    "bytes unread in the accept queue", want, why, len);
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&

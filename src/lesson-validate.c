@@ -136,6 +136,12 @@ lesson_validate(const struct lesson *l, const char *fname,
 	else if (steps_parse(l->steps, l->clients, &steps, &nsteps, err,
 	    sizeof err) == -1)
 		problem(&v, l->steps_line, "steps: %s", err);
+	for (i = 0; i < nsteps; i++)
+		if (steps[i].op == STEP_RESTART && steps[i].prog[0] != '\0' &&
+		    lesson_program(l, steps[i].prog) == NULL)
+			problem(&v, l->steps_line, "steps: step %zu (%s) "
+			    "starts program '%s', which [programs] does not "
+			    "name", i + 1, steps[i].token, steps[i].prog);
 	free(steps);
 	for (i = 0; i < l->nnarr; i++) {
 		const struct lesson_narration *n = &l->narr[i];
@@ -175,9 +181,9 @@ side_matches(const char *want, const char *side)
 	return strcmp(want, "client") == 0 && strncmp(side, "client", 6) == 0;
 }
 
-const char *
-lesson_narration_text(const struct lesson *l, const char *side,
-    const char *call, bool after, enum lang lang)
+static const struct lesson_narration *
+narration_best(const struct lesson *l, const char *side, const char *call,
+    bool after, enum lang lang)
 {
 	const struct lesson_narration *best = NULL;
 	size_t i;
@@ -194,7 +200,31 @@ lesson_narration_text(const struct lesson *l, const char *side,
 		    strlen(n->side) > strlen(best->side))))
 			best = n;
 	}
-	if (best == NULL)
+	return best;
+}
+
+const char *
+lesson_narration_text(const struct lesson *l, const char *side,
+    const char *call, bool after, enum lang lang)
+{
+	const struct lesson_narration *n = narration_best(l, side, call, after,
+	    lang);
+
+	if (n == NULL)
 		return NULL;
-	return after ? best->after[lang] : best->before[lang];
+	return after ? n->after[lang] : n->before[lang];
+}
+
+const struct lesson_narration *
+lesson_narration_shown(const struct lesson *l, const struct lab_event *ev,
+    enum lang lang, bool *after)
+{
+	*after = ev->type == LEV_RETURN;
+	if (ev->call == NULL || ev->side == NULL ||
+	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
+		return NULL;
+	if (*after && ev->call->err != 0)
+		return NULL;
+	return narration_best(l, ev->side->name, ev->call->desc->name, *after,
+	    lang);
 }

@@ -8,6 +8,8 @@
  *	server = server {port}
  *	client = client 127.0.0.1 {port}
  *	steps = s s s c c s s s s c c
+ *	[programs]
+ *	book = server {port}		(started by the step s!book)
  *
  * Every mistake is reported as "file:line: message".  The parser never
  * executes anything; lesson_argv() only builds argument vectors.
@@ -167,6 +169,11 @@ lesson_set_narration(struct lesson *l, const char *key, const char *value,
 		n->call = xstrdup(call);
 		n->line = lineno;
 	}
+	/* check-lesson names the key a text that never shows came from */
+	if (after && n->after_line == 0)
+		n->after_line = lineno;
+	else if (!after && n->before_line == 0)
+		n->before_line = lineno;
 	rc = set_text(after ? &n->after[lang] : &n->before[lang], value, where,
 	    key, err, errlen);
 out:
@@ -281,6 +288,57 @@ lesson_set_input(struct lesson *l, const char *key, const char *value,
 	return 0;
 }
 
+bool
+lesson_program_name_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n > 0 && n < LESSON_PROGRAM_NAME && s[n] == '\0';
+}
+
+const struct lesson_program *
+lesson_program(const struct lesson *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->nprogs; i++)
+		if (strcmp(l->progs[i].name, name) == 0)
+			return &l->progs[i];
+	return NULL;
+}
+
+/* NAME = COMMAND: a program a step can start a side with (s!NAME). */
+static int
+lesson_set_program(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	struct lesson_program *pr;
+
+	if (!lesson_program_name_ok(key)) {
+		snprintf(err, errlen, "%s: program name '%s' should be 1 to "
+		    "%d letters, digits, _ or -", where, key,
+		    LESSON_PROGRAM_NAME - 1);
+		return -1;
+	}
+	if (lesson_program(l, key) != NULL) {
+		snprintf(err, errlen, "%s: program '%s' given twice", where,
+		    key);
+		return -1;
+	}
+	if (*value == '\0') {
+		snprintf(err, errlen, "%s: program '%s' has no command", where,
+		    key);
+		return -1;
+	}
+	l->progs = xreallocarray(l->progs, l->nprogs + 1, sizeof *l->progs);
+	pr = &l->progs[l->nprogs++];
+	strlcpy(pr->name, key, sizeof pr->name);
+	pr->cmd = xstrdup(value);
+	pr->line = lineno;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*set)(struct lesson *, const char *, const char *, unsigned,
@@ -291,6 +349,7 @@ static const struct {
 	{ "predict", lesson_set_predict },
 	{ "checks", lesson_set_check },
 	{ "input", lesson_set_input },
+	{ "programs", lesson_set_program },
 };
 
 static int
@@ -387,7 +446,8 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			*close = '\0';
 			if ((section = lesson_section(p + 1)) < 0) {
 				snprintf(err, errlen, "%s: unknown section [%s] "
-				    "(lesson, narration, predict, checks, input)",
+				    "(lesson, narration, predict, checks, "
+				    "programs, input)",
 				    where, p + 1);
 				goto out;
 			}
@@ -417,6 +477,7 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 		    "command"), fname);
 		goto out;
 	}
+	lesson_fill_facts(l);
 	rc = 0;
 out:
 	free(copy);
@@ -455,6 +516,9 @@ lesson_finish(struct lesson *l)
 		free(l->input[j].text);
 	}
 	free(l->input);
+	for (j = 0; j < l->nprogs; j++)
+		free(l->progs[j].cmd);
+	free(l->progs);
 	free(l->narr);
 	free(l->pred);
 	free(l->checks);

@@ -19,6 +19,8 @@ struct lesson_narration {
 	char		*before[LANG_COUNT];
 	char		*after[LANG_COUNT];
 	unsigned	 line;
+	unsigned	 before_line;	/* its first .before. key; 0: none */
+	unsigned	 after_line;	/* its first .after. key; 0: none */
 };
 #define LESSON_MAX_CHOICES 6
 /* [predict]  N.question.en, N.choices.en = a | b | c, N.answer, N.explain.en:
@@ -35,6 +37,14 @@ struct lesson_predict {
 struct lesson_check {
 	unsigned	 step;		/* after guided step N; 0: at the end */
 	char		*expr;
+	unsigned	 line;
+};
+/* [programs]  NAME = COMMAND: another program a step may start a side
+ * with (s!NAME), a command like server's, {port} the lab's port. */
+#define LESSON_PROGRAM_NAME	16
+struct lesson_program {
+	char		 name[LESSON_PROGRAM_NAME];
+	char		*cmd;
 	unsigned	 line;
 };
 /* [input]  SIDE = TEXT: a line typed into SIDE's terminal each time it
@@ -68,6 +78,8 @@ struct lesson {
 	size_t			 nchecks;
 	struct lesson_input	*input;
 	size_t			 ninput;
+	struct lesson_program	*progs;
+	size_t			 nprogs;
 };
 int	 lesson_parse(struct lesson *, const char *, size_t, const char *fname,
 	    char *err, size_t);
@@ -78,24 +90,41 @@ unsigned lesson_validate(const struct lesson *, const char *fname,
 	    void (*fn)(void *, const char *), void *);
 const char *lesson_narration_text(const struct lesson *, const char *side,
 	    const char *call, bool after, enum lang);
+/* The entry whose words an event shows, in the transcript and for
+ * check-lesson (the screen applies the same rule in tui-observe.c and
+ * tui-narrate.c): the before words when a side stops before the call,
+ * the after words once it returned without an error (a failed call did
+ * not do what they tell).  NULL: none; *after says which it shows. */
+const struct lesson_narration *lesson_narration_shown(const struct lesson *,
+	    const struct lab_event *, enum lang, bool *after);
 /* Splits "a | b | c" into at most LESSON_MAX_CHOICES trimmed strings
  * (owned by the caller: free each); returns how many. */
 size_t	 lesson_choices(const char *, char **, size_t);
 void	 lesson_finish(struct lesson *);
+/* A program's name: 1 to 15 of a-z, A-Z, 0-9, '_', '-'. */
+bool	 lesson_program_name_ok(const char *);
+/* The [programs] entry of that name, NULL if none. */
+const struct lesson_program *lesson_program(const struct lesson *,
+	    const char *name);
+/* lesson-facts.c: {somaxconn}, {syn_schedule}, {syn_timeout} in a
+ * lesson's text become the running kernel's values */
+void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    char *err, size_t);
 void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
-/* steps.c: step SPECs ("s s+ c2 c+") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL,
+/* steps.c: step SPECs ("s s+ c2 c+ w s! c<TEXT") */
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART,
 	STEP_TYPE };		/* c<TEXT: a line typed into the side */
 #define STEP_TEXT_MAX	256	/* bytes of a line a step types */
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
 	char		 call[16];	/* s@bind: the call it takes; "" any */
+	/* s!NAME: the [programs] entry it starts; "" the side's own */
+	char		 prog[LESSON_PROGRAM_NAME];
 	/* STEP_TYPE: the line (no '\n'), or end-of-file (c<^D) */
 	char		 text[STEP_TEXT_MAX + 1];
 	bool		 eof;

@@ -451,14 +451,23 @@ bool		 lab_all_done(const struct lab *);
  *   RUN   steps until the side blocks, waits or exits (s+).
  *   ALL   every side at once, nothing held, until all are still (all+).
  *   SETTLE until no side is about to change by itself.
+ *   START  a side just started (lab_restart_side): until it pauses
+ *         before its first call, blocks, waits or exits, as at the start.
  */
+/* WAIT: no side is let run; the kernel's own timers act (a SYN sent
+ * again) until a blocked call returns. */
 enum lab_op { LAB_OP_NONE = 0, LAB_OP_SETTLE, LAB_OP_STEP, LAB_OP_RUN,
-	LAB_OP_ALL };
+	LAB_OP_ALL, LAB_OP_WAIT, LAB_OP_START };
 int		 lab_begin(struct lab *, enum lab_op, struct side *, char *err,
 		    size_t);
 /* STEP with a call: the side's calls before it run through (a program
  * may make an extra one, setsockopt say), then that call is taken. */
 int		 lab_begin_to(struct lab *, struct side *, const char *call,
+		    char *err, size_t);
+/* lab-restart.c: the side's program started again (s!): argv NULL for
+ * its own command, else another (s!NAME), on the lab's port as it is.
+ * Only once it has exited; then a START job, ended by lab_advance(). */
+int		 lab_restart_side(struct lab *, struct side *, char **argv,
 		    char *err, size_t);
 /* The last call the job let run ("" none), for the drive to match. */
 const char	*lab_job_took(const struct lab *);
@@ -471,6 +480,7 @@ enum lab_wait {
 	LAB_WAIT_REACH,		/* a running side, to reach its next call */
 	LAB_WAIT_SETTLE,	/* every side, to settle after a call */
 	LAB_WAIT_ALL,		/* all+: every side, to be still */
+	LAB_WAIT_RETURN,	/* w: a blocked call, to return */
 };
 enum lab_wait	 lab_job_waiting(const struct lab *, const struct side **,
 		    unsigned *secs);
@@ -555,7 +565,17 @@ const char *const *srcmap_source_lines(struct srcmap *, const char *file, size_t
 /* why the last srcmap_source_lines returned NULL */
 const char	*srcmap_error(const struct srcmap *);
 
+/* sock-sysctl.c: kernel settings, read from /proc/sys when asked */
+int	 sock_sysctl(const char *name, long *);	/* "net/core/somaxconn" */
+/* when an unanswered SYN is sent again (s after the first), at most max;
+ * *timeout: when connect() fails with ETIMEDOUT */
+size_t	 tcp_syn_schedule(long *at, size_t max, long *timeout);
+
 /* lab-words.c: the model in words, for every view */
+/* Bytes queued for the next read(), not counting a FIN (*fin: one is in) */
+uint32_t ksock_unread(const struct ksock *, bool *fin);
+/* ", 10 bytes unread": what is queued for the next read(); "" if none */
+void	 unread_words(struct sbuf *, const struct ksock *);
 /* "accept queue 1/5" for a listener; label NULL: "accept queue" */
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);

@@ -181,3 +181,42 @@ session_side(struct session *s, int index)
 			return lab_side(s->lab, i);
 	return NULL;
 }
+
+char **
+session_argv(struct session *s, int index, const char *prog, char *err,
+    size_t errlen)
+{
+	const struct lesson *l = &s->lesson;
+	const struct lesson_program *pr;
+	const char *cmd, *bindir = l->bindir;
+	uint16_t ports[2] = { s->port, s->port2 };
+	char why[512];
+	char **argv;
+
+	if (prog[0] != '\0') {
+		if ((pr = lesson_program(l, prog)) == NULL) {
+			snprintf(err, errlen, _("no program '%s' to start: "
+			    "s!NAME names one of the lesson's [programs]"),
+			    prog);
+			return NULL;
+		}
+		cmd = pr->cmd;
+	} else if (index == 0) {
+		cmd = l->server_cmd;
+		if (l->server_is_user)
+			bindir = NULL;
+	} else {
+		cmd = l->client_cmd;
+		if (l->client_is_user)
+			bindir = NULL;
+	}
+	if (cmd == NULL) {
+		snprintf(err, errlen, "%s", _("this side has no command"));
+		return NULL;
+	}
+	if ((argv = lesson_argv(cmd, bindir, ports, why, sizeof why)) ==
+	    NULL)
+		snprintf(err, errlen, "%s: %s", prog[0] != '\0' ? prog :
+		    index == 0 ? "server" : "client", why);
+	return argv;
+}

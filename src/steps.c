@@ -4,8 +4,14 @@
  * every side at once, without pausing, until all have exited or are stuck.
  * "s@bind" takes the server's bind(), letting any call before it run
  * through first: a guided order that names its calls holds for a
- * program with one more (setsockopt) or one fewer.  Tokens are
- * separated by spaces or commas.
+ * program with one more (setsockopt) or one fewer.  "w" lets no side
+ * run: it waits until a blocked call returns by the kernel's own doing
+ * (a dropped SYN sent again by its timer).  "s!" starts the server
+ * again, as a new traced process of the same command (the lab's port,
+ * not a new one), once the old one has exited, paused before its first
+ * call as at the start; "s!NAME" starts the lesson's [programs] NAME in
+ * its place (the book's server, a fixed one).  "c!", "c2!NAME" likewise
+ * for a client.  Tokens are separated by spaces or commas.
  *
  * "c<TEXT" types the line TEXT (and Enter) into client 1's terminal at
  * that point of the order ("s<", "c2<" for the others); "c<^D" types
@@ -130,7 +136,7 @@ step_make_type(struct step *st, int side, const char *text)
 	return 0;
 }
 
-/* "c2<hello": a type step; -1 bad side, -2 no such client, -4 bad text. */
+/* "c2<hello": a type step; -1 bad side, -2 no such client, -5 bad text. */
 static int
 step_parse_type(const char *tok, const char *lt, int nclients,
     struct step *st)
@@ -152,7 +158,7 @@ step_parse_type(const char *tok, const char *lt, int nclients,
 	} else
 		return -1;
 	if (step_parse_text(lt + 1, st) == -1)
-		return -4;
+		return -5;
 	step_type_token(st);
 	return 0;
 }
@@ -172,6 +178,19 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
 	st->call[0] = '\0';
+	st->prog[0] = '\0';
+	/* s!, s!NAME: the side started again. */
+	if ((at = strchr(tok, '!')) != NULL) {
+		if (at[1] != '\0' && !lesson_program_name_ok(at + 1))
+			return -4;
+		strlcpy(st->prog, at + 1, sizeof st->prog);
+		len = (size_t)(at - tok);
+		if (len == 0 || memchr(tok, '@', len) != NULL ||
+		    tok[len - 1] == '+')
+			return -1;
+		st->op = STEP_RESTART;
+		goto side;
+	}
 	/* s@bind: the call the step takes, after any before it. */
 	if ((at = strchr(tok, '@')) != NULL) {
 		if (at[1] == '\0' || strlen(at + 1) >= sizeof st->call ||
@@ -181,6 +200,11 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		len = (size_t)(at - tok);
 		if (len == 0 || tok[len - 1] == '+')
 			return -1;	/* s+@x would mean two things */
+	}
+	if (strcmp(tok, "w") == 0) {
+		st->op = STEP_WAIT;
+		st->side = -1;
+		return 0;
 	}
 	if (strcmp(tok, "all+") == 0) {
 		st->op = STEP_ALL;
@@ -192,6 +216,7 @@ step_parse_token(const char *tok, int nclients, struct step *st)
 		st->op = STEP_RUN;
 		len--;
 	}
+side:
 	if (len == 1 && *p == 's') {
 		st->side = 0;
 		return 0;
@@ -255,15 +280,21 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		if (rc == -1) {
 			snprintf(err, errlen, "bad step '%s' (expected s, c, "
 			    "cN, with an optional + to run until it blocks, "
-			    "or @CALL to take that call, or <TEXT to type a "
-			    "line)", tok);
+			    "@CALL to take that call, or ! to start it again, "
+			    "or <TEXT to type a line; all+; w)", tok);
 			goto fail;
 		}
-		if (rc == -4) {
+		if (rc == -5) {
 			snprintf(err, errlen, "bad step '%s': c<TEXT types a "
 			    "line of at most %d bytes, no control characters "
 			    "(quote it for spaces: c<\"a b\"; c<^D is "
 			    "end-of-file)", tok, STEP_TEXT_MAX);
+			goto fail;
+		}
+		if (rc == -4) {
+			snprintf(err, errlen, "bad step '%s': after ! comes "
+			    "nothing (the side's own program again) or the "
+			    "name of one of the lesson's [programs]", tok);
 			goto fail;
 		}
 		if (rc == -3) {
@@ -307,9 +338,10 @@ step_make(struct step *st, int side, enum step_op op)
 	memset(st, 0, sizeof *st);
 	st->side = side;
 	st->op = op;
-	if (op == STEP_ALL) {
+	if (op == STEP_ALL || op == STEP_WAIT) {
 		st->side = -1;
-		strlcpy(st->token, "all+", sizeof st->token);
+		strlcpy(st->token, op == STEP_ALL ? "all+" : "w",
+		    sizeof st->token);
 	} else if (side == 0)
 		snprintf(st->token, sizeof st->token, "s%s", plus);
 	else if (side == 1)

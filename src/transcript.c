@@ -181,14 +181,14 @@ json_args(struct sbuf *b, const struct sc_call *c)
 static const char *
 narration(const struct transcript *t, const struct lab_event *ev)
 {
-	if (ev->call == NULL || ev->side == NULL ||
-	    (ev->type != LEV_CALL && ev->type != LEV_RETURN))
+	const struct lesson_narration *n;
+	bool after;
+
+	/* The rule check-lesson counts by (lesson-validate.c). */
+	if ((n = lesson_narration_shown(&t->o.s->lesson, ev, t->o.lang,
+	    &after)) == NULL)
 		return NULL;
-	/* "after" tells what a call did; a failed call did not do it. */
-	if (ev->type == LEV_RETURN && ev->call->err != 0)
-		return NULL;
-	return lesson_narration_text(&t->o.s->lesson, ev->side->name,
-	    ev->call->desc->name, ev->type == LEV_RETURN, t->o.lang);
+	return after ? n->after[t->o.lang] : n->before[t->o.lang];
 }
 
 /*
@@ -336,18 +336,20 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	case LEV_RETURN:
 		sbuf_addf(b, "%-8s ", who);
 		sc_format_call(b, ev->call);
+		/* The words translate (--lang zh); the JSON keeps the
+		 * origin as the lab named it. */
 		if (ev->local_source != ADDR_NONE) {
-			sbuf_add(b, "  [local ");
+			sbuf_addf(b, "  [%s ", _("local"));
 			addr_str(b, &ev->local);
 			if (ev->local_origin != NULL)
-				sbuf_addf(b, ", %s", ev->local_origin);
-			sbuf_addf(b, ", from %s]",
+				sbuf_addf(b, ", %s", _(ev->local_origin));
+			sbuf_addf(b, _(", from %s]"),
 			    source_names[ev->local_source]);
 		}
 		if (ev->peer_source != ADDR_NONE) {
-			sbuf_add(b, "  [peer ");
+			sbuf_addf(b, "  [%s ", _("peer"));
 			addr_str(b, &ev->peer);
-			sbuf_addf(b, ", from %s]",
+			sbuf_addf(b, _(", from %s]"),
 			    ev->peer_source == ADDR_GETSOCKNAME ?
 			    "getpeername" : "sock_diag");
 		}
@@ -442,7 +444,7 @@ text_step(struct output *o, struct lab *lab, const char *token)
 	if (token == NULL)
 		return;
 	sbuf_reset(b);
-	sbuf_add(b, "         ~ kernel: ");
+	sbuf_addf(b, "         ~ %s ", _("kernel:"));
 	kview_summary(b, lab, lab_kernel(lab));
 	sbuf_addc(b, '\n');
 	fputs(sbuf_str(b), o->out);

@@ -6,6 +6,7 @@
  * from the snapshot taken before the last step is marked (tui-diff.c).
  */
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <curses.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ tui_owner(struct sbuf *b, struct tui *t, const struct ksock *k)
 
 	if (k->in_accept_queue)
 		sbuf_add(b, _("in accept queue"));
+	else if (side == NULL && k->state == TCP_SYN_RECV)
+		sbuf_add(b, _("half-open"));
 	else if (side == NULL)
 		sbuf_add(b, _("no process"));
 	else
@@ -61,6 +64,7 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 			sbuf_addf(&b, " %s ", tui_glyph(TG_BOTH));
 			sc_format_addr_port(&b, &k->peer);
 		}
+		unread_words(&b, k);
 	}
 	cx = COL_ADDR + tui_put(y, x + COL_ADDR, w - COL_ADDR, sbuf_str(&b));
 	if (k->state == TCP_LISTEN_STATE) {
@@ -172,7 +176,7 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	char title[128];
 	int rank;
 
-	snprintf(title, sizeof title, _("KERNEL now: sockets on port %u%s"),
+	snprintf(title, sizeof title, _("KERNEL now: the lab's sockets, port %u%s"),
 	    t->d.s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
 	    "");
 	tui_rule(r->y, r->x, r->w, title);

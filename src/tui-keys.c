@@ -13,7 +13,7 @@
 static void
 tui_step_refused(struct tui *t, const struct step *st, const char *why)
 {
-	struct side *side = st->op == STEP_ALL ? NULL :
+	struct side *side = st->side < 0 ? NULL :
 	    session_side(&t->d.s, st->side);
 	struct sbuf b;
 
@@ -67,7 +67,7 @@ void
 tui_step_ended(struct tui *t)
 {
 	const struct step *st = &t->ended_step;
-	struct side *side = st->op == STEP_ALL ? NULL :
+	struct side *side = st->side < 0 ? NULL :
 	    session_side(&t->d.s, st->side);
 
 	t->ended = false;
@@ -124,6 +124,7 @@ tui_guided(struct tui *t)
 	/* Its side waits for its keyboard: the lesson asks for a line
 	 * first, in the editor (the lesson's own line ready in it). */
 	if (st->op != STEP_TYPE && st->op != STEP_ALL &&
+	    st->op != STEP_WAIT && st->op != STEP_RESTART &&
 	    (side = session_side(&t->d.s, st->side)) != NULL &&
 	    side->state == SIDE_RUNNING && side->awaiting_input) {
 		tui_input_open(t, st->side);

@@ -47,6 +47,15 @@ tui_key_step(struct tui *t, int key, bool is_code)
 	    key == 'S' || key == 'C' ? STEP_RUN : STEP_ONE);
 }
 
+/* w: let the kernel's timers act until a blocked call returns. */
+static void
+tui_key_wait(struct tui *t, int key, bool is_code)
+{
+	(void)key;
+	(void)is_code;
+	tui_step_key(t, -1, STEP_WAIT);
+}
+
 static void
 tui_key_guided(struct tui *t, int key, bool is_code)
 {
@@ -309,7 +318,9 @@ static const struct tui_keyrow tui_keytab[] = {
 	  .help = N_("  click    on a column steps that side") },
 	{ .codes = { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END },
 	  .run = tui_key_scroll,
-	  .help = N_("  PgUp/PgDn/End  scroll the timeline") },
+	  .help = N_("  PgUp/PgDn/End  scroll the timeline    w  wait for a "
+	  "blocked call to return") },
+	{ .chars = "w", .run = tui_key_wait },
 	{ .chars = "r", .run = tui_key_restart,
 	  .bar = "r", .label = N_("restart"), .brief = N_("restart"),
 	  .drop = TB_FEWEST,

@@ -16,6 +16,10 @@
 #include "tui.h"
 
 #define QUIZ_W	72	/* the box, at most; narrower on 80 columns */
+/* Rows a question and an explanation may take; the screen's height
+ * may allow fewer (the last row then ends in an ellipsis). */
+#define QUIZ_QUESTION_ROWS	5
+#define QUIZ_EXPLAIN_ROWS	10
 
 static bool
 tui_progress_kept(const struct tui *t)
@@ -198,18 +202,6 @@ tui_lesson_reset(struct tui *t)
 	t->finished = false;
 }
 
-/* Rows text takes wrapped at w columns, at most max. */
-static int
-tui_rows(const char *text, int w, int max)
-{
-	int rows;
-
-	if (text == NULL || *text == '\0' || w <= 0)
-		return 0;
-	rows = (tui_width(text) + w - 1) / w;
-	return rows < max ? rows : max;
-}
-
 /* The question, or after the step the verdict. */
 void
 tui_draw_quiz(struct tui *t)
@@ -228,13 +220,15 @@ tui_draw_quiz(struct tui *t)
 	    LESSON_MAX_CHOICES);
 	/* As high as the words need, low on the screen: the sides' source
 	 * and the kernel view stay in sight while the student thinks. */
-	h = 4 + tui_rows(tui_lang_text(t, p->question), iw, 3);
+	h = 4 + tui_wrapped_rows(iw, QUIZ_QUESTION_ROWS,
+	    tui_lang_text(t, p->question));
 	for (i = 0; i < n; i++)
-		h += tui_rows(choices[i], iw - 4, 2);
+		h += tui_wrapped_rows(iw - 4, 2, choices[i]);
 	if (t->quiz.answered)
-		h += 2 + tui_rows(t->quiz.outcome, iw, 2) +
-		    tui_rows(t->quiz.checks, iw, 2) +
-		    tui_rows(tui_lang_text(t, p->explain), iw, 4);
+		h += 2 + tui_wrapped_rows(iw, 2, t->quiz.outcome) +
+		    tui_wrapped_rows(iw, 2, t->quiz.checks) +
+		    tui_wrapped_rows(iw, QUIZ_EXPLAIN_ROWS,
+		    tui_lang_text(t, p->explain));
 	if (h > LINES - 3)
 		h = LINES - 3;
 	y = LINES - 2 - h;
@@ -243,7 +237,7 @@ tui_draw_quiz(struct tui *t)
 	    _(" predict "));
 	row = y + 1;
 	tui_style(TR_HEADER);
-	row += tui_put_wrapped(row, x + 2, iw, 3,
+	row += tui_put_wrapped(row, x + 2, iw, QUIZ_QUESTION_ROWS,
 	    tui_lang_text(t, p->question));
 	tui_style(TR_NORMAL);
 	for (i = 0; i < n; i++) {

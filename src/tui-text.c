@@ -114,12 +114,14 @@ tui_put_right(int y, int x, int w, const char *s)
 }
 
 /*
- * Word-wraps s into at most h rows of w columns; breaks at a space when
- * there is one in the row, anywhere otherwise (Chinese has no spaces).
- * Returns the rows used.
+ * Word-wraps s into at most h rows of w columns, drawn at y, x unless
+ * y < 0 (then only counted).  A row breaks at its last space, or after
+ * its last wide character (Chinese has no spaces, and a row of it with
+ * one English word must not break at that word), else anywhere; the
+ * last row allowed is cut with an ellipsis.  Returns the rows used.
  */
-int
-tui_put_wrapped(int y, int x, int w, int h, const char *s)
+static int
+tui_wrap(int y, int x, int w, int h, const char *s)
 {
 	const char *row, *p, *brk;
 	char line[1024];
@@ -142,6 +144,8 @@ tui_put_wrapped(int y, int x, int w, int h, const char *s)
 				brk = p;
 			used += cw;
 			p += n;
+			if (cw == 2)
+				brk = p;
 		}
 		if (*p != '\0' && brk != NULL && brk > row && rows + 1 < h)
 			p = brk;
@@ -152,13 +156,27 @@ tui_put_wrapped(int y, int x, int w, int h, const char *s)
 			len = sizeof line - 1;
 		memcpy(line, row, len);
 		line[len] = '\0';
-		tui_put(y + rows, x, w, line);
+		if (y >= 0)
+			tui_put(y + rows, x, w, line);
 		rows++;
 		s = p;
 		while (*s == ' ')
 			s++;
 	}
 	return rows;
+}
+
+int
+tui_put_wrapped(int y, int x, int w, int h, const char *s)
+{
+	return y < 0 ? 0 : tui_wrap(y, x, w, h, s);
+}
+
+/* The rows tui_put_wrapped() would take, at most h. */
+int
+tui_wrapped_rows(int w, int h, const char *s)
+{
+	return s == NULL || w <= 0 ? 0 : tui_wrap(-1, 0, w, h, s);
 }
 
 void

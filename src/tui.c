@@ -277,6 +277,10 @@ tui_busy_message(struct tui *t, uint64_t now)
 		tui_message(t, false, _("every side is running (%u s); k/K "
 		    "ends a side, q quits"), secs);
 		break;
+	case LAB_WAIT_RETURN:
+		tui_message(t, false, _("w: waiting for a blocked call to "
+		    "return (%u s); q quits"), secs);
+		break;
 	case LAB_WAIT_SETTLE:
 		tui_message(t, false, _("waiting for the programs to settle "
 		    "(%u s); k/K ends a side, q quits"), secs);

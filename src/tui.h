@@ -150,6 +150,7 @@ int	 tui_put(int y, int x, int w, const char *);
 int	 tui_putf(int y, int x, int w, const char *, ...) PRINTFLIKE(4, 5);
 int	 tui_put_right(int y, int x, int w, const char *);
 int	 tui_put_wrapped(int y, int x, int w, int h, const char *);
+int	 tui_wrapped_rows(int w, int h, const char *);
 void	 tui_blank(int y, int x, int w);
 void	 tui_rule(int y, int x, int w, const char *title);
 /* tui-layout.c */

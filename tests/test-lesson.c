@@ -48,6 +48,51 @@ test_lesson(void)
 	    sizeof err) == -1);
 }
 
+/* The one rule every view shows narration by, which check-lesson counts
+ * by (issue 18 §5): before words at the call, after words only on its
+ * return without an error; the most specific side wins; the line of the
+ * first key of each kind is kept for check-lesson's warnings. */
+static void
+test_narration_shown(void)
+{
+	struct lesson l;
+	struct side client2;
+	struct sc_call call;
+	struct lab_event ev;
+	const struct lesson_narration *n;
+	char err[256];
+	bool after;
+
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[narration]\n"
+	    "connect.before.en = any\nclient2.connect.after.zh = c2z\n"
+	    "client2.connect.after.en = c2\nconnect.after.en = anyafter\n",
+	    &l, err, sizeof err) == 0);
+	CHECK(l.nnarr == 2);
+	if (l.nnarr != 2)
+		return;
+	CHECK(l.narr[0].before_line == 5 && l.narr[0].after_line == 8);
+	CHECK(l.narr[1].before_line == 0 && l.narr[1].after_line == 6);
+	memset(&client2, 0, sizeof client2);
+	strlcpy(client2.name, "client2", sizeof client2.name);
+	memset(&call, 0, sizeof call);
+	call.desc = sc_lookup_name("connect");
+	memset(&ev, 0, sizeof ev);
+	ev.side = &client2;
+	ev.call = &call;
+	ev.type = LEV_CALL;
+	n = lesson_narration_shown(&l, &ev, LANG_EN, &after);
+	CHECK(n == &l.narr[0] && !after);
+	ev.type = LEV_RETURN;
+	n = lesson_narration_shown(&l, &ev, LANG_EN, &after);
+	CHECK(n == &l.narr[1] && after);
+	call.err = 111;		/* ECONNREFUSED: it did not connect */
+	CHECK(lesson_narration_shown(&l, &ev, LANG_EN, &after) == NULL);
+	call.err = 0;
+	ev.type = LEV_BLOCKED;
+	CHECK(lesson_narration_shown(&l, &ev, LANG_EN, &after) == NULL);
+	lesson_finish(&l);
+}
+
 static void
 test_steps(void)
 {
@@ -71,6 +116,71 @@ test_steps(void)
 	CHECK(strstr(err, "'c2'") != NULL);
 	CHECK(steps_parse("c0", 9, &st, &n, err, sizeof err) == -1);
 	CHECK(steps_parse("  ", 1, &st, &n, err, sizeof err) == -1);
+}
+
+/* s!, s!NAME (issue 18 §6): a side started again, and [programs]. */
+static void
+test_restart(void)
+{
+	struct check_expr *c;
+	struct lesson l;
+	struct step *st;
+	size_t n;
+	char err[256];
+
+	CHECK(steps_parse("s! s!book c! c2!fixed_2", 2, &st, &n, err,
+	    sizeof err) == 0);
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK(st[0].side == 0 && st[0].op == STEP_RESTART &&
+		    st[0].prog[0] == '\0');
+		CHECK(st[1].side == 0 && st[1].op == STEP_RESTART);
+		CHECK_STR(st[1].prog, "book");
+		CHECK_STR(st[1].token, "s!book");
+		CHECK(st[2].side == 1 && st[2].prog[0] == '\0');
+		CHECK(st[3].side == 2);
+		CHECK_STR(st[3].prog, "fixed_2");
+	}
+	free(st);
+	CHECK(steps_parse("s+!", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(strstr(err, "! to start it again") != NULL);
+	CHECK(steps_parse("s@bind!", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("!x", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(steps_parse("s!a.b", 1, &st, &n, err, sizeof err) == -1);
+	CHECK(strstr(err, "[programs]") != NULL);
+	CHECK(steps_parse("s!abcdefghijklmnop", 1, &st, &n, err,
+	    sizeof err) == -1);
+	CHECK(steps_parse("c3!", 2, &st, &n, err, sizeof err) == -1);
+
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s {port}\n"
+	    "[programs]\nbook = server {port}\n", &l, err, sizeof err) == 0);
+	CHECK(l.nprogs == 1 && lesson_program(&l, "book") != NULL &&
+	    lesson_program(&l, "other") == NULL);
+	if (l.nprogs == 1) {
+		CHECK_STR(l.progs[0].cmd, "server {port}");
+		CHECK(l.progs[0].line == 5);
+	}
+	lesson_finish(&l);
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[programs]\n"
+	    "a.b = x\n", &l, err, sizeof err) == -1);
+	CHECK(strstr(err, "t.ini:5: program name 'a.b'") == err);
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[programs]\n"
+	    "x = a\nx = b\n", &l, err, sizeof err) == -1);
+	CHECK_STR(err, "t.ini:6: program 'x' given twice");
+
+	/* orphans STATE: a count form like sockets, from the table. */
+	CHECK((c = check_create("orphans TIME-WAIT = 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK(check_create("orphans TIME-WAIT", err, sizeof err) == NULL);
+	CHECK(check_create("orphans WAITING = 1", err, sizeof err) == NULL);
+	CHECK(strstr(err, "'WAITING' is not a TCP state") != NULL);
+	CHECK((c = check_create("sockets LISTEN >= 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("queue = 0", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK(check_create("queue LISTEN = 0", err, sizeof err) == NULL);
 }
 
 static void
@@ -112,7 +222,9 @@ int
 main(void)
 {
 	test_lesson();
+	test_narration_shown();
 	test_steps();
+	test_restart();
 	test_argv();
 	test_json();
 	return check_finish();

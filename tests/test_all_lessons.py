@@ -1,7 +1,8 @@
-"""Every lesson, as CI must see it: check-lesson passes, and the guided
-order runs through `sockstep batch` with every check passing, in both
-languages, with the narration present in each (the same calls narrated,
-Chinese text in zh, none in en) and title and goal in both."""
+"""Every lesson, as CI must see it: check-lesson passes with no warning,
+and the guided order runs through `sockstep batch` with every check
+passing, in both languages, with the narration present in each (the
+same calls narrated, Chinese text in zh, none in en) and title and goal
+in both."""
 import configparser
 import os
 import re
@@ -17,8 +18,8 @@ SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lessons")
 
 rc, out, err = run(["lessons"])
 names = [l.split()[0] for l in out.splitlines() if l.strip()]
-check(rc == 0 and len(names) == 8 and names[0] == "01-hello" and
-      names[-1] == "08-echo", f"eight lessons listed: {names} {err}")
+check(rc == 0 and len(names) == 9 and names[0] == "01-hello" and
+      names[-1] == "09-restart", f"nine lessons listed: {names} {err}")
 
 for name in names:
     ini = configparser.ConfigParser(interpolation=None, strict=False)
@@ -28,8 +29,13 @@ for name in names:
         check(en and zh and chinese(zh) and not chinese(en),
               f"{name}: {key} in en and zh")
 
+    # check-lesson's warnings (narration never shown, a prediction never
+    # asked, issue 18 §5) do not change its exit status; for the
+    # built-in lessons they are errors: its one line must be "ok".
     rc, out, err = run(["check-lesson", name])
-    check(rc == 0 and "ok (" in out, f"{name}: check-lesson: {rc} {out!r} {err!r}")
+    lines = out.strip().splitlines()
+    check(rc == 0 and len(lines) == 1 and lines[0].endswith(" checks passed)"),
+          f"{name}: check-lesson, no warning: {rc} {out!r} {err!r}")
 
     told = {}
     for lang in ("en", "zh"):

@@ -7,6 +7,7 @@ from sslib import *
 bad(["batch", "no-such-lesson"], "no lesson 'no-such-lesson'", "unknown lesson")
 bad(["batch", "01-hello", "--steps", "s x9 c"], "'x9'", "bad token")
 bad(["batch", "01-hello", "--steps", "c3"], "'c3'", "client that is not there")
+bad(["batch", "01-hello", "--steps", "w"], "w: no side is blocked", "w with no call to wait for")
 bad(["batch", "01-hello", "--port", "70000"], "--port", "port out of range")
 bad(["batch", "01-hello", "--clients", "0"], "--clients", "zero clients")
 bad(["batch", "--bogus"], "bogus", "unknown option")

@@ -93,4 +93,24 @@ check(("client", "connect") in seq and ("server", "accept") in seq and
 check(not [e for e in evs if e["event"] == "blocked"], "guided: nothing blocked")
 check(exits(evs) == {"server": 0, "client": 0}, f"guided exits {exits(evs)}")
 no_leftovers(evs, "lesson 03, guided")
+# The 10 bytes wait with the queued connection: the kernel's own count
+# (sock_diag's rqueue in the JSON) is what the text's row says.
+wr = [e for e in evs if e["event"] == "return" and e["call"] == "write" and
+      e["side"] == "client"]
+q = [k for k in (wr[0]["kernel"]["sockets"] if wr else [])
+     if k.get("in_accept_queue")]
+check(len(q) == 1 and q[0]["rqueue"] == 10,
+      f"JSON: the queued connection holds 10 bytes: {q}")
+rc, out, err = run(["batch", LESSON, "--port", "0"])
+rows = [l for l in out.splitlines() if "~ kernel:" in l and "in accept queue" in l]
+check(rc == 0 and any("in accept queue 127.0.0.1:" in l and
+                      l.rstrip().endswith(", 10 bytes unread") for l in rows),
+      f"text: the queued connection's row says 10 bytes unread: {rows}")
+# --lang zh: the kernel line's words are Chinese, names and numbers not.
+rc, out, err = run(["batch", LESSON, "--port", "0", "--lang", "zh"])
+rows = [l for l in out.splitlines() if "~ 内核：" in l]
+check(rc == 0 and rows and any("10 字节未读" in l for l in rows) and
+      not any("bytes unread" in l or "in accept queue" in l for l in rows) and
+      any("ESTABLISHED" in l for l in rows),
+      f"zh kernel lines: {rows[:6]}")
 finish()

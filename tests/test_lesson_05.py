@@ -117,6 +117,13 @@ late = set(c4 + c5)
 # SYNs are answered, the first ACK fills the queue and the kernel drops
 # the second (the listener keeps it as SYN-RECV and resends its SYN-ACK),
 # though that client's connect() has already returned.
+# w: no side runs; the lab waits until a blocked call returns, here the
+# connect() of whichever client's resent SYN got the slot.
+new = s.step("w")
+back = [e["side"] for e in new if e["event"] == "return" and
+        e["call"] == "connect"]
+check(back and set(back) <= {"client4", "client5"},
+      f"w: client 4's or 5's connect() returned: {back}")
 t0 = time.monotonic()
 full = wait_for(lambda: (ss_listener(port) or (0,))[0] >= backlog + 1, 10)
 took = time.monotonic() - t0
@@ -206,5 +213,42 @@ blocked = [(e["side"], e["call"]) for e in evs if e["event"] == "blocked"]
 check(("client4", "connect") in blocked and ("client5", "connect") in blocked,
       f"guided: clients 4 and 5 blocked in connect: {blocked}")
 check(exits(evs).get("client3") == 0, f"guided: clients 1-3 served: {exits(evs)}")
-no_leftovers(evs, "lesson 05, guided")
+# The guided w: the first connect() of client 4 or 5 to return fills the
+# queue again; a client answered in the same instant is held half-open
+# (SYN-RECV, its peer that client's port) or still waits in SYN-SENT.
+late = [e for e in con if e["side"] in ("client4", "client5")]
+check(late and late[0]["kernel"]["listeners"][0]["queue"] >= backlog,
+      f"guided w: a late client got in: {[(e['side'], e['kernel']['listeners']) for e in late]}")
+half = [k for e in evs if "kernel" in e for k in e["kernel"]["sockets"]
+        if k["state"] == "SYN-RECV"]
+ports45 = {port_of(e["local"]) for e in late}
+check(all(port_of(k["peer"]) in ports45 for k in half),
+      f"guided: any SYN-RECV is client 4's or 5's: {half} vs {ports45}")
+print(f"info: guided run, half-open seen: {len(half) > 0}")
+
+# The narration quotes the running kernel's settings, not a copy.
+def syn_schedule():
+    def val(name, dflt):
+        try:
+            return int(open(f"/proc/sys/net/ipv4/{name}").read())
+        except OSError:
+            return dflt
+    retries, linear = val("tcp_syn_retries", 6), val("tcp_syn_linear_timeouts", 0)
+    t, rto, at = 0, 1, []
+    for k in range(1, retries + linear + 1):
+        t += rto
+        at.append(t)
+        if k > linear:
+            rto = min(rto * 2, 120)
+    return ", ".join(map(str, at)) + " s", t + rto
+
+sched, tmo = syn_schedule()
+rc, out, err = run(["batch", LESSON, "--port", "0", "--export", "markdown"],
+                   timeout=60)
+check(rc == 0, f"markdown handout: exit {rc}: {err}")
+check(f"({somaxconn} on this machine)" in out,
+      f"listen() narration quotes somaxconn {somaxconn}")
+check(f"{sched} after the first SYN" in out and
+      f"ETIMEDOUT, {tmo} s after its first SYN" in out,
+      f"the goal states the kernel's SYN schedule ({sched}; {tmo} s)")
 finish()
