@@ -383,7 +383,8 @@ lab_side_token(const struct side *side, char *buf, size_t len)
 const char *
 side_state_word(const struct side *side, enum side_state st)
 {
+	/* The sixth state word (DESIGN.md), spelt as the others are. */
 	if (st == SIDE_RUNNING && side->awaiting_input && !side->in_call)
-		return "waiting for input";
+		return "waiting-for-input";
 	return side_state_name(st);
 }

@@ -532,7 +532,7 @@ bool		 lab_fed(const struct side *);	/* has lines or EOF to give */
 bool		 lab_input_wait(struct lab *, struct side *);
 /* A note for each side waiting for input that no fed line will give. */
 void		 lab_note_input_waiters(struct lab *);
-/* "waiting for input" for a side that is, else side_state_name() */
+/* "waiting-for-input" for a side that is, else side_state_name() */
 const char	*side_state_word(const struct side *, enum side_state);
 /* lab-output.c */
 void		 lab_drain_output(struct lab *, struct side *);

@@ -63,7 +63,7 @@ check(typed == LINES + ["Q"], f"--stdin typed {typed}")
 check(all(e["eof"] is False for e in evs_of(evs, "input")),
       "no end-of-file typed before the lines ran out")
 waits = evs_of(evs, "input_wait", "client")
-check(len(waits) == 4 and all(w["state"] == "waiting for input" and
+check(len(waits) == 4 and all(w["state"] == "waiting-for-input" and
                               w["fd"] == 0 for w in waits),
       f"four waits for input, on fd 0: {waits}")
 check(echoed(evs, "client") == LINES, f"echoed {echoed(evs, 'client')}")
@@ -260,6 +260,24 @@ with open(os.path.join(d, "lesson.ini"), "w") as f:
 rc, out, err = run(["check-lesson", d])
 check(rc == 2 and "lesson.ini:5" in err and "input key 'nobody'" in err,
       f"[input] with a bad side: {rc} {err}")
+
+# 11. A lesson's check sees the state: waiting-for-input, not blocked.
+d = os.path.join(TMP, "lesson-waits")
+os.makedirs(d)
+with open(os.path.join(d, "lesson.ini"), "w") as f:
+    f.write(f"[lesson]\ntitle.en = waits\ntitle.zh = 等待\n"
+            f"goal.en = the client waits\ngoal.zh = 客户端等待\n"
+            f"server = {ECHOSRV} {{port}}\n"
+            f"client = {ECHOKBD} 127.0.0.1 {{port}}\nsteps = s+ c+\n"
+            f"[checks]\nafter 2 = client is waiting-for-input\n")
+rc, out, err = run(["check-lesson", d], timeout=90)
+check(rc == 0 and "1 checks passed" in out,
+      f"check 'client is waiting-for-input': {rc} {out} {err}")
+with open(os.path.join(d, "lesson.ini"), "a") as f:
+    f.write("after 2 = client blocked read\n")
+rc, out, err = run(["check-lesson", d], timeout=90)
+check(rc == 1 and "expected client blocked in read()" in out,
+      f"a read of its terminal is not 'blocked read': {rc} {out} {err}")
 
 shutil.rmtree(TMP, ignore_errors=True)
 finish()
