@@ -228,7 +228,7 @@ batch_interactive(struct batch *b, bool json, char *err, size_t errlen)
 		for (i = 0; i < n && !batch_signal; i++) {
 			if (batch_one(b, &steps[i], perr, sizeof perr) == -1 &&
 			    !batch_signal) {
-				snprintf(err, errlen, "step '%s': %s",
+				snprintf(err, errlen, _("step '%s': %s"),
 				    steps[i].token, perr);
 				free(steps);
 				return -1;
@@ -251,7 +251,7 @@ batch_steps(struct batch *b, char *err, size_t errlen)
 		if (batch_one(b, st, perr, sizeof perr) == 0 || batch_signal)
 			continue;
 		if (!b->grading) {
-			snprintf(err, errlen, "step %zu (%s): %s", i + 1,
+			snprintf(err, errlen, _("step %zu (%s): %s"), i + 1,
 			    st->token, perr);
 			return -1;
 		}

@@ -248,7 +248,8 @@ drive_step_token(struct drive *d, const char *token, char *err,
 		return -1;
 	if (n != 1) {
 		free(steps);
-		snprintf(err, errlen, "one step at a time, not '%s'", token);
+		snprintf(err, errlen, _("one step at a time, not '%s'"),
+		    token);
 		return -1;
 	}
 	rc = drive_step(d, &steps[0], err, errlen);

@@ -48,7 +48,7 @@ lab_kill_side(struct lab *lab, struct side *side, char *err, size_t errlen)
 
 	if (side->pid <= 0 || side->state == SIDE_EXITED ||
 	    side->state == SIDE_KILLED || side->state == SIDE_NOT_STARTED) {
-		snprintf(err, errlen, "%s is not running", side->name);
+		snprintf(err, errlen, _("%s is not running"), side->name);
 		return -1;
 	}
 	lab_note(lab, side, "%s ended by the user (SIGKILL)", side->name);

@@ -45,20 +45,20 @@ lab_input_refused(const struct side *side, char *err, size_t errlen)
 	switch (side->state) {
 	case SIDE_EXITED:
 	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s: nothing was typed",
-		    side->name, side->state == SIDE_EXITED ? "exited" :
-		    "been killed");
+		snprintf(err, errlen, side->state == SIDE_EXITED ?
+		    _("%s has exited: nothing was typed") :
+		    _("%s has been killed: nothing was typed"), side->name);
 		return -1;
 	case SIDE_NOT_STARTED:
-		snprintf(err, errlen, "%s has not started: nothing was typed",
-		    side->name);
+		snprintf(err, errlen, _("%s has not started: nothing was "
+		    "typed"), side->name);
 		return -1;
 	default:
 		break;
 	}
 	if (side_tty(side) == -1) {
-		snprintf(err, errlen, "%s has closed its terminal: nothing "
-		    "was typed", side->name);
+		snprintf(err, errlen, _("%s has closed its terminal: nothing "
+		    "was typed"), side->name);
 		return -1;
 	}
 	return 0;
@@ -130,9 +130,9 @@ lab_write_tty(struct side *side, const char *buf, size_t len, char *err,
 		side->input_sent_ms = lab_now_ms();
 		return 0;
 	}
-	snprintf(err, errlen, "%s's terminal: %s", side->name, n == -1 ?
-	    strerror(errno) : "its input is full (the program does not "
-	    "read it)");
+	snprintf(err, errlen, _("%s's terminal: %s"), side->name, n == -1 ?
+	    strerror(errno) : _("its input is full (the program does not "
+	    "read it)"));
 	return -1;
 }
 
@@ -165,13 +165,13 @@ lab_type(struct lab *lab, struct side *side, const char *line, char *err,
 	if (lab_input_refused(side, err, errlen) == -1)
 		return -1;
 	if (len > LAB_INPUT_MAX) {
-		snprintf(err, errlen, "a typed line is at most %d bytes",
+		snprintf(err, errlen, _("a typed line is at most %d bytes"),
 		    LAB_INPUT_MAX);
 		return -1;
 	}
 	if (lab_input_control(line, len)) {
-		snprintf(err, errlen, "a typed line cannot hold control "
-		    "characters (the terminal would edit with them)");
+		snprintf(err, errlen, "%s", _("a typed line cannot hold "
+		    "control characters (the terminal would edit with them)"));
 		return -1;
 	}
 	memcpy(buf, line, len);
@@ -218,10 +218,11 @@ lab_feed(struct lab *lab, struct side *side, const char *data, size_t len,
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (n > LAB_INPUT_MAX || lab_input_control(p, n)) {
-			snprintf(err, errlen, "line %zu: %s", lineno,
-			    n > LAB_INPUT_MAX ? "longer than a typed line "
-			    "may be (1024 bytes)" : "a control character "
-			    "(a typed line cannot hold one)");
+			snprintf(err, errlen, n > LAB_INPUT_MAX ?
+			    _("line %zu: longer than a typed line may be "
+			    "(1024 bytes)") : _("line %zu: a control "
+			    "character (a typed line cannot hold one)"),
+			    lineno);
 			return -1;
 		}
 		f->lines = xreallocarray(f->lines, f->n + 1, sizeof *f->lines);

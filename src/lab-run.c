@@ -180,16 +180,16 @@ lab_stepable(struct side *side, char *err, size_t errlen)
 	case SIDE_RUNNING:	/* waited for: lab_job_reach */
 		return 0;
 	case SIDE_BLOCKED:
-		snprintf(err, errlen, "%s is blocked in %s(): step another "
-		    "side to wake it", side->name, side->call.desc->name);
+		snprintf(err, errlen, _("%s is blocked in %s(): step another "
+		    "side to wake it"), side->name, side->call.desc->name);
 		return -1;
 	case SIDE_EXITED:
 	case SIDE_KILLED:
-		snprintf(err, errlen, "%s has %s", side->name,
-		    side->state == SIDE_EXITED ? "exited" : "been killed");
+		snprintf(err, errlen, side->state == SIDE_EXITED ?
+		    _("%s has exited") : _("%s has been killed"), side->name);
 		return -1;
 	default:
-		snprintf(err, errlen, "%s has not started", side->name);
+		snprintf(err, errlen, _("%s has not started"), side->name);
 		return -1;
 	}
 }
@@ -295,9 +295,9 @@ lab_job_reach(struct lab *lab, uint64_t now)
 			char tok[8];
 
 			lab_side_token(side, tok, sizeof tok);
-			snprintf(j->err, sizeof j->err, "%s is waiting for "
+			snprintf(j->err, sizeof j->err, _("%s is waiting for "
 			    "input on its terminal: type a line (key i on "
-			    "screen, a step %s<TEXT, or --stdin %s=FILE)",
+			    "screen, a step %s<TEXT, or --stdin %s=FILE)"),
 			    side->name, tok, side->name);
 		} else
 		snprintf(j->err, sizeof j->err, "%s is waiting outside any "
@@ -619,7 +619,7 @@ lab_finish(struct lab *lab, char *err, size_t errlen)
 	while (lab_busy(lab)) {
 		if (lab->stop != NULL && *lab->stop) {
 			lab_cancel(lab);
-			snprintf(err, errlen, "interrupted");
+			snprintf(err, errlen, "%s", _("interrupted"));
 			return -1;
 		}
 		rc = lab_advance(lab, LAB_TICK_MS);

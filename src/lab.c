@@ -88,7 +88,7 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	int i, sigfd;
 
 	if (cfg->nclients < 0 || cfg->nclients > SOCKSTEP_MAX_CLIENTS) {
-		snprintf(err, errlen, "--clients must be 1 to %d",
+		snprintf(err, errlen, _("--clients must be 1 to %d"),
 		    SOCKSTEP_MAX_CLIENTS);
 		return NULL;
 	}

@@ -634,8 +634,8 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	for (p = cmd;; p++) {
 		if (*p == '\0' || (quote == 0 && (*p == ' ' || *p == '\t'))) {
 			if (*p == '\0' && quote != 0) {
-				snprintf(err, errlen, "unterminated quote in "
-				    "'%s'", cmd);
+				snprintf(err, errlen, _("unterminated quote in "
+				    "'%s'"), cmd);
 				goto fail;
 			}
 			if (inword) {
@@ -663,7 +663,7 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	}
 	sbuf_finish(&word);
 	if (n == 0) {
-		snprintf(err, errlen, "empty command");
+		snprintf(err, errlen, "%s", _("empty command"));
 		free(argv);
 		return NULL;
 	}

@@ -3,6 +3,7 @@
  * User mistakes are one line on stderr and exit status 2.
  */
 #include <getopt.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -13,8 +14,10 @@
 #include "views.h"
 #include "config.h"
 
-static const char usage_synopsis[] =
-"usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
+/* The synopsis is a message too: "usage:" is translated and the lines
+ * under it realigned; names of verbs and options stay as they are. */
+static const char *const usage_synopsis =
+N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "                      [--export mermaid|markdown] [--record FILE]\n"
 "                      [--stdin SIDE=FILE]\n"
@@ -25,7 +28,7 @@ static const char usage_synopsis[] =
 "                    [--stdin SIDE=FILE]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
-"       sockstep --help | --version\n";
+"       sockstep --help | --version\n");
 
 /* Paragraphs, each a message of its own for the translators. */
 static const char *const usage_text[] = {
@@ -52,7 +55,8 @@ N_("options:\n"
 "                0 = any free port); an explicit busy port is an error\n"
 "  --clients N   start N copies of the lesson's client (1 to 9)\n"
 "  --lang L      language of the narration and of sockstep's own words,\n"
-"                en or zh (default from LC_ALL, LC_MESSAGES, LANG)\n"
+"                en or zh (default from LANGUAGE, LC_ALL, LC_MESSAGES,\n"
+"                LANG, as gettext reads them)\n"
 "  --export FMT  batch: a Mermaid sequence diagram (mermaid) or a\n"
 "                Markdown handout (markdown) instead of the transcript\n"
 "  --record FILE save the steps taken (lesson, port, clients, language)\n"
@@ -70,42 +74,87 @@ usage(void)
 {
 	size_t i;
 
-	fputs(usage_synopsis, stdout);
+	fputs(_(usage_synopsis), stdout);
 	for (i = 0; i < sizeof usage_text / sizeof usage_text[0]; i++)
 		printf("\n%s", _(usage_text[i]));
 }
 
-/* The language the environment asks for: LC_ALL, LC_MESSAGES, LANG. */
+/* "zh..." or "en..." as a language; -1 for any other. */
+static int
+lang_prefix(const char *l)
+{
+	if (strncmp(l, "zh", 2) == 0)
+		return LANG_ZH;
+	if (strncmp(l, "en", 2) == 0)
+		return LANG_EN;
+	return -1;
+}
+
+/*
+ * The language the environment asks for, read as gettext reads it: the
+ * locale from LC_ALL, LC_MESSAGES, LANG; under any locale but C, the
+ * first en or zh in LANGUAGE's list wins over it.  One answer for the
+ * screen, the narration, --help and the errors alike.
+ */
 static enum lang
 env_lang(void)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	const char *l;
+	const char *l = NULL, *list;
+	char *copy, *tok, *save = NULL;
 	size_t i;
+	int found = -1;
 
-	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+	for (i = 0; i < sizeof vars / sizeof vars[0] && l == NULL; i++) {
 		l = getenv(vars[i]);
-		if (l != NULL && *l != '\0')
-			return strncmp(l, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+		if (l != NULL && *l == '\0')
+			l = NULL;
 	}
-	return LANG_EN;
+	if (l == NULL || strcmp(l, "C") == 0 || strcmp(l, "POSIX") == 0)
+		return LANG_EN;
+	if ((list = getenv("LANGUAGE")) != NULL && *list != '\0') {
+		copy = xstrdup(list);
+		for (tok = strtok_r(copy, ":", &save); tok != NULL && found < 0;
+		    tok = strtok_r(NULL, ":", &save))
+			found = lang_prefix(tok);
+		free(copy);
+		if (found >= 0)
+			return (enum lang)found;
+	}
+	return lang_prefix(l) == LANG_ZH ? LANG_ZH : LANG_EN;
 }
+
+/* The character set the environment gave (LANG=C: ASCII, and the screen
+ * draws ASCII), to go back to when --lang en undoes a --lang zh. */
+static char i18n_ctype[128] = "C";
 
 /*
  * gettext follows LANGUAGE, but only when LC_MESSAGES is not plain C;
  * a zh_CN locale may not be installed (a container), so Chinese words
- * do not depend on it: C.UTF-8 messages and our own LANGUAGE.
+ * do not depend on it: C.UTF-8 messages and our own LANGUAGE.  Chinese
+ * has no ASCII form: under a locale that is not UTF-8 (LANG unset in a
+ * container), --lang zh makes the characters UTF-8 too, or the screen
+ * would draw each of them as '?'.
  */
 static void
 i18n_lang(enum lang lang)
 {
 	const char *cur = setlocale(LC_MESSAGES, NULL);
+	const char *cs;
 
 	if (lang == LANG_ZH && (cur == NULL || strcmp(cur, "C") == 0 ||
 	    strcmp(cur, "POSIX") == 0))
 		setlocale(LC_MESSAGES, "C.UTF-8");
+	if (lang == LANG_ZH && ((cs = nl_langinfo(CODESET)) == NULL ||
+	    (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0)))
+		setlocale(LC_CTYPE, "C.UTF-8");
+	else if (lang == LANG_EN)
+		setlocale(LC_CTYPE, i18n_ctype);
 	setenv("LANGUAGE", lang == LANG_ZH ? "zh_CN" : "en", 1);
 	textdomain("sockstep");	/* forgets what was looked up before */
+	/* strerror's words follow LANGUAGE too: UTF-8 even under LC_CTYPE=C,
+	 * or Chinese comes out as question marks. */
+	bind_textdomain_codeset("libc", "UTF-8");
 }
 
 /* The catalogs meson built, when this is the build tree's sockstep. */
@@ -114,10 +163,13 @@ i18n_init(void)
 {
 	char exe[PATH_MAX], build[PATH_MAX], *slash;
 	const char *dir = SOCKSTEP_LOCALEDIR;
+	const char *ctype;
 	ssize_t n;
 
 	if (setlocale(LC_ALL, "") == NULL)
 		setlocale(LC_ALL, "C.UTF-8");
+	if ((ctype = setlocale(LC_CTYPE, NULL)) != NULL)
+		strlcpy(i18n_ctype, ctype, sizeof i18n_ctype);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
@@ -131,9 +183,9 @@ i18n_init(void)
 	/* Chinese stays UTF-8 even under LC_CTYPE=C, like lesson text. */
 	bind_textdomain_codeset("sockstep", "UTF-8");
 	textdomain("sockstep");
-	if (env_lang() == LANG_ZH)
-		i18n_lang(LANG_ZH);
+	i18n_lang(env_lang());
 }
+
 static void NORETURN
 usage_error(const char *fmt, ...)
 {
@@ -143,7 +195,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (%s)\n", _("sockstep --help for usage"));
+	fprintf(stderr, "%s\n", _(" (sockstep --help for usage)"));
 	exit(2);
 }
 
@@ -182,6 +234,17 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* strtonum(3)'s word for a bad number, in the user's language. */
+static const char *
+number_word(const char *errstr)
+{
+	if (strcmp(errstr, "too small") == 0)
+		return _("too small");
+	if (strcmp(errstr, "too large") == 0)
+		return _("too large");
+	return _("invalid");
+}
+
 /* getopt's optopt is our internal letter for a long option: say which
  * option, by the name the user typed. */
 static void NORETURN
@@ -202,14 +265,37 @@ bad_option(const char *arg)
 	usage_error(_("unknown option '%s'"), arg);
 }
 
+/*
+ * --lang decides the language of every message, also of an error in an
+ * option before it on the command line: a first pass over the options
+ * takes --lang alone (getopt's own reading, so --lang=zh, abbreviations
+ * and a --lang that is another option's value count as in the real pass);
+ * a bad value is left to that pass to report.
+ */
+static void
+lang_first(int argc, char **argv)
+{
+	int ch;
+
+	optind = 0;	/* glibc: start afresh */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hV", long_options, NULL)) != -1)
+		if (ch == 'l' && strcmp(optarg, "en") == 0)
+			i18n_lang(LANG_EN);
+		else if (ch == 'l' && strcmp(optarg, "zh") == 0)
+			i18n_lang(LANG_ZH);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	const char *errstr;
 	int ch;
 
+	lang_first(argc, argv);
 	memset(o, 0, sizeof *o);
 	o->port = SOCKSTEP_DEFAULT_PORT;
+	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -223,7 +309,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->port = (uint16_t)strtonum(optarg, 0, 65535, &errstr);
 			if (errstr != NULL)
 				usage_error(_("--port %s: %s (0 to 65535)"),
-				    optarg, errstr);
+				    optarg, number_word(errstr));
 			o->port_explicit = true;
 			break;
 		case 'n':
@@ -231,7 +317,8 @@ parse_options(int argc, char **argv, struct options *o)
 			    SOCKSTEP_MAX_CLIENTS, &errstr);
 			if (errstr != NULL)
 				usage_error(_("--clients %s: %s (1 to %d)"),
-				    optarg, errstr, SOCKSTEP_MAX_CLIENTS);
+				    optarg, number_word(errstr),
+				    SOCKSTEP_MAX_CLIENTS);
 			break;
 		case 'l':
 			if (strcmp(optarg, "en") == 0)
@@ -258,8 +345,8 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'E':
 			if (export_fmt_parse(optarg, &o->export_fmt) == -1)
-				usage_error("--export %s: expected mermaid or "
-				    "markdown", optarg);
+				usage_error(_("--export %s: expected mermaid or "
+				    "markdown"), optarg);
 			break;
 		case 'W':
 			o->record = optarg;
@@ -270,8 +357,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'D':
 			o->delay_ms = (int)strtonum(optarg, 1, 3600000, &errstr);
 			if (errstr != NULL)
-				usage_error("--delay %s: %s (1 to 3600000 ms)",
-				    optarg, errstr);
+				usage_error(_("--delay %s: %s (1 to 3600000 ms)"),
+				    optarg, number_word(errstr));
 			break;
 		case 'T':
 			if (strcmp(optarg, "projector") != 0 &&
@@ -305,7 +392,6 @@ parse_options(int argc, char **argv, struct options *o)
 static const char *
 take_operand(int argc, char **argv, struct options *o)
 {
-	optind = 1;
 	parse_options(argc, argv, o);
 	if (optind + 1 < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind + 1]);
@@ -374,18 +460,19 @@ cmd_replay(const char *file, struct options *o, bool batch)
 	int rc;
 
 	if (o->steps != NULL)
-		user_error("--replay: the steps come from the record; leave "
-		    "out --steps");
+		user_error(_("--replay: the steps come from the record; leave "
+		    "out --steps"));
 	if (record_load(&r, file, err, sizeof err) == -1)
 		user_error("%s", err);
 	lesson = record_apply(&r, o);
+	i18n_lang(o->lang);	/* the record's language, unless --lang said */
 	if (o->steps == NULL) {
 		record_finish(&r);
-		user_error("%s: no steps recorded", file);
+		user_error(_("%s: no steps recorded"), file);
 	}
 	if (r.lesson_external)	/* its commands are that directory's */
-		fprintf(stderr, "sockstep: %s runs the lesson in %s, not a "
-		    "built-in one\n", file, lesson);
+		fprintf(stderr, _("sockstep: %s runs the lesson in %s, not a "
+		    "built-in one\n"), file, lesson);
 	o->replay = file;
 	/* A replay types what the record typed, and the lesson's lines
 	 * for a side it typed nothing into: no keyboard, even on screen. */
@@ -416,7 +503,7 @@ verb_run(int argc, char **argv)
 	if (!o.run_batch && (o.json || o.steps != NULL))
 		usage_error(_("run: --json and --steps need --batch"));
 	if (o.record != NULL || o.replay != NULL)
-		usage_error("run: --record and --replay belong to lessons");
+		usage_error(_("run: --record and --replay belong to lessons"));
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
@@ -429,12 +516,12 @@ static void
 batch_options(const struct options *o)
 {
 	if (o->export_fmt != EXPORT_NONE && o->json)
-		usage_error("--export and --json: choose one");
+		usage_error(_("--export and --json: choose one"));
 	if (o->export_fmt != EXPORT_NONE && o->steps != NULL &&
 	    strcmp(o->steps, "-") == 0)
-		usage_error("--export needs the steps up front, not --steps -");
+		usage_error(_("--export needs the steps up front, not --steps -"));
 	if (o->delay_ms != 0)
-		usage_error("--delay belongs to 'sockstep replay'");
+		usage_error(_("--delay belongs to 'sockstep replay'"));
 }
 
 /* Options that only sockstep run takes. */
@@ -458,8 +545,8 @@ verb_batch(int argc, char **argv)
 	batch_options(&o);
 	if (o.replay != NULL) {
 		if (operand != NULL)
-			usage_error("batch --replay: the lesson comes from the "
-			    "record, not '%s'", operand);
+			usage_error(_("batch --replay: the lesson comes from the "
+			    "record, not '%s'"), operand);
 		return cmd_replay(o.replay, &o, true);
 	}
 	return view_done(cmd_batch(operand != NULL ? operand : "1", &o, err,
@@ -499,10 +586,10 @@ verb_replay(int argc, char **argv)
 
 	no_run_options(&o);
 	if (operand == NULL)
-		usage_error("replay: which record file?");
+		usage_error(_("replay: which record file?"));
 	if (o.replay != NULL || o.export_fmt != EXPORT_NONE || o.json)
-		usage_error("replay opens the screen; 'sockstep batch "
-		    "--replay FILE' prints the transcript");
+		usage_error(_("replay opens the screen; 'sockstep batch "
+		    "--replay FILE' prints the transcript"));
 	return cmd_replay(operand, &o, false);
 }
 
@@ -515,8 +602,8 @@ verb_lesson(int argc, char **argv)
 
 	no_run_options(&o);
 	if (o.export_fmt != EXPORT_NONE || o.replay != NULL || o.delay_ms != 0)
-		usage_error("--export and --replay belong to batch, "
-		    "--delay to replay");
+		usage_error(_("--export and --replay belong to batch, "
+		    "--delay to replay"));
 	if (operand == NULL)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
@@ -557,13 +644,45 @@ static const struct verb {
 	{ "lesson", verb_lesson },
 };
 
+/*
+ * Options may come before the verb too ("sockstep --lang zh lesson 4"):
+ * the first word that is no option and no option's value, as getopt
+ * reads the line, is moved to argv[1].  Options mean the same wherever
+ * they stand, so the verb's own parse sees the same line.
+ */
+static void
+verb_to_front(int argc, char **argv)
+{
+	char **copy, *first;
+	int i;
+
+	if (argc < 3 || argv[1][0] != '-')
+		return;
+	copy = xreallocarray(NULL, (size_t)argc + 1, sizeof *copy);
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+	optind = 0;
+	opterr = 0;
+	while (getopt_long(argc, copy, "hV", long_options, NULL) != -1)
+		;
+	first = optind < argc ? copy[optind] : NULL;
+	free(copy);
+	for (i = 2; first != NULL && i < argc; i++)
+		if (argv[i] == first && strcmp(argv[i - 1], "--") != 0) {
+			memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+			argv[1] = first;
+			break;
+		}
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *cmd;
 	size_t i;
 
 	i18n_init();
+	verb_to_front(argc, argv);
+	cmd = argc > 1 ? argv[1] : NULL;
 	for (i = 0; cmd != NULL && i < sizeof verbs / sizeof verbs[0]; i++)
 		if (strcmp(cmd, verbs[i].name) == 0)
 			return verbs[i].run(argc - 1, argv + 1);

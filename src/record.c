@@ -157,8 +157,8 @@ record_load_line(struct record *r, char *line, const char *path,
 		*val++ = '\0';
 	val = record_trim(val);
 	if (r->end_line != 0) {
-		snprintf(err, errlen, "%s:%u: '%s' after the 'end' line "
-		    "(line %u)", path, n, key, r->end_line);
+		snprintf(err, errlen, _("%s:%u: '%s' after the 'end' line "
+		    "(line %u)"), path, n, key, r->end_line);
 		return -1;
 	}
 	if (strcmp(key, "lesson") == 0 && *val != '\0') {
@@ -189,8 +189,8 @@ record_load_line(struct record *r, char *line, const char *path,
 	} else if (strcmp(key, "format") == 0) {
 		r->format = (int)strtonum(val, 1, RECORD_FORMAT, &errstr);
 		if (errstr != NULL) {
-			snprintf(err, errlen, "%s:%u: format '%s' (this "
-			    "sockstep reads formats 1 to %d)", path, n, val,
+			snprintf(err, errlen, _("%s:%u: format '%s' (this "
+			    "sockstep reads formats 1 to %d)"), path, n, val,
 			    RECORD_FORMAT);
 			return -1;
 		}
@@ -203,8 +203,8 @@ record_load_line(struct record *r, char *line, const char *path,
 		}
 		r->end_line = n;
 	} else {
-		snprintf(err, errlen, "%s:%u: unknown line '%s %s' (expected "
-		    "lesson, port, clients, lang en|zh, steps or end)", path,
+		snprintf(err, errlen, _("%s:%u: unknown line '%s %s' (expected "
+		    "lesson, port, clients, lang en|zh, steps or end)"), path,
 		    n, key, val);
 		return -1;
 	}
@@ -219,15 +219,18 @@ record_check_end(const struct record *r, const char *path, char *err,
 	size_t n = record_count_steps(sbuf_str(&r->steps));
 
 	if (r->end_line == 0 && r->format >= 2) {
-		snprintf(err, errlen, "%s: record is cut short (no 'end' line "
-		    "after its %zu step%s)", path, n, n == 1 ? "" : "s");
+		snprintf(err, errlen, ngettext("%s: record is cut short (no "
+		    "'end' line after its %zu step)", "%s: record is cut "
+		    "short (no 'end' line after its %zu steps)", n), path, n);
 		return -1;
 	}
 	if (r->end_line != 0 && n != r->end_steps) {
-		snprintf(err, errlen, "%s: record is cut short (its 'end' line "
-		    "says %zu step%s, it has %zu; after editing the steps, "
-		    "make it 'end %zu')", path, r->end_steps,
-		    r->end_steps == 1 ? "" : "s", n, n);
+		snprintf(err, errlen, ngettext("%s: record is cut short (its "
+		    "'end' line says %zu step, it has %zu; after editing the "
+		    "steps, make it 'end %zu')", "%s: record is cut short "
+		    "(its 'end' line says %zu steps, it has %zu; after "
+		    "editing the steps, make it 'end %zu')", r->end_steps),
+		    path, r->end_steps, n, n);
 		return -1;
 	}
 	return 0;
@@ -272,7 +275,7 @@ record_load(struct record *r, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	if (r->lesson == NULL) {
-		snprintf(err, errlen, "%s: no 'lesson' line", path);
+		snprintf(err, errlen, _("%s: no 'lesson' line"), path);
 		goto fail;
 	}
 	if (record_check_end(r, path, err, errlen) == -1)

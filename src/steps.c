@@ -278,45 +278,46 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 		steps = xreallocarray(steps, n + 1, sizeof *steps);
 		rc = step_parse_token(tok, nclients, &steps[n]);
 		if (rc == -1) {
-			snprintf(err, errlen, "bad step '%s' (expected s, c, "
+			snprintf(err, errlen, _("bad step '%s' (expected s, c, "
 			    "cN, with an optional + to run until it blocks, "
 			    "@CALL to take that call, or ! to start it again, "
-			    "or <TEXT to type a line; all+; w)", tok);
+			    "or <TEXT to type a line; all+; w)"), tok);
 			goto fail;
 		}
 		if (rc == -5) {
-			snprintf(err, errlen, "bad step '%s': c<TEXT types a "
+			snprintf(err, errlen, _("bad step '%s': c<TEXT types a "
 			    "line of at most %d bytes, no control characters "
 			    "(quote it for spaces: c<\"a b\"; c<^D is "
-			    "end-of-file)", tok, STEP_TEXT_MAX);
+			    "end-of-file)"), tok, STEP_TEXT_MAX);
 			goto fail;
 		}
 		if (rc == -4) {
-			snprintf(err, errlen, "bad step '%s': after ! comes "
+			snprintf(err, errlen, _("bad step '%s': after ! comes "
 			    "nothing (the side's own program again) or the "
-			    "name of one of the lesson's [programs]", tok);
+			    "name of one of the lesson's [programs]"), tok);
 			goto fail;
 		}
 		if (rc == -3) {
-			snprintf(err, errlen, "bad step '%s': after @ comes "
+			snprintf(err, errlen, _("bad step '%s': after @ comes "
 			    "the name of a watched call (socket, bind, "
-			    "connect, ...)", tok);
+			    "connect, ...)"), tok);
 			goto fail;
 		}
 		if (rc == -2) {
-			snprintf(err, errlen, "bad step '%s': there %s only "
-			    "%d client%s", tok, nclients == 1 ? "is" : "are",
-			    nclients, nclients == 1 ? "" : "s");
+			snprintf(err, errlen, ngettext("bad step '%s': there is "
+			    "only %d client", "bad step '%s': there are only "
+			    "%d clients", (unsigned long)nclients), tok,
+			    nclients);
 			goto fail;
 		}
 		n++;
 	}
 	if (rc == -1) {
-		snprintf(err, errlen, "unterminated quote in '%s'", tok);
+		snprintf(err, errlen, _("unterminated quote in '%s'"), tok);
 		goto fail;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "empty step list");
+		snprintf(err, errlen, "%s", _("empty step list"));
 		goto fail;
 	}
 	free(copy);

@@ -43,11 +43,11 @@ trace_check_exec(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		snprintf(err, errlen, _("%s: not a regular file"), path);
 		return -1;
 	}
 	if (access(path, X_OK) == -1) {
-		snprintf(err, errlen, "%s: not executable", path);
+		snprintf(err, errlen, _("%s: not executable"), path);
 		return -1;
 	}
 	return 0;
@@ -66,7 +66,7 @@ trace_resolve(const char *file, char *path, size_t len, char *err,
 	char buf[4096];
 
 	if (*file == '\0') {
-		snprintf(err, errlen, "empty program name");
+		snprintf(err, errlen, "%s", _("empty program name"));
 		return -1;
 	}
 	if (strchr(file, '/') != NULL) {
@@ -94,7 +94,7 @@ trace_resolve(const char *file, char *path, size_t len, char *err,
 		}
 	}
 	free(dirs);
-	snprintf(err, errlen, "%s: command not found", file);
+	snprintf(err, errlen, _("%s: command not found"), file);
 	return -1;
 }
 
@@ -229,17 +229,19 @@ trace_ptrace_advice(char *err, size_t errlen)
 		fclose(f);
 	}
 	if (scope == 3)
-		snprintf(err, errlen, "ptrace is disabled on this system "
-		    "(kernel.yama.ptrace_scope is 3, which only a reboot "
-		    "undoes); sockstep needs to trace its own children");
+		snprintf(err, errlen, "%s", _("ptrace is disabled on this "
+		    "system (kernel.yama.ptrace_scope is 3, which only a "
+		    "reboot undoes); sockstep needs to trace its own "
+		    "children"));
 	else if (scope == 2)
-		snprintf(err, errlen, "ptrace is limited to root here "
-		    "(kernel.yama.ptrace_scope is 2): run 'sudo sysctl "
-		    "kernel.yama.ptrace_scope=1', or sockstep as root");
+		snprintf(err, errlen, "%s", _("ptrace is limited to root "
+		    "here (kernel.yama.ptrace_scope is 2): run 'sudo sysctl "
+		    "kernel.yama.ptrace_scope=1', or sockstep as root"));
 	else
-		snprintf(err, errlen, "ptrace is refused here (a container "
-		    "without CAP_SYS_PTRACE, or a seccomp profile that blocks "
-		    "ptrace): start the container with --cap-add=SYS_PTRACE");
+		snprintf(err, errlen, "%s", _("ptrace is refused here (a "
+		    "container without CAP_SYS_PTRACE, or a seccomp profile "
+		    "that blocks ptrace): start the container with "
+		    "--cap-add=SYS_PTRACE"));
 }
 
 /* What the tracer calls the ways a child can fail before exec. */
@@ -250,12 +252,13 @@ trace_setup_failure(int status, char *err, size_t errlen)
 		trace_ptrace_advice(err, errlen);
 	else if (WIFEXITED(status) &&
 	    WEXITSTATUS(status) == TRACE_EXIT_NOSECCOMP)
-		snprintf(err, errlen, "the kernel refused sockstep's seccomp "
-		    "filter (seccomp filters are needed: CONFIG_SECCOMP_FILTER, "
-		    "and not blocked by a container profile)");
+		snprintf(err, errlen, "%s", _("the kernel refused "
+		    "sockstep's seccomp filter (seccomp filters are needed: "
+		    "CONFIG_SECCOMP_FILTER, and not blocked by a container "
+		    "profile)"));
 	else
-		snprintf(err, errlen, "the program could not be started "
-		    "(exec failed)");
+		snprintf(err, errlen, "%s", _("the program could not be "
+		    "started (exec failed)"));
 }
 
 /*

@@ -74,7 +74,7 @@ tui_draw(struct tui *t)
 	else {
 		tui_style(TR_DIM);
 		tui_put(l->side[1].y, l->side[1].x + 1, l->side[1].w - 2,
-		    "(no client in this run)");
+		    _("(no client in this run)"));
 	}
 	tui_style(TR_DIM);
 	mvvline(l->side[0].y, l->sep_x, ACS_VLINE, l->side[0].h);

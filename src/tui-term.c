@@ -98,8 +98,8 @@ tui_term_start(char *err, size_t errlen)
 	static bool registered;
 
 	if ((tui_screen = newterm(NULL, stdout, stdin)) == NULL) {
-		snprintf(err, errlen, "cannot use this terminal (TERM=%s): "
-		    "try TERM=xterm, or 'sockstep batch'",
+		snprintf(err, errlen, _("cannot use this terminal (TERM=%s): "
+		    "try TERM=xterm, or 'sockstep batch'"),
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
 		return -1;
 	}

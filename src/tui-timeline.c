@@ -120,7 +120,7 @@ tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 	}
 	if (n == 0) {
 		tui_style(TR_DIM);
-		tui_put(r->y + 1, r->x + 1, lw - 2, "(no calls yet)");
+		tui_put(r->y + 1, r->x + 1, lw - 2, _("(no calls yet)"));
 		tui_style(TR_NORMAL);
 	}
 }

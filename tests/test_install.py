@@ -54,7 +54,8 @@ def main():
                                                     "lesson.ini")))
     want = {"bin/sockstep": True,
             "share/man/man1/sockstep.1": False,
-            "share/bash-completion/completions/sockstep": False}
+            "share/bash-completion/completions/sockstep": False,
+            "share/locale/zh_CN/LC_MESSAGES/sockstep.mo": False}
     for l in lessons:
         want[f"libexec/sockstep/lessons/{l}/server"] = True
         want[f"share/sockstep/lessons/{l}/lesson.ini"] = False
@@ -80,6 +81,10 @@ def main():
     p = sh([exe, "--version"], env=env, cwd="/")
     check(p.stdout.strip() == f"sockstep {version()}",
           f"--version from meson: {p.stdout!r}")
+    # The installed catalog, found through the prefix: Chinese --help.
+    p = sh([exe, "--help", "--lang", "zh"], env=dict(env, LC_ALL="C"), cwd="/")
+    check(p.returncode == 0 and "用法：sockstep" in p.stdout and
+          "usage:" not in p.stdout, f"installed zh --help: {p.stdout[:200]!r}")
     p = sh([exe, "lessons"], env=env, cwd="/")
     check(p.returncode == 0 and all(l in p.stdout for l in lessons),
           f"installed lessons listed: {p.stdout!r}")
