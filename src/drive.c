@@ -62,7 +62,8 @@ drive_path_took(struct drive *d, const struct step *st)
 
 	if (d->pos < d->npath && d->path[d->pos].side == st->side &&
 	    d->path[d->pos].op == st->op &&
-	    strcmp(d->path[d->pos].prog, st->prog) == 0) {
+	    strcmp(d->path[d->pos].prog, st->prog) == 0 &&
+	    strcmp(d->path[d->pos].token, st->token) == 0) {
 		d->pos++;	/* along the path: keep what lies ahead */
 	} else {
 		d->npath = d->pos;
@@ -222,7 +223,13 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 		return drive_restart_side(d, st, side, err, errlen);
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
-	if ((st->call[0] != '\0' ? lab_begin_to(d->s.lab, side, st->call,
+	/* c<TEXT: the line is typed, then every side settles. */
+	if (st->op == STEP_TYPE && ((st->eof ? lab_type_eof(d->s.lab, side,
+	    err, errlen) : lab_type(d->s.lab, side, st->text, err,
+	    errlen)) == -1 || lab_begin(d->s.lab, LAB_OP_SETTLE, NULL, err,
+	    errlen) == -1))
+		return -1;
+	if (st->op != STEP_TYPE && (st->call[0] != '\0' ? lab_begin_to(d->s.lab, side, st->call,
 	    err, errlen) : lab_begin(d->s.lab, drive_op(st->op), side, err,
 	    errlen)) == -1)
 		return -1;
@@ -342,7 +349,9 @@ drive_ended(struct drive *d, int rc)
 		 * whether space, a key or a replay took it; one that names
 		 * its call, when that call is the one taken. */
 		if (g != NULL && g->side == st.side && g->op == st.op &&
-		    strcmp(g->prog, st.prog) == 0 && (g->call[0] == '\0' ||
+		    strcmp(g->prog, st.prog) == 0 &&
+		    strcmp(g->text, st.text) == 0 && g->eof == st.eof &&
+		    (g->call[0] == '\0' ||
 		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {
 			d->guided++;
 			guided = true;

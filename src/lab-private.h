@@ -90,5 +90,9 @@ void	lab_dispatch(struct lab *, const struct trace_event *);
 void	lab_child_forget(struct lab *, struct lab_child *);
 int	lab_resume_call(struct side *);
 bool	lab_side_timed(struct lab *, struct side *);
+/* lab-input.c, lab-output.c */
+void	lab_input_free(struct side *);
+void	lab_side_token(const struct side *, char *, size_t);
+void	lab_output_escape(struct sbuf *, const char *);
 
 #endif

@@ -90,6 +90,11 @@ lab_restart_clear(struct lab *lab, struct side *side)
 	side->stage = STAGE_NONE;
 	side->wchan[0] = '\0';
 	memset(side->bound_port, 0, sizeof side->bound_port);
+	/* A new terminal: nothing typed is on its way, nothing awaited
+	 * (lines still fed by --stdin go on to the new program). */
+	side->awaiting_input = false;
+	side->input_sent = false;
+	side->input_look = 0;
 }
 
 int

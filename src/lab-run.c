@@ -112,6 +112,12 @@ lab_side_settled(struct lab *lab, struct side *side, uint64_t now)
 		}
 		if (side->sleep_since == 0)
 			side->sleep_since = now;
+		/* Reading its terminal: only typing wakes it (a fed line
+		 * is typed at once, and then it is not settled). */
+		if (lab_input_wait(lab, side))
+			return true;
+		if (side->activity != side->idle_activity)
+			return false;
 		if (lab_side_timed(lab, side))
 			return now - side->sleep_since >= LAB_SLEEP_MS;
 		return now - side->sleep_since >= LAB_IDLE_MS;
@@ -285,6 +291,15 @@ lab_job_reach(struct lab *lab, uint64_t now)
 			lab_job_end(lab, 0);
 			return true;
 		}
+		if (side->awaiting_input) {
+			char tok[8];
+
+			lab_side_token(side, tok, sizeof tok);
+			snprintf(j->err, sizeof j->err, _("%s is waiting for "
+			    "input on its terminal: type a line (key i on "
+			    "screen, a step %s<TEXT, or --stdin %s=FILE)"),
+			    side->name, tok, side->name);
+		} else
 		snprintf(j->err, sizeof j->err, "%s is waiting outside any "
 		    "socket call%s%s%s: nothing the lab can step will wake it",
 		    side->name, wchan[0] ? " (kernel: " : "", wchan,

@@ -21,10 +21,12 @@ static const char *const usage_synopsis =
 N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "                      [--export mermaid|markdown] [--record FILE]\n"
+"                      [--stdin SIDE=FILE]\n"
 "       sockstep batch --replay FILE [--json | --export FMT]\n"
 "       sockstep replay FILE [--delay MS]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
+"                    [--stdin SIDE=FILE]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
 "       sockstep join [PID] [-- CMD ARGS]\n"
@@ -49,8 +51,9 @@ N_("options:\n"
 "                a trailing + runs that side until it blocks or exits,\n"
 "                s@bind takes the server's bind() after any call before it,\n"
 "                s! starts the server again once it has exited (the same\n"
-"                command, the same port), s!NAME a program the lesson names\n"
-"                (default: the lesson's guided order)\n"
+"                command, the same port), s!NAME a program the lesson names,\n"
+"                c<TEXT types a line into client 1 (c<\"a b\" with spaces,\n"
+"                c<^D end-of-file) (default: the lesson's guided order)\n"
 "  --json        JSON Lines, one object per event, with the kernel view\n"
 "  --port P      the lab's port (default 9190, a free one if it is busy;\n"
 "                0 = any free port); an explicit busy port is an error\n"
@@ -65,6 +68,9 @@ N_("options:\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
 "                (default: space takes it)\n"
 "  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
+N_("  --stdin SIDE=FILE  lines for a side's terminal (SIDE: server, client,\n"
+"                client2, ...): one is typed each time the side waits for\n"
+"                input, end-of-file after the last; repeatable\n"),
 N_("the lab network:\n"
 "  --net lab     each run on a private host of its own (a network\n"
 "                namespace: lo only, 127.0.0.1 is {ip}); the default where\n"
@@ -231,6 +237,7 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, 'P' },
 	{ "delay", required_argument, NULL, 'D' },
 	{ "theme", required_argument, NULL, 'T' },
+	{ "stdin", required_argument, NULL, 'I' },
 	{ "net", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -370,6 +377,13 @@ parse_options(int argc, char **argv, struct options *o)
 				    "projector"), optarg);
 			o->projector = strcmp(optarg, "projector") == 0;
 			break;
+		case 'I':
+			if (o->nstdin == sizeof o->stdin_spec /
+			    sizeof o->stdin_spec[0])
+				usage_error(_("--stdin: at most one for each "
+				    "side"));
+			o->stdin_spec[o->nstdin++] = optarg;
+			break;
 		case 'N':
 			if (net_mode_parse(optarg, &o->net) == -1)
 				usage_error(_("--net %s: expected lab or host"),
@@ -475,6 +489,9 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, _("sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n"), file, lesson);
 	o->replay = file;
+	/* A replay types what the record typed, and the lesson's lines
+	 * for a side it typed nothing into: no keyboard, even on screen. */
+	o->keyboard = false;
 	rc = batch ? cmd_batch(lesson, o, err, sizeof err) :
 	    cmd_tui(lesson, o, err, sizeof err);
 	record_finish(&r);
@@ -505,6 +522,7 @@ verb_run(int argc, char **argv)
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
+	o.keyboard = true;
 	return view_done(cmd_tui(o.run_lesson, &o, err, sizeof err), err);
 }
 
@@ -604,6 +622,7 @@ verb_lesson(int argc, char **argv)
 	if (operand == NULL)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
+	o.keyboard = true;
 	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
 }
 
@@ -618,6 +637,7 @@ verb_default(int argc, char **argv)
 	no_run_options(&o);
 	if (operand != NULL)
 		usage_error(_("unknown command '%s'"), operand);
+	o.keyboard = true;
 	return view_done(cmd_tui("1", &o, err, sizeof err), err);
 }
 

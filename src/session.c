@@ -150,6 +150,10 @@ session_open(struct session *s, const char *name, const struct options *o,
 		snprintf(errbuf, errlen, "%s", err);
 		goto fail;
 	}
+	if (session_input(s, o, errbuf, errlen) == -1) {
+		lab_destroy(s->lab);
+		goto fail;
+	}
 	strv_free(cfg.server_argv);
 	strv_free(cfg.client_argv);
 	return 0;

@@ -133,6 +133,14 @@ tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
 		snprintf(who, sizeof who, "%s[%d]", side->name, (int)kb->pid);
 	else
 		strlcpy(who, side->name, sizeof who);
+	if (kb->input) {	/* not a socket call: its keyboard */
+		tui_style(TR_PENDING);
+		tui_put(y, x, COL_OWNER - 1, _("waiting"));
+		tui_style(TR_NORMAL);
+		tui_putf(y, x + COL_OWNER, w - COL_OWNER, _("%-15s for input: "
+		    "read() of its terminal (from /proc)"), who);
+		return true;
+	}
 	tui_style(TR_BLOCKED);
 	tui_put(y, x, COL_OWNER - 1, _("asleep"));
 	tui_style(TR_NORMAL);

@@ -36,7 +36,8 @@ def rank_of(name):
         return 1
     if re.match(r"(lesson|steps|progress)", base):
         return 2
-    if base in ("drive.c", "session.c", "port.c", "record.c"):
+    if base in ("drive.c", "session.c", "session-input.c", "port.c",
+                "record.c"):
         return 3
     if re.match(r"(batch|transcript|export|output)", base):
         return 4
