@@ -203,6 +203,15 @@ test_argv(void)
 		CHECK(av[7] == NULL);
 	}
 	strv_free(av);
+	/* {ip} as {port}: inside single quotes too, doubled for its text */
+	av = lesson_argv("sh -c './client {ip} {port}' {{ip}}", NULL, ports,
+	    "10.1.0.1", err, sizeof err);
+	CHECK(av != NULL);
+	if (av != NULL) {
+		CHECK_STR(av[2], "./client 10.1.0.1 9190");
+		CHECK_STR(av[3], "{ip}");
+	}
+	strv_free(av);
 	CHECK(lesson_argv("a 'b", NULL, ports, "127.0.0.1", err, sizeof err) == NULL);
 	CHECK(lesson_argv("   ", NULL, ports, "127.0.0.1", err, sizeof err) == NULL);
 }
