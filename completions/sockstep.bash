@@ -3,14 +3,15 @@ _sockstep()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="lesson batch replay run lessons check-lesson"
-	local opts="--port --clients --lang --theme --help --version"
+	local cmds="lesson batch replay run lessons check-lesson join"
+	local opts="--port --clients --lang --theme --net --help --version"
 	case $prev in
 	--port|--clients|--delay) return ;;
 	--export) COMPREPLY=($(compgen -W "mermaid markdown" -- "$cur")); return ;;
 	--record|--replay|replay) _filedir; return ;;
 	--lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
 	--theme) COMPREPLY=($(compgen -W "default projector" -- "$cur")); return ;;
+	--net) COMPREPLY=($(compgen -W "lab host" -- "$cur")); return ;;
 	--steps) COMPREPLY=($(compgen -W "s c s+ c+ all+ -" -- "$cur")); return ;;
 	--server|--client) COMPREPLY=($(compgen -c -- "$cur")); return ;;
 	lesson|batch|--lesson)
@@ -23,6 +24,9 @@ _sockstep()
 		return
 	fi
 	case ${words[1]} in
+	join)	# a lab's pid, then -- and a command
+		[[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "$(pgrep -x -u "$EUID" sockstep)" -- "$cur"))
+		return ;;
 	batch) opts="$opts --steps --json --export --record --replay" ;;
 	lesson) opts="$opts --record" ;;
 	replay) opts="$opts --delay" ;;

@@ -182,6 +182,7 @@ batch_alternate(struct batch *b)
 		if (lab_event_count(lab) == before) {
 			lab_note_spinners(lab);
 			lab_note_sleepers(lab);
+			lab_note_input_waiters(lab);
 			lab_note(lab, NULL, "no side can move: every one left "
 			    "is blocked or waiting outside a socket call");
 			return;
@@ -334,9 +335,12 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 		lab_kill_all(b.d.s.lab, batch_signal == SIGINT ?
 		    "interrupted by SIGINT" : batch_signal == SIGTERM ?
 		    "interrupted by SIGTERM" : "interrupted by SIGHUP");
-	else if (!lab_all_done(b.d.s.lab))
+	else if (!lab_all_done(b.d.s.lab)) {
+		if (b.d.s.nsteps > 0)	/* (the alternation said it) */
+			lab_note_input_waiters(b.d.s.lab);
 		lab_kill_all(b.d.s.lab, b.d.s.nsteps > 0 ?
 		    "end of the steps" : "nothing left could wake it");
+	}
 	rc = b.d.checks_failed > 0 ? 1 : 0;
 	if (b.d.checks_failed > 0)
 		fprintf(stderr, "sockstep: %u of %u checks failed\n",

@@ -63,7 +63,8 @@ drive_path_took(struct drive *d, const struct step *st)
 	if (d->pos < d->npath && d->path[d->pos].side == st->side &&
 	    d->path[d->pos].op == st->op &&
 	    d->path[d->pos].task == st->task &&
-	    strcmp(d->path[d->pos].prog, st->prog) == 0) {
+	    strcmp(d->path[d->pos].prog, st->prog) == 0 &&
+	    strcmp(d->path[d->pos].token, st->token) == 0) {
 		d->pos++;	/* along the path: keep what lies ahead */
 	} else {
 		d->npath = d->pos;
@@ -144,6 +145,8 @@ drive_start(struct drive *d, char *err, size_t errlen)
 	}
 	if (d->s.port_note[0] != '\0')
 		lab_note(d->s.lab, NULL, "%s", d->s.port_note);
+	if (d->s.net.note[0] != '\0')
+		lab_note(d->s.lab, NULL, "%s", d->s.net.note);
 	return lab_start(d->s.lab, err, errlen);
 }
 
@@ -221,9 +224,15 @@ drive_step(struct drive *d, const struct step *st, char *err, size_t errlen)
 		return drive_restart_side(d, st, side, err, errlen);
 	if (d->hooks != NULL && d->hooks->begin != NULL)
 		d->hooks->begin(d, st, d->hook_arg);
-	if (lab_begin_on(d->s.lab, st->call[0] != '\0' ? LAB_OP_STEP :
-	    drive_op(st->op), side, st->task, st->call[0] != '\0' ?
-	    st->call : NULL, err, errlen) == -1)
+	/* c<TEXT: the line is typed, then every side settles. */
+	if (st->op == STEP_TYPE && ((st->eof ? lab_type_eof(d->s.lab, side,
+	    err, errlen) : lab_type(d->s.lab, side, st->text, err,
+	    errlen)) == -1 || lab_begin(d->s.lab, LAB_OP_SETTLE, NULL, err,
+	    errlen) == -1))
+		return -1;
+	if (st->op != STEP_TYPE && lab_begin_on(d->s.lab, st->call[0] !=
+	    '\0' ? LAB_OP_STEP : drive_op(st->op), side, st->task,
+	    st->call[0] != '\0' ? st->call : NULL, err, errlen) == -1)
 		return -1;
 	d->cur = *st;
 	d->busy = true;
@@ -342,6 +351,7 @@ drive_ended(struct drive *d, int rc)
 		 * its call, when that call is the one taken. */
 		if (g != NULL && g->side == st.side && g->op == st.op &&
 		    g->task == st.task && strcmp(g->prog, st.prog) == 0 &&
+		    strcmp(g->text, st.text) == 0 && g->eof == st.eof &&
 		    (g->call[0] == '\0' ||
 		    sc_name_matches(lab_job_took(d->s.lab), g->call))) {
 			d->guided++;

@@ -37,6 +37,12 @@ struct options {
 	const char	*replay;	/* --replay FILE (batch) */
 	int		 delay_ms;	/* replay --delay MS; 0: space steps */
 	bool		 projector;	/* --theme projector (p toggles it) */
+	/* --stdin SIDE=FILE (session-input.c): lines for a side's terminal */
+	const char	*stdin_spec[SOCKSTEP_MAX_CLIENTS + 1];
+	size_t		 nstdin;
+	bool		 keyboard;	/* the screen: the learner types, the
+					 * lesson's [input] is not fed */
+	enum net_mode	 net;		/* --net lab|host (net-lab.c, issue 16) */
 };
 /* Everything a run needs, built from a lesson and the options. */
 struct session {
@@ -45,6 +51,7 @@ struct session {
 	uint16_t	 port;
 	uint16_t	 port2;		/* {port2}: a second free port, 0 if unused */
 	char		 port_note[160];
+	struct net_lab	 net;		/* the lab network, or why not */
 	int		 nclients;
 	struct step	*steps;		/* guided order, may be NULL */
 	size_t		 nsteps;
@@ -53,6 +60,10 @@ struct session {
 int	 session_open(struct session *, const char *lesson,
 	    const struct options *, char *err, size_t);
 void	 session_close(struct session *);
+/* session-input.c: --stdin files and the lesson's [input], fed to the
+ * lab's sides; errors name the option. */
+int	 session_input(struct session *, const struct options *, char *err,
+	    size_t);
 struct side *session_side(struct session *, int index);
 /* The command a side is started again with (s!, s!NAME): its own, or
  * the lesson's program NAME, on the session's ports; NULL and err when
@@ -69,6 +80,7 @@ struct record {
 	uint16_t port;		/* 0: not given */
 	int	 clients;	/* 0: not given */
 	int	 lang;		/* -1: not given */
+	int	 net;		/* -1: not given, else enum net_mode */
 	struct sbuf steps;	/* tokens separated by spaces */
 	int	 format;	/* 0: not given (older, or by hand) */
 	size_t	 end_steps;	/* the `end` line's count */

@@ -175,6 +175,20 @@ md_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		    ev->task->wait_status : ev->side->wait_status);
 		sbuf_addf(&x->body, "- **%s** %s\n", me, sbuf_str(&b));
 		break;
+	case LEV_INPUT:
+		if (ev->eof)
+			sbuf_addf(&x->body, "- **%s** is typed end-of-file "
+			    "(Ctrl-D)\n", me);
+		else {
+			sbuf_addf(&x->body, "- **%s** is typed ", me);
+			md_code(&x->body, ev->text, false);
+			sbuf_addc(&x->body, '\n');
+		}
+		break;
+	case LEV_INPUT_WAIT:
+		sbuf_addf(&x->body, "- **%s** waits for input (read() of its "
+		    "terminal)\n", me);
+		break;
 	case LEV_NOTE:
 		sbuf_addf(&x->body, "- *%s:* ", me);
 		md_text(&x->body, ev->text);

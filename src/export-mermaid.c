@@ -193,6 +193,16 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		    ev->task->wait_status : ev->side->wait_status);
 		mm_note(&x->body, me, sbuf_str(&b));
 		break;
+	case LEV_INPUT:
+		if (ev->eof)
+			sbuf_add(&b, "typed: end-of-file (Ctrl-D)");
+		else
+			sbuf_addf(&b, "typed: %s", ev->text);
+		mm_note(&x->body, me, sbuf_str(&b));
+		break;
+	case LEV_INPUT_WAIT:
+		mm_note(&x->body, me, "waiting for input");
+		break;
 	case LEV_NOTE:
 		mm_span(lab, span, sizeof span);
 		mm_note(&x->body, me != NULL ? me : span, ev->text);

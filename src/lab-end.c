@@ -23,9 +23,11 @@ side_destroy(struct side *side)
 	strv_free(side->argv);
 	sc_call_clear(&side->call);
 	sbuf_finish(&side->partial);
+	lab_input_free(side);
 	for (i = 0; i < side->nlines; i++)
 		free(side->lines[i]);
 	free(side->lines);
+	free(side->typed);
 	if (side->pty != -1)
 		close(side->pty);
 	if (side->pty_held != -1)

@@ -33,7 +33,7 @@ utf8_char_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static void
+void
 lab_output_escape(struct sbuf *b, const char *line)
 {
 	const unsigned char *s = (const unsigned char *)line;
@@ -51,6 +51,26 @@ lab_output_escape(struct sbuf *b, const char *line)
 	}
 }
 
+/* The last LAB_KEEP_LINES lines of its terminal, printed or typed. */
+void
+lab_keep_line(struct side *side, const char *line, bool typed)
+{
+	if (side->nlines == LAB_KEEP_LINES) {
+		free(side->lines[0]);
+		memmove(side->lines, side->lines + 1,
+		    (LAB_KEEP_LINES - 1) * sizeof *side->lines);
+		memmove(side->typed, side->typed + 1,
+		    (LAB_KEEP_LINES - 1) * sizeof *side->typed);
+		side->nlines--;
+	}
+	if (side->lines == NULL) {
+		side->lines = xcalloc(LAB_KEEP_LINES, sizeof *side->lines);
+		side->typed = xcalloc(LAB_KEEP_LINES, sizeof *side->typed);
+	}
+	side->typed[side->nlines] = typed;
+	side->lines[side->nlines++] = xstrdup(line);
+}
+
 static void
 lab_output_line(struct lab *lab, struct side *side, const char *line)
 {
@@ -60,15 +80,7 @@ lab_output_line(struct lab *lab, struct side *side, const char *line)
 	sbuf_init(&safe);
 	lab_output_escape(&safe, line);
 	line = sbuf_str(&safe);
-	if (side->nlines == LAB_KEEP_LINES) {
-		free(side->lines[0]);
-		memmove(side->lines, side->lines + 1,
-		    (LAB_KEEP_LINES - 1) * sizeof *side->lines);
-		side->nlines--;
-	}
-	if (side->lines == NULL)
-		side->lines = xcalloc(LAB_KEEP_LINES, sizeof *side->lines);
-	side->lines[side->nlines++] = xstrdup(line);
+	lab_keep_line(side, line, false);
 	if (side->out_shown < LAB_SHOW_BYTES) {
 		side->out_shown += strlen(line) + 1;
 		ev.text = line;

@@ -87,5 +87,9 @@ void	lab_task_free_all(struct lab *);
 void	lab_side_sync(struct lab *, struct side *);
 void	lab_side_forget_tasks(struct lab *, struct side *);
 void	lab_sync_all(struct lab *);
+/* lab-input.c, lab-output.c */
+void	lab_input_free(struct side *);
+void	lab_side_token(const struct side *, char *, size_t);
+void	lab_output_escape(struct sbuf *, const char *);
 
 #endif

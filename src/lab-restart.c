@@ -94,6 +94,11 @@ lab_restart_clear(struct lab *lab, struct side *side)
 	/* Its ended tasks are the old program's: the new one's are
 	 * numbered from 1 again, the first keeping the side's name. */
 	lab_side_forget_tasks(lab, side);
+	/* A new terminal: nothing typed is on its way, nothing awaited
+	 * (lines still fed by --stdin go on to the new program). */
+	side->awaiting_input = false;
+	side->input_sent = false;
+	side->input_look = 0;
 }
 
 int

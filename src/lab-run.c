@@ -116,6 +116,13 @@ lab_task_settled(struct lab *lab, struct task *t, uint64_t now)
 		}
 		if (t->sleep_since == 0)
 			t->sleep_since = now;
+		/* Reading its terminal (the side's first task, lab-input.c):
+		 * only typing wakes it (a fed line is typed at once, and
+		 * then it is not settled). */
+		if (t == side->first && lab_input_wait(lab, side))
+			return true;
+		if (side->activity + t->activity != t->idle_activity)
+			return false;
 		if (lab_task_timed(lab, t))
 			return now - t->sleep_since >= LAB_SLEEP_MS;
 		return now - t->sleep_since >= LAB_IDLE_MS;
@@ -357,6 +364,15 @@ lab_job_reach(struct lab *lab, uint64_t now)
 		}
 		(void)sock_proc_sleep(lab->kv.procf, t != NULL ? t->tid :
 		    side->first->tid, &st, &nr, wchan, sizeof wchan);
+		if (side->awaiting_input) {
+			char tok[8];
+
+			lab_side_token(side, tok, sizeof tok);
+			snprintf(j->err, sizeof j->err, _("%s is waiting for "
+			    "input on its terminal: type a line (key i on "
+			    "screen, a step %s<TEXT, or --stdin %s=FILE)"),
+			    side->name, tok, side->name);
+		} else
 		snprintf(j->err, sizeof j->err, "%s is waiting outside any "
 		    "socket call%s%s%s: nothing the lab can step will wake it",
 		    name, wchan[0] ? " (kernel: " : "", wchan,

@@ -151,6 +151,12 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			owner = lab_side_name(lab, kv->blocked[i].side);
 		if (d == NULL)
 			continue;
+		if (kv->blocked[i].input) {
+			sbuf_addf(b, _("%s%s waiting for input"), sep,
+			    owner != NULL ? owner : "?");
+			sep = " | ";
+			continue;
+		}
 		sbuf_addf(b, _("%s%s blocked in %s"), sep,
 		    owner != NULL ? owner : "?", d->name);
 		sep = " | ";

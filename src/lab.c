@@ -6,6 +6,7 @@
  * through side_set_state() so observers see every change.
  */
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -256,6 +257,22 @@ lab_sockets_quiet(struct lab *lab)
 	return true;
 }
 
+/* A sleeper of the kernel view that is a side waiting for input
+ * (lab-input.c) is not blocked in a socket call: marked, so no view says
+ * "blocked in read". */
+static void
+lab_input_mark(struct lab *lab, struct kview *kv)
+{
+	size_t i, k;
+
+	for (i = 0; i < kv->nblocked; i++)
+		for (k = 0; k < lab->nsides; k++)
+			if (lab->sides[k]->pid == kv->blocked[i].pid &&
+			    lab->sides[k]->awaiting_input &&
+			    kv->blocked[i].nr == SYS_read)
+				kv->blocked[i].input = true;
+}
+
 /*
  * Every live task of the lab, asked about: a process for its fds and
  * whether it sleeps in a call, a thread only for the latter (its fds
@@ -282,6 +299,7 @@ lab_kernel(struct lab *lab)
 	/* 0 asks for a full dump: a call that can change the set runs. */
 	lab->kv.set_gen = lab_sockets_quiet(lab) ? lab->sock_gen : 0;
 	kview_snapshot(&lab->kv, lab->port, procs, n);
+	lab_input_mark(lab, &lab->kv);
 	free(procs);
 	lab->kv_valid = true;
 	return &lab->kv;

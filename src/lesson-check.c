@@ -151,7 +151,7 @@ is_side_state(const char *s)
 	for (i = SIDE_NOT_STARTED; i <= SIDE_KILLED; i++)
 		if (strcmp(side_state_name((enum side_state)i), s) == 0)
 			return true;
-	return false;
+	return strcmp(s, "waiting-for-input") == 0;	/* lab-input.c */
 }
 
 int
@@ -204,7 +204,8 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 		c->kind = CK_IS;
 		if (!is_side_state(w[2])) {
 			snprintf(err, errlen, "'%s' is not a side state "
-			    "(before-call, running, blocked, exited, killed)",
+			    "(before-call, running, waiting-for-input, blocked, "
+			    "exited, killed)",
 			    w[2]);
 			return -1;
 		}
@@ -438,20 +439,22 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&
+			    !kv->blocked[i].input &&
 			    kv->blocked[i].nr == sc_lookup_name(c->word)->nr)
 				return true;
 		snprintf(why, len, "expected %s blocked in %s(), it is %s",
 		    c->side, c->word, side_state_name(side->state));
 		return false;
 	case CK_IS:
-		if (strcmp(side_state_name(side->state), c->word) == 0)
+		if (strcmp(side_state_word(side, side->state), c->word) == 0)
 			return true;
 		snprintf(why, len, "expected %s %s, it is %s", c->side,
-		    c->word, side_state_name(side->state));
+		    c->word, side_state_word(side, side->state));
 		return false;
 	case CK_OUTPUT:
-		for (i = 0; i < side->nlines; i++)
-			if (strstr(side->lines[i], c->word) != NULL)
+		for (i = 0; i < side->nlines; i++)	/* printed, not typed */
+			if (!side->typed[i] &&
+			    strstr(side->lines[i], c->word) != NULL)
 				return true;
 		snprintf(why, len, "%s never printed \"%s\"", c->side, c->word);
 		return false;

@@ -6,7 +6,7 @@
  *	title.en = Hello World: the whole call flow
  *	title.zh = ...
  *	server = server {port}
- *	client = client 127.0.0.1 {port}
+ *	client = client {ip} {port}
  *	steps = s s s c c s s s s c c
  *	[programs]
  *	book = server {port}		(started by the step s!book)
@@ -269,6 +269,25 @@ lesson_set_check(struct lesson *l, const char *key, const char *value,
 	return 0;
 }
 
+/* SIDE = TEXT, as many as needed, in the order typed. */
+static int
+lesson_set_input(struct lesson *l, const char *key, const char *value,
+    unsigned lineno, const char *where, char *err, size_t errlen)
+{
+	if (strcmp(key, "server") != 0 && strcmp(key, "client") != 0 &&
+	    (strncmp(key, "client", 6) != 0 || key[6] < '2' || key[6] > '9' ||
+	    key[7] != '\0')) {
+		snprintf(err, errlen, "%s: input key '%s' should be server, "
+		    "client or client2..client9", where, key);
+		return -1;
+	}
+	l->input = xreallocarray(l->input, l->ninput + 1, sizeof *l->input);
+	l->input[l->ninput].side = xstrdup(key);
+	l->input[l->ninput].text = xstrdup(value);
+	l->input[l->ninput++].line = lineno;
+	return 0;
+}
+
 bool
 lesson_program_name_ok(const char *s)
 {
@@ -329,6 +348,7 @@ static const struct {
 	{ "narration", lesson_set_narration },
 	{ "predict", lesson_set_predict },
 	{ "checks", lesson_set_check },
+	{ "input", lesson_set_input },
 	{ "programs", lesson_set_program },
 };
 
@@ -427,7 +447,7 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 			if ((section = lesson_section(p + 1)) < 0) {
 				snprintf(err, errlen, "%s: unknown section [%s] "
 				    "(lesson, narration, predict, checks, "
-				    "programs)",
+				    "programs, input)",
 				    where, p + 1);
 				goto out;
 			}
@@ -491,6 +511,11 @@ lesson_finish(struct lesson *l)
 	}
 	for (j = 0; j < l->nchecks; j++)
 		free(l->checks[j].expr);
+	for (j = 0; j < l->ninput; j++) {
+		free(l->input[j].side);
+		free(l->input[j].text);
+	}
+	free(l->input);
 	for (j = 0; j < l->nprogs; j++)
 		free(l->progs[j].cmd);
 	free(l->progs);
@@ -558,19 +583,53 @@ lesson_load_file(struct lesson *l, const char *path, char *err, size_t errlen)
 }
 
 /*
+ * A placeholder at p, added to word: {port}, {port2}, {ip}, or a doubled
+ * one ({{port}}) that stands for itself.  Everywhere in the command, single
+ * quotes too: in `sh -c './client 127.0.0.1 {port} < in.txt'` the port
+ * belongs to the shell's command line (issue 15 §4).  Returns the bytes
+ * taken, 0 when none is at p.
+ */
+static size_t
+lesson_placeholder(const char *p, const char *const values[3],
+    struct sbuf *word)
+{
+	static const char *const names[] = { "port", "port2", "ip" };
+	size_t i, len;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		len = strlen(names[i]);
+		if (p[0] == '{' && p[1] == '{' &&
+		    strncmp(p + 2, names[i], len) == 0 &&
+		    strncmp(p + 2 + len, "}}", 2) == 0) {
+			sbuf_addf(word, "{%s}", names[i]);
+			return len + 4;
+		}
+		if (p[0] == '{' && strncmp(p + 1, names[i], len) == 0 &&
+		    p[1 + len] == '}') {
+			sbuf_add(word, values[i]);
+			return len + 2;
+		}
+	}
+	return 0;
+}
+
+/*
  * Split a command line into words like a shell would (quotes and
  * backslashes, no expansion, no shell in between) and put the port in
  * place of {port} (and a second free port in place of {port2}, for a
- * client that binds its own).  A first word without a slash names a program in the
- * lesson's program directory when one is there, else on PATH.
+ * client that binds its own) and the server's address in place of {ip},
+ * inside quotes as well; {{port}} is the text {port}.  A first word
+ * without a slash names a program in the lesson's program directory
+ * when one is there, else on PATH.
  */
 char **
 lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
-    char *err, size_t errlen)
+    const char *ip, char *err, size_t errlen)
 {
 	char **argv = NULL, quote = 0, portstr[8], port2str[8];
+	const char *values[3] = { portstr, port2str, ip };
 	struct sbuf word;
-	size_t n = 0;
+	size_t n = 0, len;
 	bool inword = false;
 	const char *p;
 
@@ -602,12 +661,8 @@ lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 			quote = 0;
 		} else if (*p == '\\' && quote != '\'' && p[1] != '\0') {
 			sbuf_addc(&word, *++p);
-		} else if (quote != '\'' && strncmp(p, "{port}", 6) == 0) {
-			sbuf_add(&word, portstr);
-			p += 5;
-		} else if (quote != '\'' && strncmp(p, "{port2}", 7) == 0) {
-			sbuf_add(&word, port2str);
-			p += 6;
+		} else if ((len = lesson_placeholder(p, values, &word)) > 0) {
+			p += len - 1;
 		} else
 			sbuf_addc(&word, *p);
 	}

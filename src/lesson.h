@@ -47,6 +47,14 @@ struct lesson_program {
 	char		*cmd;
 	unsigned	 line;
 };
+/* [input]  SIDE = TEXT: a line typed into SIDE's terminal each time it
+ * waits for input, in file order (batch, run; the screen lets the
+ * learner type).  SIDE "client" means every client. */
+struct lesson_input {
+	char		*side;
+	char		*text;
+	unsigned	 line;
+};
 struct lesson {
 	char	*name;		/* "01-hello" */
 	char	*dir;		/* where lesson.ini and the sources are */
@@ -68,6 +76,8 @@ struct lesson {
 	size_t			 npred;
 	struct lesson_check	*checks;
 	size_t			 nchecks;
+	struct lesson_input	*input;
+	size_t			 ninput;
 	struct lesson_program	*progs;
 	size_t			 nprogs;
 };
@@ -100,13 +110,15 @@ const struct lesson_program *lesson_program(const struct lesson *,
  * lesson's text become the running kernel's values */
 void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
-	    char *err, size_t);
+	    const char *ip, char *err, size_t);
 void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
-/* steps.c: step SPECs ("s s+ c2 c+ w s!") */
-enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART };
+/* steps.c: step SPECs ("s s+ c2 c+ w s! c<TEXT") */
+enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART,
+	STEP_TYPE };		/* c<TEXT: a line typed into the side */
+#define STEP_TEXT_MAX	256	/* bytes of a line a step types */
 struct step {
 	enum step_op	 op;
 	int		 side;		/* 0 server, 1.. client N */
@@ -114,10 +126,17 @@ struct step {
 	char		 call[16];	/* s@bind: the call it takes; "" any */
 	/* s!NAME: the [programs] entry it starts; "" the side's own */
 	char		 prog[LESSON_PROGRAM_NAME];
-	char		 token[32];
+	/* STEP_TYPE: the line (no '\n'), or end-of-file (c<^D) */
+	char		 text[STEP_TEXT_MAX + 1];
+	bool		 eof;
+	/* As a SPEC spells it; a typed line escaped (\x20 for a space)
+	 * so that it holds no separator. */
+	char		 token[STEP_TEXT_MAX * 4 + 16];
 };
 void	 step_make(struct step *, int side, enum step_op);
 void	 step_set_task(struct step *, unsigned task);	/* s.2 */
+/* A step that types text (NULL: end-of-file) into side. */
+int	 step_make_type(struct step *, int side, const char *text);
 /* Parses spec; the error names the bad token. */
 int	 steps_parse(const char *spec, int nclients, struct step **, size_t *,
 	    char *err, size_t);

@@ -2,6 +2,7 @@
  * main.c - the command line: which mode, which lesson, which options.
  * User mistakes are one line on stderr and exit status 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -20,12 +21,15 @@ static const char *const usage_synopsis =
 N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]\n"
 "       sockstep batch [LESSON] [--steps SPEC] [--json] [--port P] [--clients N]\n"
 "                      [--export mermaid|markdown] [--record FILE]\n"
+"                      [--stdin SIDE=FILE]\n"
 "       sockstep batch --replay FILE [--json | --export FMT]\n"
 "       sockstep replay FILE [--delay MS]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
+"                    [--stdin SIDE=FILE]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
+"       sockstep join [PID] [-- CMD ARGS]\n"
 "       sockstep --help | --version\n");
 
 /* Paragraphs, each a message of its own for the translators. */
@@ -35,19 +39,22 @@ N_("Step a real TCP server and client, one socket call at a time, and see\n"
 N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  batch         run without a screen and print a transcript\n"
 "  run           step your own programs (any command; {port} is the lab's\n"
-"                port); with --lesson, against that lesson's other side,\n"
-"                its guided order and its checks\n"
+"                port, {ip} the server's address); with --lesson, against\n"
+"                that lesson's other side, its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
-"  check-lesson  check a lesson file, then run it and evaluate its checks\n"),
+"  check-lesson  check a lesson file, then run it and evaluate its checks\n"
+"  join          from another terminal: a shell (or CMD) in a running lab's\n"
+"                private network, for ss, nc or tcpdump\n"),
 N_("options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
 "                s = step the server, c = client 1, c2..c9 = client N,\n"
 "                a trailing + runs that side until it blocks or exits,\n"
 "                s@bind takes the server's bind() after any call before it,\n"
 "                s! starts the server again once it has exited (the same\n"
-"                command, the same port), s!NAME a program the lesson names\n"
-"                s.2 = the server's task 2 (a thread or process of it),\n"
-"                c2.3, s.2+ and s.2@read likewise\n"
+"                command, the same port), s!NAME a program the lesson names,\n"
+"                c<TEXT types a line into client 1 (c<\"a b\" with spaces,\n"
+"                c<^D end-of-file); s.2 = the server's task 2 (a thread or\n"
+"                process of it), c2.3, s.2+ and s.2@read likewise\n"
 "                (default: the lesson's guided order)\n"
 "  --json        JSON Lines, one object per event, with the kernel view\n"
 "  --port P      the lab's port (default 9190, a free one if it is busy;\n"
@@ -63,6 +70,14 @@ N_("options:\n"
 "  --delay MS    replay: take the next step every MS milliseconds\n"
 "                (default: space takes it)\n"
 "  --theme T     default (colour-blind safe) or projector (p toggles)\n"),
+N_("  --stdin SIDE=FILE  lines for a side's terminal (SIDE: server, client,\n"
+"                client2, ...): one is typed each time the side waits for\n"
+"                input, end-of-file after the last; repeatable\n"),
+N_("the lab network:\n"
+"  --net lab     each run on a private host of its own (a network\n"
+"                namespace: lo only, 127.0.0.1 is {ip}); the default where\n"
+"                user namespaces are allowed, else the host's, said once\n"
+"  --net host    the host's own loopback, shared with everything else\n"),
 };
 
 static void
@@ -224,6 +239,8 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, 'P' },
 	{ "delay", required_argument, NULL, 'D' },
 	{ "theme", required_argument, NULL, 'T' },
+	{ "stdin", required_argument, NULL, 'I' },
+	{ "net", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -362,6 +379,18 @@ parse_options(int argc, char **argv, struct options *o)
 				    "projector"), optarg);
 			o->projector = strcmp(optarg, "projector") == 0;
 			break;
+		case 'I':
+			if (o->nstdin == sizeof o->stdin_spec /
+			    sizeof o->stdin_spec[0])
+				usage_error(_("--stdin: at most one for each "
+				    "side"));
+			o->stdin_spec[o->nstdin++] = optarg;
+			break;
+		case 'N':
+			if (net_mode_parse(optarg, &o->net) == -1)
+				usage_error(_("--net %s: expected lab or host"),
+				    optarg);
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -462,6 +491,9 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, _("sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n"), file, lesson);
 	o->replay = file;
+	/* A replay types what the record typed, and the lesson's lines
+	 * for a side it typed nothing into: no keyboard, even on screen. */
+	o->keyboard = false;
 	rc = batch ? cmd_batch(lesson, o, err, sizeof err) :
 	    cmd_tui(lesson, o, err, sizeof err);
 	record_finish(&r);
@@ -492,6 +524,7 @@ verb_run(int argc, char **argv)
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
+	o.keyboard = true;
 	return view_done(cmd_tui(o.run_lesson, &o, err, sizeof err), err);
 }
 
@@ -591,6 +624,7 @@ verb_lesson(int argc, char **argv)
 	if (operand == NULL)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
+	o.keyboard = true;
 	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
 }
 
@@ -605,7 +639,63 @@ verb_default(int argc, char **argv)
 	no_run_options(&o);
 	if (operand != NULL)
 		usage_error(_("unknown command '%s'"), operand);
+	o.keyboard = true;
 	return view_done(cmd_tui("1", &o, err, sizeof err), err);
+}
+
+/*
+ * sockstep join [PID] [-- CMD ARGS]: this terminal into a running lab's
+ * network (ss, nc, tcpdump see what the lab's programs see).  Not
+ * getopt: what follows -- is the command's own.
+ */
+static int
+verb_join(int argc, char **argv)
+{
+	struct net_labinfo *labs;
+	char err[512], *shell[2] = { NULL, NULL }, **cmd = shell;
+	const char *errstr;
+	pid_t pid = 0;
+	size_t n, i;
+	int a = 1;
+
+	if (a < argc && (strcmp(argv[a], "--help") == 0 ||
+	    strcmp(argv[a], "-h") == 0)) {
+		usage();
+		exit(0);
+	}
+	if (a < argc && argv[a][0] >= '0' && argv[a][0] <= '9') {
+		pid = (pid_t)strtonum(argv[a], 1, INT_MAX, &errstr);
+		if (errstr != NULL)
+			usage_error(_("join: pid %s: %s"), argv[a], errstr);
+		a++;
+	}
+	if (a < argc && strcmp(argv[a], "--") != 0)
+		usage_error(_("join: unexpected argument '%s' (a command goes "
+		    "after --)"), argv[a]);
+	if (a + 1 < argc)
+		cmd = argv + a + 1;
+	else if ((shell[0] = getenv("SHELL")) == NULL || *shell[0] == '\0')
+		shell[0] = (char *)"/bin/sh";
+	if (pid == 0) {
+		n = net_labs(&labs);
+		if (n == 0)
+			user_error(_("join: no lab network of yours is running "
+			    "(sockstep makes one for each lesson or run)"));
+		for (i = 0; n > 1 && i < n; i++)
+			printf("%ld\t%s\n", (long)labs[i].pid, labs[i].cmd);
+		pid = labs[0].pid;
+		free(labs);
+		if (n > 1)
+			user_error(_("join: %zu labs are running; name one: "
+			    "sockstep join PID"), n);
+	}
+	if (net_join(pid, err, sizeof err) == -1)
+		user_error("join: %s", err);
+	if (cmd == shell)
+		fprintf(stderr, _("sockstep: in the lab network of pid %ld; "
+		    "exit the shell to leave\n"), (long)pid);
+	execvp(cmd[0], cmd);
+	user_error("join: %s: %s", cmd[0], strerror(errno));
 }
 
 /*
@@ -624,6 +714,7 @@ static const struct verb {
 	{ "list", verb_lessons },
 	{ "replay", verb_replay },
 	{ "lesson", verb_lesson },
+	{ "join", verb_join },
 };
 
 /*

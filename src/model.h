@@ -277,6 +277,7 @@ struct kblocked {
 	pid_t	 pid;
 	long	 nr;		/* the call it sleeps in, from /proc/PID/syscall */
 	char	 wchan[64];	/* "" when unreadable */
+	bool	 input;		/* a read() of its terminal: waiting for input */
 };
 struct kview {
 	struct ksock	*socks;
@@ -357,6 +358,8 @@ enum lab_ev {
 	LEV_OUTPUT,	/* a line the program printed */
 	LEV_EXIT,	/* the program ended */
 	LEV_NOTE,	/* something sockstep did (ended a process, ...) */
+	LEV_INPUT,	/* a line typed into its terminal (text), or end-of-file */
+	LEV_INPUT_WAIT,	/* asleep in read() of its terminal: waiting for input */
 };
 struct side;
 struct lab;
@@ -376,7 +379,9 @@ struct lab_event {
 	const char		*local_origin;	/* "bind", "chosen by the kernel" */
 	struct sockaddr_storage	 peer;		/* accept: getpeername of the new fd */
 	enum addr_source	 peer_source;
+	bool			 eof;		/* INPUT: end-of-file (Ctrl-D), no text */
 };
+struct side_feed;
 typedef void (*lab_observer_fn)(struct lab *, const struct lab_event *, void *);
 
 /*
@@ -450,6 +455,7 @@ struct side {
 	char			 wchan[64];	/* when BLOCKED */
 	struct sbuf		 partial;	/* output not yet ended by \n */
 	char			**lines;	/* output lines, owned */
+	bool			*typed;		/* lines[i] was typed in, not printed */
 	size_t			 nlines;
 	uint16_t		 bound_port[64];/* fd -> port given to bind(), 0 none */
 	struct task		*first;		/* its first process */
@@ -457,6 +463,17 @@ struct side {
 	unsigned		 ntasks;	/* tasks ever, numbered 1.. */
 	unsigned		 nlive;		/* not yet ended */
 	uint64_t		 synced_gen;	/* cur's call_gen copied to call */
+	/* lab-input.c: its terminal's keyboard */
+	bool			 awaiting_input;/* asleep in read() of its terminal */
+	int			 input_fd;	/* that read's fd */
+	uint64_t		 input_look;	/* activity + 1 when last looked at */
+	long			 input_nr;	/* ... and the call it slept in */
+	/* Typed while it waited: until its read() returns (the task's
+	 * read count moves on), the line is on its way, not awaited. */
+	bool			 input_sent;
+	uint64_t		 input_syscr;	/* /proc/PID/task/PID/io syscr then */
+	uint64_t		 input_sent_ms;
+	struct side_feed	*feed;		/* --stdin lines not yet typed */
 };
 
 struct lab_config {
@@ -560,10 +577,36 @@ void		 lab_kernel_invalidate(struct lab *);	/* next lab_kernel() reads anew */
 int		 lab_pollfds(struct lab *, struct pollfd *, size_t);
 uint64_t	 lab_now_ms(void);
 uint64_t	 lab_event_count(const struct lab *);
+/*
+ * lab-input.c: typing into a side's terminal (its pty, in canonical
+ * mode without echo: the lab shows what was typed as an INPUT event, so
+ * a line is never shown twice).  A line is text without '\n'; the lab
+ * sends it with one.  End-of-file is the terminal's VEOF character
+ * (Ctrl-D) on a fresh line.  A side that has exited is refused.
+ */
+#define LAB_INPUT_MAX	1024	/* bytes of a typed line */
+int		 lab_type(struct lab *, struct side *, const char *line,
+		    char *err, size_t);
+int		 lab_type_eof(struct lab *, struct side *, char *err, size_t);
+/* Lines for a side's terminal (--stdin, a lesson's [input]): one is
+ * typed each time the side is found waiting for input, end-of-file
+ * after the last.  -1 with err for a line longer than LAB_INPUT_MAX. */
+int		 lab_feed(struct lab *, struct side *, const char *data,
+		    size_t len, char *err, size_t);
+bool		 lab_fed(const struct side *);	/* has lines or EOF to give */
+/* Is the side asleep in read() of its terminal?  Looks at /proc (the
+ * call, its fd, the fd's file) and sets side->awaiting_input; the
+ * first time, an INPUT_WAIT event; with fed lines, types the next. */
+bool		 lab_input_wait(struct lab *, struct side *);
+/* A note for each side waiting for input that no fed line will give. */
+void		 lab_note_input_waiters(struct lab *);
+/* "waiting-for-input" for a side that is, else side_state_name() */
+const char	*side_state_word(const struct side *, enum side_state);
 /* lab-output.c */
 void		 lab_drain_output(struct lab *, struct side *);
 void		 lab_drain_written(struct lab *, struct side *);
 void		 lab_flush_output(struct lab *, struct side *);
+void		 lab_keep_line(struct side *, const char *, bool typed);
 /* Length of the valid UTF-8 sequence of one printable character at s
  * (n bytes left); 0 for an invalid byte or a control character. */
 size_t		 utf8_char_len(const unsigned char *s, size_t n);
@@ -611,5 +654,36 @@ void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *,
 void	 wait_status_format(struct sbuf *, int);
 /* "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in accept" */
 void	 kview_summary(struct sbuf *, struct lab *, const struct kview *);
+
+/* net-lab.c: the lab network, a network namespace of sockstep's own */
+enum net_mode {
+	NET_AUTO = 0,	/* the lab where namespaces are allowed, else the host */
+	NET_LAB,	/* the lab or an error */
+	NET_HOST,	/* the host's loopback, as before the lab network */
+};
+struct net_lab {
+	bool	 lab;		/* sockstep is in a network namespace of its own */
+	bool	 userns;	/* inside a user namespace it made (not root) */
+	char	 ip[48];	/* the server's address, for {ip} */
+	char	 note[320];	/* why it is the host's network (NET_AUTO) */
+};
+/* Enter a fresh lab network (each call a new one), or stay on the host's
+ * with n->note saying why.  Before anything is spawned, single-threaded.
+ * -1 + err: --net lab refused, or a namespace half made. */
+int		 net_lab_enter(enum net_mode, struct net_lab *, char *err, size_t);
+int		 net_mode_parse(const char *, enum net_mode *);
+const char	*net_mode_name(enum net_mode);
+
+/* net-join.c: the running labs, and entering one (sockstep join) */
+struct net_labinfo {
+	pid_t	 pid;		/* a sockstep that made a lab network */
+	char	 cmd[160];	/* its command line, for a list */
+};
+/* Our user's running labs (root: everyone's).  Never fails: none is 0. */
+size_t		 net_labs(struct net_labinfo **);
+/* Move this process into pid's lab network (its user namespace first
+ * when not root), keeping CAP_NET_RAW and CAP_NET_ADMIN there for what
+ * it execs next (tcpdump, ip).  -1 + err. */
+int		 net_join(pid_t, char *err, size_t);
 
 #endif

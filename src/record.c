@@ -8,6 +8,7 @@
  *	port 9190
  *	clients 1
  *	lang en
+ *	net lab
  *	steps s s s c c
  *	end 5
  *
@@ -47,6 +48,7 @@ record_init(struct record *r)
 {
 	memset(r, 0, sizeof *r);
 	r->lang = -1;
+	r->net = -1;
 	sbuf_init(&r->steps);
 }
 
@@ -76,6 +78,7 @@ record_from_session(struct record *r, const char *lesson,
 	r->port = s->port;
 	r->clients = s->nclients;
 	r->lang = (int)lang;
+	r->net = s->net.lab ? NET_LAB : NET_HOST;
 }
 
 static char *
@@ -182,6 +185,9 @@ record_load_line(struct record *r, char *line, const char *path,
 	} else if (strcmp(key, "lang") == 0 && (strcmp(val, "en") == 0 ||
 	    strcmp(val, "zh") == 0))
 		r->lang = strcmp(val, "zh") == 0 ? LANG_ZH : LANG_EN;
+	else if (strcmp(key, "net") == 0 && (strcmp(val, "lab") == 0 ||
+	    strcmp(val, "host") == 0))
+		r->net = strcmp(val, "lab") == 0 ? NET_LAB : NET_HOST;
 	else if (strcmp(key, "steps") == 0) {
 		if (r->steps.len > 0 && *val != '\0')
 			sbuf_addc(&r->steps, ' ');
@@ -204,7 +210,8 @@ record_load_line(struct record *r, char *line, const char *path,
 		r->end_line = n;
 	} else {
 		snprintf(err, errlen, _("%s:%u: unknown line '%s %s' (expected "
-		    "lesson, port, clients, lang en|zh, steps or end)"), path,
+		    "lesson, port, clients, lang en|zh, net lab|host, steps or "
+		    "end)"), path,
 		    n, key, val);
 		return -1;
 	}
@@ -312,6 +319,8 @@ record_save(const struct record *r, const char *path, char *err,
 		sbuf_addf(&b, "clients %d\n", r->clients);
 	if (r->lang >= 0 && r->lang < LANG_COUNT)
 		sbuf_addf(&b, "lang %s\n", lang_names[r->lang]);
+	if (r->net == NET_LAB || r->net == NET_HOST)
+		sbuf_addf(&b, "net %s\n", net_mode_name((enum net_mode)r->net));
 	for (;;) {
 		p += strspn(p, RECORD_SEPARATORS);
 		if (*p == '\0')
@@ -361,6 +370,11 @@ record_apply(const struct record *r, struct options *o)
 		o->clients = r->clients;
 	if (!o->lang_explicit && r->lang >= 0)
 		o->lang = (enum lang)r->lang;
+	/* A run on the host's network is replayed there (its ports and
+	 * neighbours were the host's); a lab run gets the lab where this
+	 * machine allows one, and the host's with a note where not. */
+	if (o->net == NET_AUTO && r->net == NET_HOST)
+		o->net = NET_HOST;
 	o->steps = r->steps.len > 0 ? sbuf_str(&r->steps) : NULL;
 	return r->lesson;
 }

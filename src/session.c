@@ -72,6 +72,13 @@ session_open(struct session *s, const char *name, const struct options *o,
 
 	memset(s, 0, sizeof *s);
 	memset(&cfg, 0, sizeof cfg);
+	/* First: the lesson's kernel facts (somaxconn, the SYN schedule)
+	 * and a free port are read on the network the programs will use;
+	 * each run (a restart too) gets a fresh one. */
+	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
+		snprintf(errbuf, errlen, "%s", err);
+		return -1;
+	}
 	if (name == NULL)
 		session_adhoc_lesson(&s->lesson, o);
 	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
@@ -119,16 +126,16 @@ session_open(struct session *s, const char *name, const struct options *o,
 	cfg.nclients = s->nclients;
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
-	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL) {
+	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports,
+	    s->net.ip, err, sizeof err)) == NULL) {
 		snprintf(errbuf, errlen, _("%s: server: %s"), s->lesson.name,
 		    err);
 		goto fail;
 	}
 	if (s->lesson.client_cmd != NULL &&
 	    (cfg.client_argv = lesson_argv(s->lesson.client_cmd,
-	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports, err,
-	    sizeof err)) == NULL) {
+	    s->lesson.client_is_user ? NULL : s->lesson.bindir, ports,
+	    s->net.ip, err, sizeof err)) == NULL) {
 		snprintf(errbuf, errlen, _("%s: client: %s"), s->lesson.name,
 		    err);
 		goto fail;
@@ -141,6 +148,10 @@ session_open(struct session *s, const char *name, const struct options *o,
 	s->lab = lab_create(&cfg, err, sizeof err);
 	if (s->lab == NULL) {
 		snprintf(errbuf, errlen, "%s", err);
+		goto fail;
+	}
+	if (session_input(s, o, errbuf, errlen) == -1) {
+		lab_destroy(s->lab);
 		goto fail;
 	}
 	strv_free(cfg.server_argv);
@@ -210,8 +221,8 @@ session_argv(struct session *s, int index, const char *prog, char *err,
 		snprintf(err, errlen, "%s", _("this side has no command"));
 		return NULL;
 	}
-	if ((argv = lesson_argv(cmd, bindir, ports, why, sizeof why)) ==
-	    NULL)
+	if ((argv = lesson_argv(cmd, bindir, ports, s->net.ip, why,
+	    sizeof why)) == NULL)
 		snprintf(err, errlen, "%s: %s", prog[0] != '\0' ? prog :
 		    index == 0 ? "server" : "client", why);
 	return argv;

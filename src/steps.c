@@ -14,6 +14,14 @@
  * call as at the start; "s!NAME" starts the lesson's [programs] NAME in
  * its place (the book's server, a fixed one).  "c!", "c2!NAME" likewise
  * for a client.  Tokens are separated by spaces or commas.
+ *
+ * "c<TEXT" types the line TEXT (and Enter) into client 1's terminal at
+ * that point of the order ("s<", "c2<" for the others); "c<^D" types
+ * end-of-file (Ctrl-D).  A line with spaces or commas is quoted,
+ * c<"hello world" or c<'a, b', or written with escapes: \x20 is a
+ * byte in hex, \ followed by any other character is that character.
+ * A step's token spells its text with escapes only (c<hello\x20world),
+ * so a record file holds it as one word.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -44,13 +52,153 @@ step_parse_task(const char *tok, size_t *len, unsigned *task)
 	return 0;
 }
 
+/* Bytes a type step's token writes as \xHH: separators, quotes, the
+ * record file's comment sign, controls. */
+static bool
+step_escaped(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f || strchr(",#\"'\\", c) != NULL;
+}
+
+static int
+step_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The text of "c<TEXT", quotes and escapes undone; -1 if malformed. */
+static int
+step_parse_text(const char *p, struct step *st)
+{
+	size_t n = 0;
+	char quote = 0, c;
+	int h, l;
+
+	if (strcmp(p, "^D") == 0) {
+		st->eof = true;
+		return 0;
+	}
+	for (; *p != '\0'; p++) {
+		if (quote == 0 && (*p == '"' || *p == '\'')) {
+			quote = *p;
+			continue;
+		}
+		if (quote != 0 && *p == quote) {
+			quote = 0;
+			continue;
+		}
+		c = *p;
+		if (c == '\\' && quote != '\'') {
+			if (p[1] == 'x' && (h = step_hex(p[2])) >= 0 &&
+			    (l = step_hex(p[3])) >= 0) {
+				c = (char)(h * 16 + l);
+				p += 3;
+			} else if (p[1] != '\0')
+				c = *++p;
+		}
+		if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f ||
+		    n == STEP_TEXT_MAX)
+			return -1;
+		st->text[n++] = c;
+	}
+	st->text[n] = '\0';
+	return quote == 0 ? 0 : -1;
+}
+
+/* "c2<": the side's part of a token. */
+static void
+step_side_prefix(char *buf, size_t len, int side)
+{
+	if (side == 0)
+		snprintf(buf, len, "s");
+	else if (side == 1)
+		snprintf(buf, len, "c");
+	else
+		snprintf(buf, len, "c%d", side);
+}
+
+/* The token of a type step: its text escaped, one word. */
+static void
+step_type_token(struct step *st)
+{
+	char *t = st->token;
+	size_t i, n;
+
+	step_side_prefix(t, sizeof st->token, st->side);
+	n = strlen(t);
+	t[n++] = '<';
+	if (st->eof) {
+		strlcpy(t + n, "^D", sizeof st->token - n);
+		return;
+	}
+	for (i = 0; st->text[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)st->text[i];
+
+		if (step_escaped(c) || (i == 0 && c == '^' &&
+		    strcmp(st->text, "^D") == 0))
+			n += (size_t)snprintf(t + n, sizeof st->token - n,
+			    "\\x%02x", c);
+		else
+			t[n++] = (char)c;
+	}
+	t[n] = '\0';
+}
+
+int
+step_make_type(struct step *st, int side, const char *text)
+{
+	memset(st, 0, sizeof *st);
+	st->op = STEP_TYPE;
+	st->side = side;
+	if (text == NULL)
+		st->eof = true;
+	else if (strlcpy(st->text, text, sizeof st->text) >= sizeof st->text)
+		return -1;
+	step_type_token(st);
+	return 0;
+}
+
+/* "c2<hello": a type step; -1 bad side, -2 no such client, -5 bad text. */
+static int
+step_parse_type(const char *tok, const char *lt, int nclients,
+    struct step *st)
+{
+	size_t len = (size_t)(lt - tok);
+	int n = 1;
+
+	memset(st, 0, sizeof *st);
+	st->op = STEP_TYPE;
+	if (len == 1 && tok[0] == 's')
+		st->side = 0;
+	else if (tok[0] == 'c' && (len == 1 || (len == 2 &&
+	    isdigit((unsigned char)tok[1]) && tok[1] != '0'))) {
+		if (len == 2)
+			n = tok[1] - '0';
+		if (n > nclients)
+			return -2;
+		st->side = n;
+	} else
+		return -1;
+	if (step_parse_text(lt + 1, st) == -1)
+		return -5;
+	step_type_token(st);
+	return 0;
+}
+
 static int
 step_parse_token(const char *tok, int nclients, struct step *st)
 {
 	size_t len = strlen(tok);
-	const char *p = tok, *at;
+	const char *p = tok, *at, *lt;
 	int n = 1;
 
+	if ((lt = strchr(tok, '<')) != NULL &&
+	    ((at = strchr(tok, '@')) == NULL || at > lt))
+		return step_parse_type(tok, lt, nclients, st);
+	memset(st, 0, sizeof *st);
 	if (len == 0 || len >= sizeof st->token)
 		return -1;
 	strlcpy(st->token, tok, sizeof st->token);
@@ -114,25 +262,62 @@ side:
 	return 0;
 }
 
+/* The next token at *p, ended by a separator outside quotes (which
+ * only a type step's text has); 1, 0 at the end, -1 for an open quote
+ * (*tok then names where it began). */
+static int
+step_next_token(char **p, char **tok)
+{
+	char *s = *p, quote = 0;
+
+	s += strspn(s, " \t\n,");
+	if (*s == '\0')
+		return 0;
+	*tok = s;
+	for (; *s != '\0'; s++) {
+		if (quote != 0) {
+			if (*s == quote)
+				quote = 0;
+		} else if (*s == '"' || *s == '\'')
+			quote = *s;
+		else if (*s == '\\' && s[1] != '\0')
+			s++;
+		else if (strchr(" \t\n,", *s) != NULL)
+			break;
+	}
+	if (quote != 0)
+		return -1;
+	if (*s != '\0')
+		*s++ = '\0';
+	*p = s;
+	return 1;
+}
+
 int
 steps_parse(const char *spec, int nclients, struct step **stepsp,
     size_t *np, char *err, size_t errlen)
 {
 	struct step *steps = NULL;
-	char *copy = xstrdup(spec), *tok, *save = NULL;
+	char *copy = xstrdup(spec), *tok, *save = copy;
 	size_t n = 0;
 	int rc;
 
-	for (tok = strtok_r(copy, " \t\n,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t\n,", &save)) {
+	while ((rc = step_next_token(&save, &tok)) == 1) {
 		steps = xreallocarray(steps, n + 1, sizeof *steps);
 		rc = step_parse_token(tok, nclients, &steps[n]);
 		if (rc == -1) {
 			snprintf(err, errlen, _("bad step '%s' (expected s, c, "
 			    "cN, optionally .N for one task of it (s.2), with "
 			    "an optional + to run until it blocks, @CALL to "
-			    "take that call, or ! to start it again; all+; w)"),
-			    tok);
+			    "take that call, or ! to start it again, or <TEXT "
+			    "to type a line; all+; w)"), tok);
+			goto fail;
+		}
+		if (rc == -5) {
+			snprintf(err, errlen, _("bad step '%s': c<TEXT types a "
+			    "line of at most %d bytes, no control characters "
+			    "(quote it for spaces: c<\"a b\"; c<^D is "
+			    "end-of-file)"), tok, STEP_TEXT_MAX);
 			goto fail;
 		}
 		if (rc == -4) {
@@ -155,6 +340,10 @@ steps_parse(const char *spec, int nclients, struct step **stepsp,
 			goto fail;
 		}
 		n++;
+	}
+	if (rc == -1) {
+		snprintf(err, errlen, _("unterminated quote in '%s'"), tok);
+		goto fail;
 	}
 	if (n == 0) {
 		snprintf(err, errlen, "%s", _("empty step list"));

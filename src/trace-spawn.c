@@ -179,9 +179,14 @@ trace_child(const char *path, char *const argv[], const char *slave,
 	if ((fd = open(slave, O_RDWR)) == -1)
 		_exit(126);
 	ioctl(fd, TIOCSCTTY, 0);
-	/* Raw output: the program's bytes arrive as written (no \r\n). */
+	/* Raw output: the program's bytes arrive as written (no \r\n).
+	 * Input is line by line, as at a shell's prompt (ICANON: read()
+	 * gets one line, VEOF on a fresh line is end-of-file), but not
+	 * echoed: the lab shows what it typed itself (lab-input.c), and an
+	 * echo would show each line twice. */
 	if (tcgetattr(fd, &tio) == 0) {
 		cfmakeraw(&tio);
+		tio.c_lflag |= ICANON;
 		tcsetattr(fd, TCSANOW, &tio);
 	}
 	ioctl(fd, TIOCSWINSZ, &ws);

@@ -27,6 +27,8 @@ static const char *const lev_names[] = {
 	[LEV_OUTPUT] = "output",
 	[LEV_EXIT] = "exit",
 	[LEV_NOTE] = "note",
+	[LEV_INPUT] = "input",
+	[LEV_INPUT_WAIT] = "input_wait",
 };
 
 static const char *const source_names[] = {
@@ -153,7 +155,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 
 		/* Asleep outside a watched call (sleep(), a tty read) is
 		 * not "blocked in a socket call". */
-		if (d == NULL)
+		if (d == NULL || kb->input)
 			continue;
 		sbuf_addf(b, "%s{", sep);
 		json_kv_str(b, "side", lab_side_name(lab, kb->side));
@@ -166,6 +168,15 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, "}");
 		sep = ",";
 	}
+	sbuf_add(b, "],\"waiting_for_input\":[");
+	sep = "";
+	for (i = 0; i < kv->nblocked; i++)
+		if (kv->blocked[i].input) {
+			sbuf_add(b, sep);
+			sbuf_add_json(b, lab_side_name(lab,
+			    kv->blocked[i].side));
+			sep = ",";
+		}
 	sbuf_add(b, "]");
 	/* Lab sockets with another port, past those looked up: a count. */
 	if (kv->nunseen > 0)
@@ -260,13 +271,20 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_add(b, ",\"ret\":null,\"errno\":null");
 	if (ev->side != NULL) {
 		sbuf_add(b, ",");
-		json_kv_str(b, "state", side_state_name(ev->state));
+		json_kv_str(b, "state", side_state_word(ev->side, ev->state));
 	}
 	if (ev->type == LEV_OUTPUT || ev->type == LEV_NOTE) {
 		sbuf_add(b, ",");
 		json_kv_str(b, "text", ev->text);
 	}
-	if (ev->type == LEV_BLOCKED) {
+	if (ev->type == LEV_INPUT) {	/* typed, not printed */
+		sbuf_add(b, ",");
+		json_kv_str(b, "text", ev->eof ? NULL : ev->text);
+		sbuf_addf(b, ",\"eof\":%s", ev->eof ? "true" : "false");
+	}
+	if (ev->type == LEV_INPUT_WAIT)
+		sbuf_addf(b, ",\"fd\":%d", ev->side->input_fd);
+	if (ev->type == LEV_BLOCKED || ev->type == LEV_INPUT_WAIT) {
 		sbuf_add(b, ",");
 		json_kv_str(b, "wchan", ev->text != NULL && *ev->text ?
 		    ev->text : NULL);
@@ -388,6 +406,18 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	}
 	case LEV_NOTE:
 		sbuf_addf(b, "%-8s -- %s", who, ev->text);
+		break;
+	case LEV_INPUT:		/* typed: '<', as a shell redirects input */
+		if (ev->eof)
+			sbuf_addf(b, "%-8s < ^D (end of file)", who);
+		else
+			sbuf_addf(b, "%-8s < %s", who, ev->text);
+		break;
+	case LEV_INPUT_WAIT:
+		sbuf_addf(b, "%-8s waiting for input: read(%d) of its "
+		    "terminal", who, ev->side->input_fd);
+		if (ev->text != NULL && *ev->text != '\0')
+			sbuf_addf(b, " (kernel: %s)", ev->text);
 		break;
 	}
 	sbuf_addc(b, '\n');

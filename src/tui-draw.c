@@ -87,6 +87,7 @@ tui_draw(struct tui *t)
 	tui_draw_narration(t, &l->narration);
 	tui_draw_message(t, &l->message);
 	tui_draw_keys(t, &l->keys);
+	tui_draw_input(t);
 	tui_draw_quiz(t);
 	tui_draw_menu(t);
 	if (t->help)

@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui.h"
 
@@ -146,6 +147,14 @@ tui_asleep_row(struct tui *t, int y, int x, int w, const struct kblocked *kb)
 		snprintf(who, sizeof who, "%s[%d]", side->name, (int)kb->pid);
 	else
 		strlcpy(who, side->name, sizeof who);
+	if (kb->input) {	/* not a socket call: its keyboard */
+		tui_style(TR_PENDING);
+		tui_put(y, x, COL_OWNER - 1, _("waiting"));
+		tui_style(TR_NORMAL);
+		tui_putf(y, x + COL_OWNER, w - COL_OWNER, _("%-15s for input: "
+		    "read() of its terminal (from /proc)"), who);
+		return true;
+	}
 	tui_style(TR_BLOCKED);
 	tui_put(y, x, COL_OWNER - 1, _("asleep"));
 	tui_style(TR_NORMAL);
@@ -179,12 +188,25 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 	int w = r->w - 2;
 	size_t i, j, n = 0, gone = 0, folded;
 	const struct ksock **order;
-	char title[128];
+	char title[192], join[64] = "";
 	int rank;
 
+	/* The way in from another terminal, where there is a lab network
+	 * to go into (issue 16 §1): in the title of a full-width pane, on
+	 * the bottom row of a projector's narrower one. */
+	if (t->d.s.net.lab && !t->lay.roomy)
+		snprintf(join, sizeof join, " · sockstep join %ld",
+		    (long)getpid());
+	if (t->d.s.net.lab && t->lay.roomy && r->h > 3) {
+		tui_style(TR_DIM);
+		tui_putf(--end, x, w, _("another terminal: sockstep join %ld "
+		    "(ss, nc, tcpdump)"),
+		    (long)getpid());
+		tui_style(TR_NORMAL);
+	}
 	snprintf(title, sizeof title, _("KERNEL now: the lab's sockets, port %u%s"),
 	    t->d.s.port, t->lay.roomy ? " (sock_diag, /proc, getsockname)" :
-	    "");
+	    join);
 	tui_rule(r->y, r->x, r->w, title);
 	if (!kv->diag_ok) {
 		tui_style(TR_ERROR);

@@ -102,6 +102,7 @@ bool
 tui_guided(struct tui *t)
 {
 	const struct step *st;
+	struct side *side;
 
 	if (t->d.s.nsteps == 0) {
 		tui_message(t, true, "%s", _("this lesson has no guided order: "
@@ -121,6 +122,15 @@ tui_guided(struct tui *t)
 		t->client = st->side;
 	if (tui_quiz_ask(t))
 		return true;
+	/* Its side waits for its keyboard: the lesson asks for a line
+	 * first, in the editor (the lesson's own line ready in it). */
+	if (st->op != STEP_TYPE && st->op != STEP_ALL &&
+	    st->op != STEP_WAIT && st->op != STEP_RESTART &&
+	    (side = session_side(&t->d.s, st->side)) != NULL &&
+	    side->state == SIDE_RUNNING && side->awaiting_input) {
+		tui_input_open(t, st->side);
+		return true;
+	}
 	t->trying_guided = true;
 	return tui_step_begin(t, st);
 }

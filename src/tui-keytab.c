@@ -165,6 +165,14 @@ tui_key_scroll(struct tui *t, int key, bool is_code)
 		t->scroll = key == KEY_HOME ? n : 0;
 }
 
+/* i / I: type a line into the client on screen / the server. */
+static void
+tui_key_type(struct tui *t, int key, bool is_code)
+{
+	(void)is_code;
+	tui_input_open(t, key == 'I' ? 0 : t->client);
+}
+
 static void
 tui_key_restart(struct tui *t, int key, bool is_code)
 {
@@ -237,6 +245,27 @@ tui_label_client(const struct tui *t, bool brief, char *buf, size_t len)
 		    _("step client"));
 }
 
+/* "type into client", or "client waits: type" when one waits for input */
+static void
+tui_label_type(const struct tui *t, bool brief, char *buf, size_t len)
+{
+	struct side *side = session_side((struct session *)&t->d.s,
+	    t->client);
+	struct side *server = session_side((struct session *)&t->d.s, 0);
+
+	if (side != NULL && side->state == SIDE_RUNNING &&
+	    side->awaiting_input)
+		snprintf(buf, len, "%s", brief ? _("type (waits)") :
+		    _("type: client waits for input"));
+	else if (server != NULL && server->state == SIDE_RUNNING &&
+	    server->awaiting_input)	/* I types into the server */
+		snprintf(buf, len, "%s", brief ? _("type (I: server)") :
+		    _("type (I: the server waits for input)"));
+	else
+		snprintf(buf, len, "%s", brief ? _("type") :
+		    _("type into client"));
+}
+
 /* "guided: c", the next token of the lesson's guided order. */
 static void
 tui_label_guided(const struct tui *t, bool brief, char *buf, size_t len)
@@ -265,6 +294,10 @@ static const struct tui_keyrow tui_keytab[] = {
 	  .bar = "c", .label_of = tui_label_client,
 	  .help = N_("  c        step the client (1-9 or Tab choose among "
 	  "clients)") },
+	{ .chars = "iI", .run = tui_key_type,
+	  .bar = "i", .label_of = tui_label_type,
+	  .help = N_("  i / I    type a line into the client / server "
+	  "(Ctrl-D: EOF)") },
 	{ .chars = "SC", .run = tui_key_step,
 	  .bar = "S/C", .label = N_("run until blocked"), .brief = N_("run"),
 	  .help = N_("  S / C    run that side until it blocks or exits") },
@@ -352,7 +385,8 @@ tui_key(struct tui *t, int key, bool is_code)
 		if (is_code || (key != 'q' && key != 'Q'))
 			return;
 	}
-	if (tui_quiz_key(t, key, is_code) || tui_menu_key(t, key, is_code))
+	if (tui_input_key(t, key, is_code) || tui_quiz_key(t, key, is_code) ||
+	    tui_menu_key(t, key, is_code))
 		return;
 	if ((k = tui_keyrow(key, is_code)) != NULL)
 		k->run(t, key, is_code);

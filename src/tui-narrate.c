@@ -69,7 +69,13 @@ tui_narrate_side(struct tui *t, struct side *side, int y, int x, int w,
 		sbuf_add(&b, _(": the kernel closed whatever it left open"));
 		break;
 	default:
-		sbuf_add(&b, _("running between socket calls"));
+		if (side->state == SIDE_RUNNING && side->awaiting_input) {
+			sbuf_add(&b, _("waiting for input: it reads its "
+			    "terminal; press i (I for the server), type a "
+			    "line, Enter"));
+			role = TR_PENDING;
+		} else
+			sbuf_add(&b, _("running between socket calls"));
 		break;
 	}
 	rows = tui_narrate(y, x, w, h, side->name, role, sbuf_str(&b));

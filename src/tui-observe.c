@@ -241,6 +241,19 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		tui_row_text(t, side->index, TR_DIM, ev->text);
 		tui_message(t, false, "%s", ev->text);
 		break;
+	case LEV_INPUT:		/* typed, not printed: '<' and its own colour */
+		if (ev->eof)
+			sbuf_add(&b, _("typed: end-of-file (Ctrl-D)"));
+		else
+			sbuf_addf(&b, _("typed: %s"), ev->text);
+		tui_row_text(t, side->index, TR_PENDING, sbuf_str(&b));
+		break;
+	case LEV_INPUT_WAIT:
+		tui_row_text(t, side->index, TR_PENDING,
+		    _("waiting for input (read() of its terminal)"));
+		tui_message(t, false, _("%s is waiting for input: press i to "
+		    "type"), side->name);
+		break;
 	}
 	sbuf_finish(&b);
 	tui_observe_source(t, side);

@@ -105,7 +105,13 @@ tui_side_output(struct side *side, int y, int x, int w, int h)
 		tui_style(TR_DIM);
 		tui_put(y + row, x + 3, 1, tui_glyph(TG_VLINE));
 		tui_style(TR_NORMAL);
-		tui_put(y + row, x + 5, w - 5, side->lines[i]);
+		if (side->typed[i]) {	/* typed in: '<', as the transcript */
+			tui_style(TR_PENDING);
+			tui_putf(y + row, x + 5, w - 5, "< %s",
+			    side->lines[i]);
+			tui_style(TR_NORMAL);
+		} else
+			tui_put(y + row, x + 5, w - 5, side->lines[i]);
 	}
 }
 

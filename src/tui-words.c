@@ -99,7 +99,12 @@ tui_state_words(struct sbuf *b, const struct side *side, bool brief,
 	case SIDE_RUNNING:
 		if (side->in_call)
 			sbuf_addf(b, _("running in %s()"), call);
-		else
+		else if (side->awaiting_input) {	/* read() of its tty */
+			sbuf_add(b, brief ? _("waiting for input: i types") :
+			    _("waiting for input (read() of its terminal): "
+			    "press i to type"));
+			*role = TR_PENDING;
+		} else
 			sbuf_add(b, _("running (between socket calls)"));
 		break;
 	case SIDE_BLOCKED:

@@ -234,7 +234,7 @@ tui_keys(struct tui *t)
 	while (!t->quit && (rc = get_wch(&wch)) != ERR) {
 		bool code = rc == KEY_CODE_YES;
 
-		if (tui_key_now((int)wch, code) ||
+		if (tui_key_now((int)wch, code) || t->input != NULL ||
 		    (!drive_busy(&t->d) && t->nqueued == 0))
 			tui_key_do(t, (int)wch, code);
 		else if (t->nqueued < TUI_KEYS_QUEUED) {
@@ -390,6 +390,7 @@ cmd_tui(const char *lesson, const struct options *o, char *errbuf,
 	free(t.prev);
 	tui_lesson_reset(&t);
 	tui_menu_close(&t);
+	tui_input_close(&t);
 	free(t.lesson_owned);
 	sbuf_finish(&t.msg);
 	close(t.sigfd);

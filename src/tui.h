@@ -131,6 +131,7 @@ struct tui {
 	size_t		 nqueued;
 	bool		 replay_started;
 	struct tui_menu	*menu;		/* open lesson menu */
+	struct tui_input *input;	/* open line editor (i), tui-input.c */
 	char		*lesson_owned;	/* a lesson opened from the menu */
 	int		 sigfd;
 	struct tui_layout lay;
@@ -214,6 +215,11 @@ void	 tui_checks_after(struct tui *, unsigned step);
 void	 tui_quiz_verdict(struct tui *);
 void	 tui_lesson_reset(struct tui *);
 void	 tui_draw_quiz(struct tui *);
+/* tui-input.c: i / I, a line typed into a side's terminal */
+void	 tui_input_open(struct tui *, int side);
+void	 tui_input_close(struct tui *);
+bool	 tui_input_key(struct tui *, int key, bool is_code);
+void	 tui_draw_input(struct tui *);
 /* tui-menu.c: the lesson menu; tui-box.c: a framed overlay */
 void	 tui_menu_open(struct tui *);
 void	 tui_menu_close(struct tui *);

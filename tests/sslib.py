@@ -13,6 +13,37 @@ import time
 
 SOCKSTEP = os.environ.get("SOCKSTEP", "sockstep")
 FAILS = []
+# The sockstep whose lab network ss() and netstat_counter() look at: each
+# run has a network namespace of its own (issue 16), so the host's ss
+# does not see the lab's sockets.  Interactive sets it; a test that
+# starts sockstep otherwise (tmux) sets it with lab_pid().
+LAB_PID = None
+
+
+def lab_pid(pid):
+    global LAB_PID
+    LAB_PID = pid
+
+
+def ns_id(pid, ns):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/{ns}")
+    except OSError:
+        return None
+
+
+def in_lab(argv, pid=None):
+    """argv run inside the lab network of sockstep pid (default LAB_PID)
+    with nsenter (util-linux, independent of sockstep join); as it is
+    when that lab is gone or on the host's network."""
+    pid = pid or LAB_PID
+    theirs = ns_id(pid, "net") if pid else None
+    if theirs is None or theirs == ns_id("self", "net"):
+        return argv
+    if os.geteuid() == 0:
+        return ["nsenter", f"--net=/proc/{pid}/ns/net", "--"] + argv
+    return ["nsenter", "-t", str(pid), "-U", "-n",
+            "--preserve-credentials", "--"] + argv
 
 
 def check(cond, what):
@@ -107,6 +138,7 @@ class Interactive:
         self.read_until_ready()
 
     def read_until_ready(self):
+        lab_pid(self.p.pid)
         new = []
         while True:
             line = self.p.stdout.readline()
@@ -133,7 +165,7 @@ class Interactive:
 
 def ss(args):
     """ss output lines (no header)."""
-    out = subprocess.run(["ss", "-H"] + args, capture_output=True,
+    out = subprocess.run(in_lab(["ss", "-H"] + args), capture_output=True,
                          text=True, check=True).stdout
     return [l.split() for l in out.splitlines() if l.strip()]
 
@@ -190,8 +222,10 @@ def last_kernel(evs):
 
 
 def netstat_counter(name, group="TcpExt"):
-    """A counter from /proc/net/netstat (e.g. ListenOverflows)."""
-    with open("/proc/net/netstat") as f:
+    """A counter from the lab's /proc/net/netstat (e.g. ListenOverflows)."""
+    path = f"/proc/{LAB_PID}/net/netstat" if LAB_PID and \
+        ns_id(LAB_PID, "net") else "/proc/net/netstat"
+    with open(path) as f:
         lines = f.read().splitlines()
     for head, vals in zip(lines[::2], lines[1::2]):
         keys = head.split()

@@ -232,8 +232,8 @@ test_argv(void)
 	char err[256], **av;
 	const uint16_t ports[2] = { 9190, 9191 };
 
-	av = lesson_argv("client 127.0.0.1 {port} 'a b' \"x{port}\" c\\ d "
-	    "{port2}", NULL, ports, err, sizeof err);
+	av = lesson_argv("client {ip} {port} 'a b' \"x{port}\" c\\ d "
+	    "{port2}", NULL, ports, "127.0.0.1", err, sizeof err);
 	CHECK(av != NULL);
 	if (av != NULL) {
 		CHECK_STR(av[0], "client");
@@ -246,8 +246,17 @@ test_argv(void)
 		CHECK(av[7] == NULL);
 	}
 	strv_free(av);
-	CHECK(lesson_argv("a 'b", NULL, ports, err, sizeof err) == NULL);
-	CHECK(lesson_argv("   ", NULL, ports, err, sizeof err) == NULL);
+	/* {ip} as {port}: inside single quotes too, doubled for its text */
+	av = lesson_argv("sh -c './client {ip} {port}' {{ip}}", NULL, ports,
+	    "10.1.0.1", err, sizeof err);
+	CHECK(av != NULL);
+	if (av != NULL) {
+		CHECK_STR(av[2], "./client 10.1.0.1 9190");
+		CHECK_STR(av[3], "{ip}");
+	}
+	strv_free(av);
+	CHECK(lesson_argv("a 'b", NULL, ports, "127.0.0.1", err, sizeof err) == NULL);
+	CHECK(lesson_argv("   ", NULL, ports, "127.0.0.1", err, sizeof err) == NULL);
 }
 
 static void

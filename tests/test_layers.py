@@ -32,11 +32,12 @@ def rank_of(name):
         return RANK[base]
     if base in ("xmalloc.c", "sbuf.c", "atomic.c"):
         return 0
-    if re.match(r"(syscall|trace|sock|lab|srcmap)", base):
+    if re.match(r"(syscall|trace|sock|lab|srcmap|net)", base):
         return 1
     if re.match(r"(lesson|steps|progress)", base):
         return 2
-    if base in ("drive.c", "session.c", "port.c", "record.c"):
+    if base in ("drive.c", "session.c", "session-input.c", "port.c",
+                "record.c"):
         return 3
     if re.match(r"(batch|transcript|export|output)", base):
         return 4

@@ -15,7 +15,9 @@ def rets(evs, side, call):
 
 
 def unquote(arg):
-    return arg[1:-1] if arg.startswith('"') else arg
+    """A write's or read's buffer as the transcript quotes it, unescaped."""
+    arg = arg[1:-1] if arg.startswith('"') else arg
+    return arg.replace("\\n", "\n")
 
 
 # 1. Step by step up to client 1's close, looking at the kernel.
@@ -66,17 +68,23 @@ sent = {c: [unquote(e["args"][1]) for e in rets(evs, c, "write")]
 got = {c: [unquote(e["args"][1]) for e in rets(evs, c, "read")]
        for c in ("client", "client2")}
 for c in ("client", "client2"):
-    check(sent[c] == ["Hello", "socket"], f"{c} sent {sent[c]}")
+    # The book's client sends the line fgets read, newline and all:
+    # what the lesson's [input] typed into its terminal.
+    check(sent[c] == ["Hello\n", "socket\n"], f"{c} sent {sent[c]}")
+    typed = [e["text"] for e in evs if e["event"] == "input" and
+             e["side"] == c]
+    check(typed == ["Hello", "socket", "Q"], f"{c} was typed {typed}")
     check(got[c] == sent[c], f"{c} read back what it sent: {got[c]} vs {sent[c]}")
-    printed = [l[len("Message from server: "):] for l in output_lines(evs, c)
+    printed = [l[len("Message from server: "):] + "\n"
+               for l in output_lines(evs, c)
                if l.startswith("Message from server: ")]
     check(printed == got[c], f"{c} printed {printed}")
 check([unquote(e["args"][1]) for e in srv_reads if e["ret"] > 0] ==
       [unquote(e["args"][1]) for e in srv_writes] ==
       sent["client"] + sent["client2"],
       f"server read and wrote back {[e['args'][1] for e in srv_writes]}")
-check([e["ret"] for e in srv_reads] == [5, 6, 0, 5, 6, 0] and
-      [e["ret"] for e in srv_writes] == [5, 6, 5, 6],
+check([e["ret"] for e in srv_reads] == [6, 7, 0, 6, 7, 0] and
+      [e["ret"] for e in srv_writes] == [6, 7, 6, 7],
       f"read/write sizes {[e['ret'] for e in srv_reads]} {[e['ret'] for e in srv_writes]}")
 closes = [e["seq"] for c in ("client", "client2") for e in rets(evs, c, "close")]
 eofs = [e["seq"] for e in srv_reads if e["ret"] == 0]

@@ -9,7 +9,7 @@ import signal
 import time
 import unicodedata
 
-from sslib import SOCKSTEP, alive, check, finish, ss
+from sslib import SOCKSTEP, alive, check, finish, lab_pid, ss
 import tuilib
 from tuilib import TMP, screen, tmux
 
@@ -151,6 +151,7 @@ def test_initial_and_listen():
                   r"kernel \(from getsockname\)", text)
     check(m is not None, "the client's kernel-chosen address on screen")
     if m and port:
+        lab_pid(tuilib.sockstep_pid(name))
         rows = ss(["-tn", f"dport = :{port}"])
         check([int(r[3].rsplit(":", 1)[1]) for r in rows] ==
               [int(m.group(2))], f"screen port {m.group(2)} vs ss {rows}")
@@ -352,14 +353,16 @@ def test_chinese():
 # became one table: long labels if all fit, else brief ones, else keys
 # unpadded, else without l, else (a long guided step at 80 columns)
 # without r too; 1-9/Tab only with two clients or more, and only with
-# long labels.  (key, long, brief); None: not in the bar.
+# long labels; i (issue 15 §3) in every fit.  (key, long, brief); None: not in the bar.
 BAR_WORDS = {
     "en": [("s", "step server", "server"), ("c", "step client", "client"),
+           ("i", "type into client", "type"),
            ("S/C", "run until blocked", "run"), ("space", "guided: ", None),
            ("1-9/Tab", "client", None), ("r", "restart", "restart"),
            ("l", "lessons", "lessons"), ("?", "help", "help"),
            ("q", "quit", "quit")],
     "zh": [("s", "单步服务端", "服务端"), ("c", "单步客户端", "客户端"),
+           ("i", "输入到客户端", "输入"),
            ("S/C", "运行到阻塞", "运行"), ("space", "引导：", None),
            ("1-9/Tab", "客户端", None), ("r", "重新开始", "重新开始"),
            ("l", "课程", "课程"), ("?", "帮助", "帮助"), ("q", "退出", "退出")],
@@ -386,6 +389,7 @@ def key_bar(lang, cols, clients, client, token):
 HELP_KEYS = [
     "s        step the server: run its call, pause before the next",
     "c        step the client (1-9 or Tab choose among clients)",
+    "i / I    type a line into the client / server (Ctrl-D: EOF)",
     "S / C    run that side until it blocks or exits",
     "space    the next step of the lesson's guided order",
     "1-9      answer the lesson's question    l  the lesson menu",
@@ -485,6 +489,7 @@ def test_predict():
                           r"checks? held"), "the verdict")
     port = re.search(r"connect\(3, 127\.0\.0\.1:(\d+)\) = 0", text)
     if port:
+        lab_pid(tuilib.sockstep_pid(name))
         est = [r for r in ss(["-tn", "state", "established",
                               f"( dport = :{port.group(1)} )"])]
         check(len(est) == 1, f"ss: the client is connected: {est}")

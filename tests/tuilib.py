@@ -51,6 +51,27 @@ def wait(name, pred, what, timeout=5.0):
         time.sleep(0.05)
 
 
+def sockstep_pid(name):
+    """The sockstep session name runs (a child of its pane's sh), or
+    None: its lab network is where ss must look (sslib.lab_pid)."""
+    try:
+        pane = int(tmux("display-message", "-p", "-t", name,
+                        "#{pane_pid}").strip())
+    except ValueError:
+        return None
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except (OSError, ValueError):
+            continue
+        rest = st[st.rindex(")") + 2:].split()
+        if int(rest[1]) == pane and st[st.index("(") + 1:st.rindex(")")] \
+                == "sockstep":
+            return int(d)
+    return None
+
+
 def cleanup():
     tmux("kill-server")
     # tmux may leave its socket file behind: one per run would pile up.

@@ -1,10 +1,10 @@
 /*
- * echo client for lesson 08: sends each message, reads the echo and
- * prints it, and closes the socket at "Q":
- * socket -> connect -> (write -> read) ... -> close.
- * The messages come from the command line, or are "Hello", "socket",
- * "Q" (no keyboard: the lab steps it).
- * Usage: client IP PORT [MESSAGE ...]
+ * echo client for lesson 08, as the book writes it: it reads each
+ * message from the keyboard, sends it, reads the echo and prints it,
+ * and closes the socket at "Q" (or "q"):
+ * socket -> connect -> (prompt, fgets, write -> read) ... -> close.
+ * On screen the learner types (i); batch types the lesson's [input].
+ * Usage: client IP PORT
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -23,49 +23,47 @@ static void error_handling(const char *message)
 
 int main(int argc, char *argv[])
 {
-	static char *builtin[] = { "Hello", "socket", "Q" };
-	char **input;
-	int sock, i, ninput;
-	struct sockaddr_in serv_addr;
+	int sock;
 	char message[BUF_SIZE];
 	ssize_t str_len;
+	struct sockaddr_in serv_adr;
 
-	if (argc < 3) {
-		printf("Usage: %s <IP> <port> [message ...]\n", argv[0]);
+	if (argc != 3) {
+		printf("Usage : %s <IP> <port>\n", argv[0]);
 		exit(1);
-	}
-	if (argc > 3) {
-		input = argv + 3;
-		ninput = argc - 3;
-	} else {
-		input = builtin;
-		ninput = sizeof(builtin) / sizeof(builtin[0]);
 	}
 
 	sock = socket(PF_INET, SOCK_STREAM, 0);
 	if (sock == -1)
 		error_handling("socket() error");
 
-	memset(&serv_addr, 0, sizeof(serv_addr));
-	serv_addr.sin_family = AF_INET;
-	serv_addr.sin_addr.s_addr = inet_addr(argv[1]);
-	serv_addr.sin_port = htons(atoi(argv[2]));
+	memset(&serv_adr, 0, sizeof(serv_adr));
+	serv_adr.sin_family = AF_INET;
+	serv_adr.sin_addr.s_addr = inet_addr(argv[1]);
+	serv_adr.sin_port = htons(atoi(argv[2]));
 
-	if (connect(sock, (struct sockaddr *)&serv_addr, sizeof(serv_addr)) == -1)
-		error_handling("connect() error");
+	if (connect(sock, (struct sockaddr *)&serv_adr, sizeof(serv_adr)) == -1)
+		error_handling("connect() error!");
+	else
+		puts("Connected...........");
 
-	for (i = 0; i < ninput; i++) {
-		printf("Input message(Q to quit): %s\n", input[i]);
-		if (!strcmp(input[i], "q") || !strcmp(input[i], "Q"))
+	while (1) {
+		fputs("Input message(Q to quit): ", stdout);
+		/* The book does not look at fgets' answer; at end of input
+		 * (Ctrl-D) it would send the last message again. */
+		if (fgets(message, BUF_SIZE, stdin) == NULL)
 			break;
 
-		if (write(sock, input[i], strlen(input[i])) == -1)
+		if (!strcmp(message, "q\n") || !strcmp(message, "Q\n"))
+			break;
+
+		if (write(sock, message, strlen(message)) == -1)
 			error_handling("write() error");
 		str_len = read(sock, message, BUF_SIZE - 1);
 		if (str_len == -1)
 			error_handling("read() error");
 		message[str_len] = 0;
-		printf("Message from server: %s\n", message);
+		printf("Message from server: %s", message);
 	}
 	/* The server's read() returns 0 once this close()'s FIN arrives. */
 	close(sock);

@@ -30,7 +30,7 @@ try_argv(const char *cmd)
 	if (cmd == NULL)
 		return;
 	/* No bindir: nothing is looked up on disk, nothing is run. */
-	argv = lesson_argv(cmd, NULL, ports, err, sizeof err);
+	argv = lesson_argv(cmd, NULL, ports, "127.0.0.1", err, sizeof err);
 	strv_free(argv);
 }
 

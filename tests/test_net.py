@@ -1,0 +1,267 @@
+"""The lab network (issue 16 §1): each run has a network namespace of its
+own, closed (lo only, no route out), that `sockstep join` enters and the
+host's ss does not see; --net host keeps the host's; where namespaces
+are refused the default falls back with one line and --net lab fails;
+nothing is left once the run ends.  Compared with the kernel: ip and ss
+run inside the namespace by nsenter, /proc/PID/ns, /proc/PID/status."""
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+
+from sslib import *
+
+if shutil.which("nsenter") is None or shutil.which("ip") is None:
+    print("skip: needs nsenter and ip (util-linux, iproute2)")
+    sys.exit(77)
+
+HOST_NET = ns_id("self", "net")
+
+
+def holders(ns):
+    """Pids whose network namespace is ns (from /proc/PID/ns/net)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and ns_id(d, "net") == ns:
+            out.append(int(d))
+    return out
+
+
+def inodes(rows):
+    return {w[4:] for r in rows for w in r if w.startswith("ino:")}
+
+
+def join(pid, cmd, env=None, stdin=None, prefix=()):
+    p = subprocess.run(list(prefix) + [SOCKSTEP, "join", str(pid), "--"] +
+                       cmd, capture_output=True, text=True, timeout=30,
+                       env=env, input=stdin)
+    return p.returncode, p.stdout, p.stderr
+
+
+# 1. A private host: sockstep, the server and the client share one
+#    network namespace that is not the host's.
+netns_before = subprocess.run(["ip", "netns", "list"], capture_output=True,
+                              text=True).stdout
+s = Interactive(["01-hello", "--port", "0"])
+lab = s.p.pid
+lab_ns = ns_id(lab, "net")
+check(lab_ns is not None and lab_ns != HOST_NET,
+      f"sockstep is in a namespace of its own: {lab_ns} vs {HOST_NET}")
+s.step("s s s c")
+port = ready_port(s.events)
+sides = {e["side"]: e["pid"] for e in s.events if e.get("pid")}
+for side in ("server", "client"):
+    check(ns_id(sides.get(side), "net") == lab_ns,
+          f"the {side} runs in the lab's namespace: {sides}")
+try:
+    with open(f"/proc/{sides['client']}/cmdline") as f:
+        argv = f.read().split("\0")
+except (KeyError, OSError) as e:
+    argv = [str(e)]
+check(argv[1:3] == ["127.0.0.1", str(port)],
+      f"{{ip}} {{port}} became the server's address and port: {argv}")
+
+# 2. Closed: no interface but lo, no route off the host (ip, inside).
+links = subprocess.run(in_lab(["ip", "-o", "link", "show"], lab),
+                       capture_output=True, text=True).stdout
+names = [l.split(":")[1].strip() for l in links.splitlines() if l.strip()]
+check(names == ["lo"], f"the lab's only interface is lo: {names}")
+for fam in ("-4", "-6"):
+    routes = subprocess.run(in_lab(["ip", fam, "route", "show", "table",
+                                    "all"], lab),
+                            capture_output=True, text=True).stdout
+    off_lo = [r for r in routes.splitlines()
+              if r.strip() and " dev lo" not in r]
+    dflt = [r for r in routes.splitlines() if r.startswith("default")]
+    check(not off_lo and not dflt,
+          f"ip {fam}: no route but lo's, no default: {routes!r}")
+up = subprocess.run(in_lab(["ip", "-o", "addr", "show", "lo"], lab),
+                    capture_output=True, text=True).stdout
+check("127.0.0.1/8" in up, f"lo is up with 127.0.0.1: {up!r}")
+
+# 3. join sees the lab's listener; the host's ss does not.
+rc, out, err = join(lab, ["ss", "-Htlne", f"sport = :{port}"])
+theirs = [l.split() for l in out.splitlines() if l.strip()]
+check(rc == 0 and len(theirs) == 1 and theirs[0][0] == "LISTEN",
+      f"join: ss sees the lab's listener on {port}: {rc} {out!r} {err!r}")
+host = subprocess.run(["ss", "-Htlne", f"sport = :{port}"],
+                      capture_output=True, text=True).stdout
+check(not inodes(theirs) & inodes(l.split() for l in host.splitlines()),
+      f"the host's ss does not see the lab's listener: {host!r}")
+rc, out, err = join(lab, ["cat", "/proc/self/net/tcp"])
+check(rc == 0 and f":{port:04X} 00000000:0000 0A" in out,
+      f"join: the lab's /proc/net/tcp has the listener: {out!r}")
+# With no command: the user's shell, there.
+env = dict(os.environ, SHELL="/bin/sh")
+p = subprocess.run([SOCKSTEP, "join", str(lab)], capture_output=True,
+                   text=True, timeout=30, env=env,
+                   input=f"ss -Htln 'sport = :{port}'\n")
+check(p.returncode == 0 and "LISTEN" in p.stdout and
+      "lab network" in p.stderr,
+      f"join: a shell in the lab: {p.returncode} {p.stdout!r} {p.stderr!r}")
+
+# 4. Two labs: join without a pid lists them and asks for one.
+s2 = Interactive(["01-hello", "--port", "0"])
+out = bad(["join", "--", "true"], "name one", "join: two labs")
+check(str(lab) in out and str(s2.p.pid) in out,
+      f"join lists both labs: {out!r}")
+check(ns_id(s2.p.pid, "net") not in (lab_ns, HOST_NET),
+      "the second lab has a namespace of its own")
+s2.close()
+lab_pid(lab)
+bad(["join", str(os.getpid()), "--", "true"], "on this network already",
+    "join: not a lab")
+bad(["join", "ss"], "after --", "join: a command without --")
+bad(["join", "0"], "join: pid 0", "join: pid 0")
+rc = s.close()
+check(rc == 0, f"lab run: exit {rc}")
+no_leftovers(s.events, "lab run")
+
+# 5. Nothing left: no process holds the lab's namespace, ip netns as it was.
+gone = wait_for(lambda: not holders(lab_ns), 10)
+check(gone, f"the lab's namespace is held by nobody: {holders(lab_ns)}")
+after = subprocess.run(["ip", "netns", "list"], capture_output=True,
+                       text=True).stdout
+check(after == netns_before, f"ip netns unchanged: {netns_before!r} -> "
+      f"{after!r}")
+
+# 5b. The host's own address is not the lab's: a server that binds it
+#     gets the usual EADDRNOTAVAIL, shown; on --net host it binds.
+hostaddrs = [l.split()[3].split("/")[0] for l in subprocess.run(
+    ["ip", "-4", "-o", "addr", "show", "scope", "global"],
+    capture_output=True, text=True).stdout.splitlines()]
+if hostaddrs and shutil.which("nc"):
+    for net, want in (("lab", "EADDRNOTAVAIL"), ("host", None)):
+        p = subprocess.run([SOCKSTEP, "run", "--batch", "--json", "--net",
+                            net, "--port", "0", "--server",
+                            f"nc -l {hostaddrs[0]} {{port}}", "--steps",
+                            "s@bind s"], capture_output=True, text=True,
+                           timeout=60)
+        evs = events(p.stdout)
+        b = [e for e in calls(evs, "server") if e.get("call") == "bind"]
+        check(b and b[0]["errno"] == want,
+              f"--net {net}: bind({hostaddrs[0]}) errno {want}: "
+              f"{[(e['args'], e['ret'], e['errno']) for e in b]} "
+              f"{p.stderr}")
+        no_leftovers(evs, f"bind the host's address ({net})")
+
+# 6. --net host: the host's loopback, as before.
+s = Interactive(["01-hello", "--port", "0", "--net", "host"])
+check(ns_id(s.p.pid, "net") == HOST_NET, "--net host: the host's namespace")
+s.step("s s s")
+port = ready_port(s.events)
+check(ss_listener(port) == (0, 5) and
+      subprocess.run(["ss", "-Htln", f"sport = :{port}"],
+                     capture_output=True, text=True).stdout.strip(),
+      f"--net host: the host's ss sees the listener on {port}")
+bad(["join", str(s.p.pid), "--", "true"], "on this network already",
+    "join: a --net host run")
+s.close()
+
+# 7. Refused: the default falls back with one note; --net lab fails.
+env = dict(os.environ, SOCKSTEP_NET_REFUSE="1")
+p = subprocess.run([SOCKSTEP, "batch", "--json", "01-hello", "--port", "0"],
+                   capture_output=True, text=True, timeout=60, env=env)
+evs = events(p.stdout)
+notes = [e["text"] for e in evs if e.get("event") == "note"]
+check(p.returncode == 0, f"fallback: exit {p.returncode} {p.stderr}")
+check(len([n for n in notes if "host's network" in n]) == 1 and
+      any("allow them" in n for n in notes),
+      f"fallback: one note says why and how to allow it: {notes}")
+check("Message from server: Hello World!" in output_lines(evs, "client"),
+      "fallback: the lesson still works")
+no_leftovers(evs, "fallback")
+bad(["batch", "01-hello", "--net", "lab"], "--net lab", "--net lab refused",
+    env=env)
+bad(["batch", "01-hello", "--net", "wire"], "expected lab or host",
+    "--net wire")
+
+# 8. The record says which network; a host run is replayed on the host.
+tmp = tempfile.mkdtemp(prefix="sockstep-net-rec-")
+for net in ("lab", "host"):
+    rec = os.path.join(tmp, net + ".walk")
+    rc, out, err = run(["batch", "01-hello", "--port", "0", "--net", net,
+                        "--record", rec])
+    text = open(rec).read() if os.path.exists(rec) else ""
+    check(rc == 0 and f"\nnet {net}\n" in text,
+          f"--record --net {net}: 'net {net}' in the file: {rc} {text!r}")
+    rc, out, err = run(["batch", "--replay", rec])
+    check(rc == 0 and "Hello World!" in out,
+          f"replay of a {net} run: {rc} {err!r}")
+shutil.rmtree(tmp, ignore_errors=True)
+
+# 9. The screen names the way in: "sockstep join PID" in the KERNEL
+#    title at 80x24, and that command reaches the lab the screen shows.
+if shutil.which("tmux"):
+    import shlex
+    import tuilib
+    scratch = shlex.quote(os.path.join(tuilib.TMP, "state"))
+    tuilib.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "net",
+                f"env {tuilib.ENV} LANG=C.UTF-8 XDG_STATE_HOME={scratch} "
+                f"{shlex.quote(SOCKSTEP)} lesson 01-hello --port 0; "
+                f"sleep 300")
+    text = tuilib.wait("net", lambda t: "sockstep join" in t,
+                       "the join command on screen", 20)
+    pid = tuilib.sockstep_pid("net")
+    title = [l for l in text.splitlines() if "KERNEL" in l]
+    check(pid and title and f"sockstep join {pid} " in title[0],
+          f"the KERNEL title names sockstep join {pid}: {title}")
+    if pid:
+        tuilib.tmux("send-keys", "-t", "net", "s", "s", "s")
+        tuilib.wait("net", lambda t: "LISTEN" in t, "the server listens", 20)
+        rc, out, err = join(pid, ["ss", "-Htln"])
+        check(rc == 0 and "LISTEN" in out,
+              f"the screen's join command reaches its lab: {out!r} {err!r}")
+        tuilib.tmux("send-keys", "-t", "net", "q")
+        wait_for(lambda: not alive(pid), 10)
+    tuilib.cleanup()
+
+# 10. Not root: the programs run as the user, without capabilities, and
+#    the user joins.  As root, a user made for the test: nobody.
+if os.geteuid() == 0 and shutil.which("setpriv"):
+    nobody = pwd.getpwnam("nobody")
+    as_user = ["setpriv", f"--reuid={nobody.pw_uid}",
+               f"--regid={nobody.pw_gid}", "--clear-groups"]
+    state = tempfile.mkdtemp(prefix="sockstep-net-")
+    os.chmod(state, 0o777)
+    uenv = dict(os.environ, XDG_STATE_HOME=state, HOME=state)
+    usable = subprocess.run(as_user + [SOCKSTEP, "--version"],
+                            capture_output=True, env=uenv).returncode == 0
+    if not usable:
+        print("note: sockstep is not executable by nobody here; "
+              "the unprivileged part is left out")
+    else:
+        p = subprocess.Popen(as_user + [SOCKSTEP, "batch", "--json",
+                                        "--steps", "-", "01-hello",
+                                        "--port", "0"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=uenv)
+        u = Interactive.__new__(Interactive)
+        u.p, u.events = p, []
+        u.read_until_ready()
+        u.step("s s s")
+        port = ready_port(u.events)
+        check(ns_id(p.pid, "user") != ns_id("self", "user"),
+              "not root: a user namespace of its own")
+        srv = {e["side"]: e["pid"] for e in u.events if e.get("pid")}
+        status = {}
+        try:
+            with open(f"/proc/{srv['server']}/status") as f:
+                status = dict(l.split(":", 1) for l in f if ":" in l)
+        except (KeyError, OSError):
+            pass
+        check(status.get("Uid", "").split()[:1] == [str(nobody.pw_uid)]
+              and int(status.get("CapEff", "1"), 16) == 0,
+              f"not root: the server runs as the user, no capabilities: "
+              f"{status.get('Uid')} {status.get('CapEff')}")
+        rc, out, err = join(p.pid, ["ss", "-Htln", f"sport = :{port}"],
+                            env=uenv, prefix=as_user)
+        check(rc == 0 and "LISTEN" in out,
+              f"not root: the user joins the lab: {rc} {out!r} {err!r}")
+        rc = u.close()
+        check(rc == 0, f"not root: exit {rc} {u.p.stderr.read()}")
+        no_leftovers(u.events, "not root")
+    shutil.rmtree(state, ignore_errors=True)
+finish()
