@@ -45,11 +45,12 @@ def free_port():
 
 
 class Run(Interactive):
-    """sockstep run --batch --json --steps - (a SPEC a line)."""
+    """sockstep run --batch --json --steps - (a SPEC a line), on the
+    host's network: ss -p here sees what the lab's programs hold."""
 
     def __init__(self, args):
         self.p = subprocess.Popen([SOCKSTEP, "run", "--batch", "--json",
-                                   "--steps", "-"] + args,
+                                   "--net", "host", "--steps", "-"] + args,
                                   stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
