@@ -64,6 +64,14 @@ lab_input_refused(const struct side *side, char *err, size_t errlen)
 	return 0;
 }
 
+/* The task that reads the terminal: the one last found waiting on it
+ * (a thread of a chat client, a wrapper's child), else the first. */
+static pid_t
+lab_input_task(const struct side *side)
+{
+	return side->input_tid > 0 ? side->input_tid : side->pid;
+}
+
 /* The task's count of read() calls done, -1 when unreadable. */
 static int64_t
 lab_task_syscr(pid_t pid)
@@ -95,7 +103,7 @@ lab_input_in_flight(struct side *side)
 
 	if (!side->input_sent)
 		return false;
-	n = lab_task_syscr(side->pid);
+	n = lab_task_syscr(lab_input_task(side));
 	if ((n >= 0 && (uint64_t)n != side->input_syscr) ||
 	    (n < 0 && lab_now_ms() - side->input_sent_ms >= LAB_IDLE_MS))
 		side->input_sent = false;
@@ -119,7 +127,7 @@ static int
 lab_write_tty(struct side *side, const char *buf, size_t len, char *err,
     size_t errlen)
 {
-	int64_t syscr = lab_task_syscr(side->pid);
+	int64_t syscr = lab_task_syscr(lab_input_task(side));
 	ssize_t n;
 
 	while ((n = write(side_tty(side), buf, len)) == -1 && errno == EINTR)
@@ -253,10 +261,10 @@ lab_input_free(struct side *side)
 	side->feed = NULL;
 }
 
-/* Is fd of the side's program its pty's slave?  Its /proc link names
+/* Is fd of task tid its side's pty's slave?  Its /proc link names
  * the same /dev/pts/N as the master's ptsname. */
 static bool
-lab_fd_is_tty(struct side *side, int fd)
+lab_fd_is_tty(struct side *side, pid_t tid, int fd)
 {
 	char link[64], target[PATH_MAX], slave[PATH_MAX];
 	ssize_t n;
@@ -264,7 +272,7 @@ lab_fd_is_tty(struct side *side, int fd)
 
 	if (m == -1 || fd < 0 || ptsname_r(m, slave, sizeof slave) != 0)
 		return false;
-	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)side->pid, fd);
+	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)tid, fd);
 	if ((n = readlink(link, target, sizeof target - 1)) <= 0)
 		return false;
 	target[n] = '\0';
@@ -289,16 +297,23 @@ lab_feed_next(struct lab *lab, struct side *side)
 		lab_note(lab, side, "--stdin: %s", err);
 }
 
-/* Is it asleep in read() of its terminal?  The event once a wait. */
+/*
+ * Is task t of the side asleep in read() of its terminal?  Any task may
+ * be the reader (the book's chat client reads the keyboard in a thread
+ * of its own); one at a time is: the side waits for input once.  The
+ * event once a wait.
+ */
 static bool
-lab_input_look(struct lab *lab, struct side *side)
+lab_input_look(struct lab *lab, struct side *side, struct task *t)
 {
 	struct lab_event ev = { .type = LEV_INPUT_WAIT, .side = side };
 	uint64_t args[6];
 	char st, wchan[64];
 	long nr;
 
-	if (side->state != SIDE_RUNNING || side->in_call || side->stopped) {
+	if (side->awaiting_input && side->input_tid != t->tid)
+		return false;	/* another task of it is the reader */
+	if (t->state != SIDE_RUNNING || t->in_call || t->stopped) {
 		side->awaiting_input = false;
 		return false;
 	}
@@ -307,7 +322,7 @@ lab_input_look(struct lab *lab, struct side *side)
 	/* Looked at again whenever the side did anything since, or sleeps
 	 * in another call (one /proc read while it sleeps in the same). */
 	if (!side->awaiting_input || side->input_look != side->activity + 1) {
-		if (sock_proc_sleep(lab->kv.procf, side->pid, &st, &nr, wchan,
+		if (sock_proc_sleep(lab->kv.procf, t->tid, &st, &nr, wchan,
 		    sizeof wchan) == -1 || (st != 'S' && st != 'D')) {
 			side->awaiting_input = false;
 			return false;
@@ -319,12 +334,13 @@ lab_input_look(struct lab *lab, struct side *side)
 		side->input_look = side->activity + 1;
 		side->input_nr = nr;
 		if (nr != SYS_read || sock_proc_syscall(lab->kv.procf,
-		    side->pid, &nr, args) == -1 || nr != SYS_read ||
-		    !lab_fd_is_tty(side, (int)args[0])) {
+		    t->tid, &nr, args) == -1 || nr != SYS_read ||
+		    !lab_fd_is_tty(side, t->tid, (int)args[0])) {
 			side->awaiting_input = false;
 			return false;
 		}
 		side->input_fd = (int)args[0];
+		side->input_tid = t->tid;
 	}
 	/* The event once a wait: the pty read again (a prompt) is not a
 	 * new one. */
@@ -339,9 +355,9 @@ lab_input_look(struct lab *lab, struct side *side)
 }
 
 bool
-lab_input_wait(struct lab *lab, struct side *side)
+lab_input_wait(struct lab *lab, struct side *side, struct task *t)
 {
-	if (!lab_input_look(lab, side))
+	if (!lab_input_look(lab, side, t))
 		return false;
 	if (lab_fed(side)) {
 		lab_feed_next(lab, side);
@@ -360,7 +376,13 @@ lab_note_input_waiters(struct lab *lab)
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
-		if (!lab_input_look(lab, side) || lab_fed(side))
+		struct task *t = NULL;
+		bool waits = false;
+
+		while (!waits && (t = lab_task_next(lab, side, t)) != NULL)
+			waits = lab_task_alive(t) &&
+			    lab_input_look(lab, side, t);
+		if (!waits || lab_fed(side))
 			continue;
 		lab_side_token(side, tok, sizeof tok);
 		lab_note(lab, side, "%s is waiting for input on its terminal "

@@ -98,6 +98,7 @@ lab_restart_clear(struct lab *lab, struct side *side)
 	 * (lines still fed by --stdin go on to the new program). */
 	side->awaiting_input = false;
 	side->input_sent = false;
+	side->input_tid = 0;	/* the new program's reader is found anew */
 	side->input_look = 0;
 }
 

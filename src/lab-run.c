@@ -116,10 +116,10 @@ lab_task_settled(struct lab *lab, struct task *t, uint64_t now)
 		}
 		if (t->sleep_since == 0)
 			t->sleep_since = now;
-		/* Reading its terminal (the side's first task, lab-input.c):
-		 * only typing wakes it (a fed line is typed at once, and
-		 * then it is not settled). */
-		if (t == side->first && lab_input_wait(lab, side))
+		/* Reading its terminal (any task, lab-input.c): only typing
+		 * wakes it (a fed line is typed at once, and then it is not
+		 * settled). */
+		if (lab_input_wait(lab, side, t))
 			return true;
 		if (side->activity + t->activity != t->idle_activity)
 			return false;

@@ -466,6 +466,7 @@ struct side {
 	/* lab-input.c: its terminal's keyboard */
 	bool			 awaiting_input;/* asleep in read() of its terminal */
 	int			 input_fd;	/* that read's fd */
+	pid_t			 input_tid;	/* ... and the task making it */
 	uint64_t		 input_look;	/* activity + 1 when last looked at */
 	long			 input_nr;	/* ... and the call it slept in */
 	/* Typed while it waited: until its read() returns (the task's
@@ -597,7 +598,7 @@ bool		 lab_fed(const struct side *);	/* has lines or EOF to give */
 /* Is the side asleep in read() of its terminal?  Looks at /proc (the
  * call, its fd, the fd's file) and sets side->awaiting_input; the
  * first time, an INPUT_WAIT event; with fed lines, types the next. */
-bool		 lab_input_wait(struct lab *, struct side *);
+bool		 lab_input_wait(struct lab *, struct side *, struct task *);
 /* A note for each side waiting for input that no fed line will give. */
 void		 lab_note_input_waiters(struct lab *);
 /* "waiting-for-input" for a side that is, else side_state_name() */

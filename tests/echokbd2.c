@@ -3,6 +3,8 @@
  * writes it: the main thread reads the keyboard and sends, a second
  * thread receives and prints.  "Q" or end-of-file: shutdown(SHUT_WR),
  * then the receiver ends when the server closes.  Usage: echokbd2 IP PORT
+ * [threads]; with "threads" the keyboard is read by a thread of its own
+ * too, as the book's chat_clnt.c does, and main only joins them.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -28,15 +30,28 @@ static void *recv_msg(void *arg)
 	return NULL;
 }
 
+static void *send_msg(void *arg)
+{
+	int sock = *(int *)arg;
+	char msg[BUF_SIZE];
+
+	while (fgets(msg, BUF_SIZE, stdin) != NULL) {
+		if (!strcmp(msg, "q\n") || !strcmp(msg, "Q\n"))
+			break;
+		write(sock, msg, strlen(msg));
+	}
+	shutdown(sock, SHUT_WR);
+	return NULL;
+}
+
 int main(int argc, char *argv[])
 {
 	int sock;
-	char msg[BUF_SIZE];
 	struct sockaddr_in serv_addr;
-	pthread_t rcv;
+	pthread_t rcv, snd;
 
-	if (argc != 3) {
-		printf("Usage : %s <IP> <port>\n", argv[0]);
+	if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "threads"))) {
+		printf("Usage : %s <IP> <port> [threads]\n", argv[0]);
 		exit(1);
 	}
 	sock = socket(PF_INET, SOCK_STREAM, 0);
@@ -49,12 +64,11 @@ int main(int argc, char *argv[])
 		exit(1);
 	}
 	pthread_create(&rcv, NULL, recv_msg, &sock);
-	while (fgets(msg, BUF_SIZE, stdin) != NULL) {
-		if (!strcmp(msg, "q\n") || !strcmp(msg, "Q\n"))
-			break;
-		write(sock, msg, strlen(msg));
-	}
-	shutdown(sock, SHUT_WR);
+	if (argc == 4) {
+		pthread_create(&snd, NULL, send_msg, &sock);
+		pthread_join(snd, NULL);
+	} else
+		send_msg(&sock);
 	pthread_join(rcv, NULL);
 	close(sock);
 	return 0;

@@ -214,6 +214,22 @@ check(printed == "\n".join(LINES),
       f"two threads: printed {output_lines(evs, 'client')}")
 check(exits(evs).get("client") == 0, f"two threads: exits {exits(evs)}")
 
+# 7b. The book's chat client: a thread of its own reads the keyboard and
+#     main only joins; the lab finds that thread waiting and feeds it.
+rc, evs, err = run_json(SRV + ["--client",
+                               f"{ECHOKBD2} 127.0.0.1 {{port}} threads",
+                               "--stdin", f"client={inp}"])
+waits = evs_of(evs, "input_wait", "client")
+check(rc == 0 and [e["text"] for e in evs_of(evs, "input", "client")] ==
+      LINES + ["Q"], f"reader thread: typed {evs_of(evs, 'input')} {err}")
+printed = "\n".join(output_lines(evs, "client")).replace(
+    "Message from server: ", "")
+check(printed == "\n".join(LINES),
+      f"reader thread: printed {output_lines(evs, 'client')}")
+check(len(waits) >= len(LINES) + 1,
+      f"reader thread: a wait seen before each line: {len(waits)}")
+check(exits(evs).get("client") == 0, f"reader thread: exits {exits(evs)}")
+
 # 8. A run that stops on input never given says which side and how.
 rc, out, err = run(["run", "--batch", "--port", "0"] + SRV + CLI,
                    timeout=90)
