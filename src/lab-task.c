@@ -58,17 +58,8 @@ lab_task_adopt(struct lab *lab, struct task *t, struct side *side)
 static pid_t
 lab_tgid_of(pid_t tid)
 {
-	char path[64], line[128];
-	FILE *f;
-	int tgid = 0;
+	pid_t tgid = sock_proc_tgid(tid);
 
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	if ((f = fopen(path, "r")) == NULL)
-		return tid;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
 	return tgid > 0 ? tgid : tid;
 }
 

@@ -317,6 +317,7 @@ int		 sock_proc_fds(pid_t, void (*fn)(void *, int fd, uint64_t inode), void *);
 /* state letter from /proc/PID/stat; when it is S or D, the syscall from
  * /proc/PID/syscall (-1 if running) and wchan, else -1 and "";
  * returns -1 when the process is gone */
+pid_t		 sock_proc_tgid(pid_t tid);	/* 0: gone */
 int		 sock_proc_sleep(struct proc_files *, pid_t, char *state, long *nr,
 		    char *wchan, size_t);
 /* the call a sleeping task is in, with its arguments; -1 if none */

@@ -331,3 +331,22 @@ sock_proc_syscall(struct proc_files *pf, pid_t pid, long *nr,
 	}
 	return 0;
 }
+
+/* The process a task belongs to (Tgid in /proc/TID/status); 0 when it
+ * is gone. */
+pid_t
+sock_proc_tgid(pid_t tid)
+{
+	char path[64], line[128];
+	FILE *f;
+	int tgid = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}

@@ -72,23 +72,6 @@ trace_fds_forget(struct trace_fds *tf)
 	tf->gen++;
 }
 
-static pid_t
-trace_tgid(pid_t pid)
-{
-	char path[64], line[128];
-	FILE *f;
-	int tgid = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
 /*
  * A new task: its own copy of the table is fine.  A thread shares its
  * process's, which the cache keys by process: a close by one thread may
@@ -108,8 +91,8 @@ trace_fds_new_task(struct trace_fds *tf, pid_t parent, pid_t child)
 	r = child > 0 ? syscall(SYS_kcmp, parent, child, KCMP_FILES, 0, 0) : -1;
 	if (r == 1 || r == 2)
 		return;
-	if (r == 0 && (tgid = trace_tgid(child)) > 0 &&
-	    tgid == trace_tgid(parent))
+	if (r == 0 && (tgid = sock_proc_tgid(child)) > 0 &&
+	    tgid == sock_proc_tgid(parent))
 		tf->shared = true;
 	else
 		tf->off = true;
