@@ -148,8 +148,9 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 			sbuf_addf(&b, " %s", c->argstr[1]);
 		mm_line(x, me, "-)", peer, sbuf_str(&b));
 	}
+	/* A close of a socket another process still holds sends none. */
 	if (peer != NULL && c->err == 0 && (mm_is(c, "close") ||
-	    mm_is(c, "shutdown")))
+	    mm_is(c, "shutdown")) && ev->still_held_by == NULL)
 		mm_line(x, me, "-)", peer, "FIN");
 	sbuf_finish(&b);
 }

@@ -79,6 +79,9 @@ int	lab_resume_call(struct task *);
 bool	lab_task_timed(struct lab *, struct task *);
 /* lab-task.c */
 bool	lab_task_alive(const struct task *);
+/* lab-close.c: is a closed socket still held by another lab process? */
+void	lab_close_enter(struct lab *, struct task *);
+struct task *lab_close_holder(struct lab *, struct task *);
 struct task *lab_task_find(const struct lab *, pid_t tid);
 struct task *lab_task_add(struct lab *, pid_t tid, struct side *);
 void	lab_task_adopt(struct lab *, struct task *, struct side *);

@@ -162,6 +162,7 @@ lab_task_entry(struct lab *lab, struct task *t, const struct trace_event *tev)
 	t->stage = desc->stage;
 	t->in_call = false;
 	t->state = SIDE_BEFORE_CALL;
+	lab_close_enter(lab, t);
 	t->paused_seq = lab->seq + 1;
 	lab_task_sync(lab, t);
 	ev.call = &t->call;
@@ -194,6 +195,7 @@ lab_task_exit(struct lab *lab, struct task *t, const struct trace_event *tev)
 	lab_drain_written(lab, side);
 	/* The tracee is still stopped: what we read now is the call's result. */
 	lab_call_addresses(lab, t, &ev);
+	ev.still_held_by = lab_close_holder(lab, t);
 	lab_task_sync(lab, t);
 	ev.call = &t->call;
 	lab_emit(lab, &ev);

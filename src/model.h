@@ -381,6 +381,9 @@ struct lab_event {
 	struct sockaddr_storage	 peer;		/* accept: getpeername of the new fd */
 	enum addr_source	 peer_source;
 	bool			 eof;		/* INPUT: end-of-file (Ctrl-D), no text */
+	/* RETURN of close: another process of the lab still holds the
+	 * socket, so the close sent no FIN (lab-close.c); NULL else. */
+	const struct task	*still_held_by;
 };
 struct side_feed;
 typedef void (*lab_observer_fn)(struct lab *, const struct lab_event *, void *);
@@ -412,6 +415,7 @@ struct task {
 	bool			 seen_stop;	/* its first stop was swallowed */
 	bool			 refused;	/* over LAB_MAX_TASKS: killed */
 	bool			 fd_change;	/* in a close the fd cache follows */
+	uint64_t		 close_ino;	/* the socket a pending close ends */
 	unsigned		 ncalls;	/* watched calls it made */
 	enum sc_stage		 stage;
 	char			 wchan[64];	/* when BLOCKED */

@@ -267,6 +267,11 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_addf(b, ",\"ret\":%lld,", (long long)c->ret);
 		json_kv_str(b, "errno", c->err != 0 ?
 		    sc_errno_name(c->err) : NULL);
+		if (ev->still_held_by != NULL) {
+			sbuf_add(b, ",");
+			json_kv_str(b, "still_held_by",
+			    ev->still_held_by->name);
+		}
 	} else
 		sbuf_add(b, ",\"ret\":null,\"errno\":null");
 	if (ev->side != NULL) {
@@ -372,6 +377,9 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 			sbuf_addf(b, _(", from %s]"),
 			    source_names[ev->local_source]);
 		}
+		if (ev->still_held_by != NULL)
+			sbuf_addf(b, _("  [%s still holds it: nothing is sent]"),
+			    ev->still_held_by->name);
 		if (ev->peer_source != ADDR_NONE) {
 			sbuf_addf(b, "  [%s ", _("peer"));
 			addr_str(b, &ev->peer);

@@ -108,6 +108,15 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 		    "msg" : "B");
 	} else if (strcmp(name, "read") == 0 && ok && c->ret == 0) {
 		strlcat(row.text, " (end of stream)", sizeof row.text);
+	} else if (ev->still_held_by != NULL) {
+		/* Not the last reference: the connection goes on. */
+		char held[64];
+
+		snprintf(held, sizeof held, _(" (%s still holds it: no FIN)"),
+		    ev->still_held_by->name);
+		strlcat(row.text, held, sizeof row.text);
+		if (fd >= 0 && fd < 64)
+			sv->connected &= ~(1ull << fd);
 	} else if ((strcmp(name, "close") == 0 ||
 	    strcmp(name, "shutdown") == 0) && ok && fd_conn) {
 		row.arrow = side->is_server ? TA_TO_CLIENT : TA_TO_SERVER;

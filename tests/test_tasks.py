@@ -179,6 +179,30 @@ check(printed.count("Message from server: hi") == 2 and
       printed.count("Message from server: there") == 2,
       f"forkecho: both clients got their echoes: {printed}")
 no_leftovers(evs, "forkecho")
+# The parent's close() of a connection its child holds sends no FIN: the
+# lab says so, and the kernel's snapshot of that moment still shows the
+# connection ESTABLISHED; the child's own close() is the one that ends it.
+def conn_states(e, port):
+    return [k["state"] for k in e["kernel"]["sockets"]
+            if port_of(k.get("local") or ":0") == port]
+closes = [e for e in evs if e.get("event") == "return" and
+          e.get("side") == "server" and e.get("call") == "close"]
+parent = [e for e in closes if e.get("task_name") == "server"]
+kids = [e for e in closes if e.get("task_name") in ("server.2", "server.3")]
+cports = {port_of(e["local"]) for e in evs if e.get("event") == "return"
+          and e.get("call") == "connect" and e.get("ret") == 0}
+check(len(parent) >= 2 and all(e.get("still_held_by") in
+                               ("server.2", "server.3") for e in parent[:2]),
+      f"forkecho: the parent's close()s are held by a child: "
+      f"{[(e['args'], e.get('still_held_by')) for e in parent]}")
+check(parent and any(st == "ESTABLISHED" for p in cports
+                     for st in conn_states(parent[0], p)),
+      f"forkecho: after the parent's close the kernel shows the "
+      f"connection up: {parent and parent[0]['kernel']['sockets']}")
+last = [e for e in kids if e["args"][0] == "4"]
+check(len(last) == 2 and not any(e.get("still_held_by") for e in last),
+      f"forkecho: each child's close(4) ends the connection: "
+      f"{[(e['task_name'], e.get('still_held_by')) for e in last]}")
 if STRACE:
     log = strace_server([FORKECHO], 2, lambda log: sum(
         1 for calls in strace_data_calls(log).values()
