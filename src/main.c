@@ -663,6 +663,16 @@ verb_join(int argc, char **argv)
 		usage();
 		exit(0);
 	}
+	char **copy = xreallocarray(NULL, (size_t)argc + 1, sizeof *copy);
+
+	/* --lang, on a copy: getopt would reorder what follows --. */
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+	lang_first(argc, copy);
+	free(copy);
+	/* ... and skipped here. */
+	while (a < argc && strncmp(argv[a], "--lang", 6) == 0 &&
+	    (argv[a][6] == '=' || (argv[a][6] == '\0' && a + 1 < argc)))
+		a += argv[a][6] == '=' ? 1 : 2;
 	if (a < argc && argv[a][0] >= '0' && argv[a][0] <= '9') {
 		pid = (pid_t)strtonum(argv[a], 1, INT_MAX, &errstr);
 		if (errstr != NULL)

@@ -115,6 +115,8 @@ bad(["join", str(os.getpid()), "--", "true"], "on this network already",
     "join: not a lab")
 bad(["join", "ss"], "after --", "join: a command without --")
 bad(["join", "0"], "join: pid 0", "join: pid 0")
+bad(["--lang", "zh", "join", "ss"], "命令请写在 -- 之后", "join: --lang before the verb")
+bad(["join", "--lang=zh", "ss"], "命令请写在 -- 之后", "join: --lang= after the verb")
 rc = s.close()
 check(rc == 0, f"lab run: exit {rc}")
 no_leftovers(s.events, "lab run")
