@@ -751,7 +751,7 @@ test_refresh(void)
 static void
 test_sleep(uint16_t port, int lfd, int lfd2)
 {
-	struct kproc procs[2];
+	struct kproc procs[2] = { { 0, 0, false }, { 0, 0, false } };
 	struct kview v;
 	char state = '?', wchan[64];
 	long nr = -1;
