@@ -149,6 +149,8 @@ lab_kill_all(struct lab *lab, const char *why)
 	bool all;
 	size_t i;
 
+	/* An end already queued for us is the program's own, not ours. */
+	lab_pump(lab, 0);
 	TAILQ_FOREACH(t, &lab->tasks, entry)
 		if (lab_task_alive(t))
 			trace_kill(t->tid);

@@ -80,6 +80,26 @@ lab_task_timed(struct lab *lab, struct task *t)
 	    lab_sleep_is_timed(nr, args);
 }
 
+/*
+ * A task /proc shows as a zombie: is its end still ours to collect?  It
+ * is when no other task of its process lives: the wait status is queued
+ * for us and the next pump takes it, so the task is not settled yet (a
+ * check or the end of the steps would call a program that had exited by
+ * itself "running" or "ended by sockstep"; seen on a loaded machine).  A
+ * leader that left its threads running stays a zombie until they end:
+ * that one is as good as gone.
+ */
+static bool
+lab_end_pending(const struct lab *lab, const struct task *t)
+{
+	const struct task *o;
+
+	TAILQ_FOREACH(o, &lab->tasks, entry)
+		if (o != t && o->tgid == t->tgid && lab_task_alive(o))
+			return false;
+	return true;
+}
+
 /* Will this task change state by itself soon?  If not, it is settled. */
 static bool
 lab_task_settled(struct lab *lab, struct task *t, uint64_t now)
@@ -106,8 +126,10 @@ lab_task_settled(struct lab *lab, struct task *t, uint64_t now)
 		/* Between calls but asleep (sleep(), a read of its tty, a
 		 * thread waiting for another); a zombie is as good as gone. */
 		if (sock_proc_sleep(lab->kv.procf, t->tid, &st, &nr, wchan,
-		    sizeof wchan) == -1 || st == 'Z' || st == 'X')
+		    sizeof wchan) == -1)
 			return true;
+		if (st == 'Z' || st == 'X')
+			return !lab_end_pending(lab, t);
 		if ((st != 'S' && st != 'D') ||
 		    side->activity + t->activity != t->idle_activity) {
 			t->sleep_since = 0;
