@@ -35,7 +35,15 @@ def start(name, args="", env="", x=80, y=24, lead=""):
 
 
 def wait(name, pred, what, timeout=WAIT):
-    return tuilib.wait(name, pred, what, timeout)
+    """As tuilib.wait, then the frame once it is whole: a capture can fall
+    between two pieces of one frame (pred true on the first piece, the
+    next line still the old one); the checks that follow read the rest."""
+    text = tuilib.wait(name, pred, what, timeout)
+    if pred(text):
+        whole = steady(name, timeout)
+        if pred(whole):
+            return whole
+    return text
 
 
 def steady(name, timeout=WAIT):
