@@ -295,6 +295,13 @@ batch_start(struct batch *b, char *err, size_t errlen)
 	lab_set_stop(b->d.s.lab, &batch_signal);
 	if (drive_start(&b->d, err, errlen) == -1)
 		return -1;
+	/*
+	 * The screen shows a program not yet at its first call as running
+	 * after 1 s (a fast first frame); a transcript waits for it as a
+	 * step would, or the first step would only reach that call on a
+	 * loaded machine and take it on an idle one (a replay then differs).
+	 */
+	lab_settle(b->d.s.lab);
 	if (b->out != NULL)
 		output_step(b->out, b->d.s.lab, NULL);
 	return 0;

@@ -51,10 +51,10 @@ try:
              f"{tuilib.ENV} LANG=C.UTF-8 {SOCKSTEP} run --server "
              f"'{THREADSRV} {{port}}' --client '{MANY} {mode} 200 {port}' "
              f"--port {port}; echo EXIT $?; sleep 60")
-        wait(name, lambda t: "q quit" in t, f"{mode}: screen up", timeout=30)
+        wait(name, lambda t: "q quit" in t, f"{mode}: screen up", timeout=90)
         tmux("send-keys", "-t", name, "S")
         wait(name, lambda t: "BLOCKED in accept" in t,
-             f"{mode}: server blocked in accept", timeout=30)
+             f"{mode}: server blocked in accept", timeout=90)
         tmux("send-keys", "-t", name, "C")
         # The client's 200 tasks started and ran to their blocks: its
         # column folds them into a count.
@@ -86,7 +86,7 @@ try:
              f"{mode}: the help closes", timeout=20)
         tmux("send-keys", "-t", name, "q")
         wait(name, lambda t: "EXIT 0" in t, f"{mode}: q ends sockstep",
-             timeout=30)
+             timeout=90)
         gone = wait_for(lambda: not left(MANY, port) and
                         not left(THREADSRV, port), timeout=10)
         check(gone, f"{mode}: left after q: {left(MANY, port)} "
