@@ -194,6 +194,15 @@ md_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		md_text(&x->body, ev->text);
 		sbuf_addc(&x->body, '\n');
 		break;
+	case LEV_SEGMENT:	/* under the call that sent it */
+		seg_format(&b, ev->seg);
+		sbuf_add(&x->body, "  - wire: ");
+		md_code(&x->body, sbuf_str(&b), false);
+		sbuf_reset(&b);
+		export_seg_cause(&b, ev->seg);
+		md_text(&x->body, sbuf_str(&b));
+		sbuf_addc(&x->body, '\n');
+		break;
 	}
 	sbuf_finish(&b);
 }

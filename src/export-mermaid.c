@@ -4,6 +4,8 @@
  * its result an arrow back; the handshake of a connect, the bytes of a
  * write and the FIN of a close between the two ends; the accept queue
  * as a note over the kernel whenever it changed; a note per step.
+ * With the segments captured (lab-wire.c), each is drawn between its two
+ * ends instead of the handshake, bytes and FIN a call implies.
  */
 #include <errno.h>
 #include <string.h>
@@ -103,6 +105,8 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	const struct sc_call *c = ev->call;
 	const char *me = ev->side->name, *peer;
 	int idx = ev->side->index, fd = (int)c->args[0];
+	/* Segments captured: they are drawn, not what a call implies. */
+	bool wire = lab_wire_off(lab) == NULL;
 	struct sbuf b;
 
 	sbuf_init(&b);
@@ -112,11 +116,13 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 		sbuf_addc(&b, ')');
 		mm_line(x, me, "->>", "kernel", sbuf_str(&b));
 		if (mm_is(c, "connect") && (c->err == 0 ||
-		    c->err == ECONNREFUSED))
+		    c->err == ECONNREFUSED) && !wire)
 			mm_line(x, me, "->>", "kernel", "SYN");
 	}
 	x->call_drawn[idx] = false;
-	if (mm_is(c, "connect") && c->err == 0) {
+	if (wire)
+		;	/* the captured segments follow, as they were */
+	else if (mm_is(c, "connect") && c->err == 0) {
 		mm_line(x, "kernel", "->>", me, "SYN+ACK");
 		mm_line(x, me, "->>", "kernel", "ACK (handshake done by the "
 		    "kernel)");
@@ -138,7 +144,7 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	if (c->err == 0 && c->ret == 0 && sc_data_direction(c->desc) < 0)
 		sbuf_add(&b, " (end of stream: the peer closed)");
 	mm_line(x, "kernel", "-->>", me, sbuf_str(&b));
-	peer = lab_side_name(lab, export_peer(x, idx, fd));
+	peer = wire ? NULL : lab_side_name(lab, export_peer(x, idx, fd));
 	if (peer != NULL && c->err == 0 && c->ret > 0 &&
 	    sc_data_direction(c->desc) > 0) {
 		sbuf_reset(&b);
@@ -153,6 +159,16 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	    mm_is(c, "shutdown")) && ev->still_held_by == NULL)
 		mm_line(x, me, "-)", peer, "FIN");
 	sbuf_finish(&b);
+}
+
+/* The participant at this end of a segment: a side, else the kernel. */
+static const char *
+mm_end_name(const struct export *x, struct lab *lab,
+    const struct sockaddr_storage *addr)
+{
+	const char *name = lab_side_name(lab, export_seg_side(x, addr));
+
+	return name != NULL ? name : "kernel";
 }
 
 static void
@@ -175,7 +191,7 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sc_format_args(&b, ev->call);
 		sbuf_addc(&b, ')');
 		mm_line(x, me, "->>", "kernel", sbuf_str(&b));
-		if (mm_is(ev->call, "connect"))
+		if (mm_is(ev->call, "connect") && lab_wire_off(lab) != NULL)
 			mm_line(x, me, "->>", "kernel", "SYN");
 		x->call_drawn[ev->side->index] = true;
 		sbuf_reset(&b);
@@ -207,6 +223,12 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	case LEV_NOTE:
 		mm_span(lab, span, sizeof span);
 		mm_note(&x->body, me != NULL ? me : span, ev->text);
+		break;
+	case LEV_SEGMENT:	/* between the two ends, as captured */
+		seg_format_tcp(&b, ev->seg);
+		export_seg_cause(&b, ev->seg);
+		mm_line(x, mm_end_name(x, lab, &ev->seg->src), "-)",
+		    mm_end_name(x, lab, &ev->seg->dst), sbuf_str(&b));
 		break;
 	}
 	sbuf_finish(&b);

@@ -5,6 +5,8 @@
  * connections (which side is at the other end of a descriptor) so the
  * diagram can draw bytes and FINs between sides.
  */
+#include <netinet/in.h>
+
 #include <string.h>
 
 #include "export.h"
@@ -64,6 +66,82 @@ export_set_peer(struct export *x, int side, int fd, int peer)
 		x->peer[side][fd] = (signed char)peer;
 }
 
+static bool
+export_same_end(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	struct sbuf x, y;
+	bool same;
+
+	sbuf_init(&x);
+	sbuf_init(&y);
+	sc_format_addr_port(&x, a);
+	sc_format_addr_port(&y, b);
+	same = strcmp(sbuf_str(&x), sbuf_str(&y)) == 0;
+	sbuf_finish(&x);
+	sbuf_finish(&y);
+	return same;
+}
+
+static void
+export_add_end(struct export *x, const struct sockaddr_storage *addr,
+    int side)
+{
+	size_t i;
+
+	if (side < 0)
+		return;
+	for (i = 0; i < x->nends; i++)
+		if (export_same_end(&x->ends[i].addr, addr)) {
+			x->ends[i].side = side;
+			return;
+		}
+	i = x->nends < EXPORT_MAX_FD ? x->nends++ : x->next_end++ %
+	    EXPORT_MAX_FD;
+	x->ends[i].addr = *addr;
+	x->ends[i].side = side;
+}
+
+/* A listener bound to every address (0.0.0.0, ::): its port is enough. */
+static bool
+export_wild_end(const struct sockaddr_storage *w,
+    const struct sockaddr_storage *a)
+{
+	const struct sockaddr_in *w4 = (const void *)w, *a4 = (const void *)a;
+	const struct sockaddr_in6 *w6 = (const void *)w, *a6 = (const void *)a;
+
+	if (w->ss_family == AF_INET && a->ss_family == AF_INET)
+		return w4->sin_addr.s_addr == htonl(INADDR_ANY) &&
+		    w4->sin_port == a4->sin_port;
+	if (w->ss_family == AF_INET6 && a->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&w6->sin6_addr) &&
+		    w6->sin6_port == a6->sin6_port;
+	return false;
+}
+
+int
+export_seg_side(const struct export *x, const struct sockaddr_storage *addr)
+{
+	size_t i;
+
+	for (i = 0; i < x->nends; i++)
+		if (export_same_end(&x->ends[i].addr, addr))
+			return x->ends[i].side;
+	for (i = 0; i < x->nends; i++)
+		if (export_wild_end(&x->ends[i].addr, addr))
+			return x->ends[i].side;
+	return -1;
+}
+
+void
+export_seg_cause(struct sbuf *b, const struct tcp_segment *s)
+{
+	if (s->cause == SEG_BY_TIMER)
+		sbuf_addf(b, " (timer: %s)", seg_why_words(s));
+	else if (s->cause == SEG_BY_END)
+		sbuf_addf(b, " (%s)", seg_why_words(s));
+}
+
 void
 export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
 {
@@ -77,6 +155,8 @@ export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
 	name = c->desc->name;
 	side = ev->side->index;
 	fd = (int)c->args[0];
+	if (ev->local_source != ADDR_NONE)
+		export_add_end(x, &ev->local, side);
 	if (strcmp(name, "connect") == 0)
 		/* In the accept queue for now: the listening side's. */
 		export_set_peer(x, side, fd, lab_side_name(lab, 0) != NULL ?

@@ -18,7 +18,19 @@ struct export {
 	signed char		 peer[SOCKSTEP_MAX_CLIENTS + 1][EXPORT_MAX_FD];
 	bool			 call_drawn[SOCKSTEP_MAX_CLIENTS + 1];
 	struct sbuf		 queue;		/* listeners last shown */
+	/* local ports the calls' addresses named, and their side: which
+	 * side a segment is between (a closed socket's too) */
+	struct {
+		struct sockaddr_storage	 addr;
+		int			 side;
+	}			 ends[EXPORT_MAX_FD];
+	size_t			 nends, next_end;
 };
+/* The side whose socket has this address (from the calls so far), -1. */
+int		 export_seg_side(const struct export *,
+		    const struct sockaddr_storage *);
+/* "(timer: retransmission)" or "" for a step's segment */
+void		 export_seg_cause(struct sbuf *, const struct tcp_segment *);
 
 void		 export_begin(struct export *);
 void		 export_finish(struct output *);

@@ -168,6 +168,15 @@ lab_kill_all(struct lab *lab, const char *why)
 			kill(-side->pid, SIGKILL);
 	}
 	all = lab_reap(lab, LAB_REAP_MS);
+	/* What their ends sent (FIN, RST): sockstep's doing, said only
+	 * when the end is (a restart or quit ends them quietly). */
+	lab_wire_flush(lab);
+	lab->wire_quiet = why == NULL;
+	lab->wire_cause = LAB_WIRE_END;
+	lab->wire_task = NULL;
+	lab_wire_drain(lab);
+	lab->wire_cause = 0;
+	lab->wire_quiet = false;
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];
 
@@ -206,6 +215,7 @@ lab_destroy(struct lab *lab)
 	if (lab->sigfd != -1)
 		close(lab->sigfd);
 	kview_finish(&lab->kv);
+	lab_wire_close(lab);
 	trace_fds_destroy(lab->fds);
 	lab_task_free_all(lab);
 	free(lab);

@@ -70,12 +70,32 @@ struct lab {
 	bool			 said_order;	/* all+'s order of events, once */
 	unsigned		 blocked_at_end; /* sides blocked as the last job ended */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
+	/* lab-wire.c: the segments */
+	struct net_capture	*wire;		/* NULL: none captured */
+	int			 wire_fd;
+	char			 wire_off[320];	/* why none ("" when captured) */
+	uint64_t		 wire_cause;	/* CALL seq of the call let run; 0 none */
+	uint64_t		 wire_lost;	/* ring overflows said so far */
+	bool			 wire_failed;
+	bool			 wire_quiet;	/* ending quietly: none shown */
+	struct task		*wire_task;	/* ... the task of that call */
+	struct tcp_segment	*wire_held;	/* until that call returns */
+	size_t			 wire_nheld, wire_held_cap;
 };
+#define LAB_WIRE_END	UINT64_MAX	/* wire_cause: sockstep ends them */
 
 void	lab_emit(struct lab *, struct lab_event *);
 bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
-int	lab_resume_call(struct task *);
+int	lab_resume_call(struct lab *, struct task *);
+/* lab-wire.c */
+void	lab_wire_open(struct lab *, const char *off);
+void	lab_wire_close(struct lab *);
+void	lab_wire_start(struct lab *);
+void	lab_wire_drain(struct lab *);
+void	lab_wire_cause(struct lab *, struct task *);
+void	lab_wire_idle(struct lab *);
+void	lab_wire_flush(struct lab *);
 bool	lab_task_timed(struct lab *, struct task *);
 /* lab-task.c */
 bool	lab_task_alive(const struct task *);

@@ -242,6 +242,8 @@ lab_job_end(struct lab *lab, int rc)
 
 	if (j->op == LAB_OP_ALL)
 		lab->free_run = false;
+	/* The step's segments, before a view shows the kernel after it. */
+	lab_wire_idle(lab);
 	lab_sync_all(lab);
 	/* Started, and ended before its exec: sockstep's set-up failed. */
 	if (j->op == LAB_OP_START && rc == 0 && !j->side->execed &&
@@ -301,7 +303,7 @@ lab_job_resume(struct lab *lab)
 	if (j->task != NULL) {
 		strlcpy(j->took, j->task->call.desc != NULL ?
 		    j->task->call.desc->name : "", sizeof j->took);
-		if (lab_resume_call(j->task) == -1)
+		if (lab_resume_call(lab, j->task) == -1)
 			return lab_job_fail(lab, j->task);
 	} else {
 		for (t = lab_task_next(lab, j->side, NULL); t != NULL;
@@ -310,7 +312,7 @@ lab_job_resume(struct lab *lab)
 				continue;
 			strlcpy(j->took, t->call.desc != NULL ?
 			    t->call.desc->name : "", sizeof j->took);
-			if (lab_resume_call(t) == -1)
+			if (lab_resume_call(lab, t) == -1)
 				return lab_job_fail(lab, t);
 		}
 	}
@@ -566,6 +568,8 @@ lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
 		snprintf(err, errlen, "the lab is still busy");
 		return -1;
 	}
+	/* What the wire carried since the last step was the timers'. */
+	lab_wire_idle(lab);
 	memset(j, 0, sizeof *j);
 	j->side = side;
 	if (call != NULL)
@@ -590,7 +594,7 @@ lab_begin_on(struct lab *lab, enum lab_op op, struct side *side,
 		TAILQ_FOREACH(t, &lab->tasks, entry) {
 			if (t->side == NULL || t->state != SIDE_BEFORE_CALL)
 				continue;
-			if (lab_resume_call(t) == -1) {
+			if (lab_resume_call(lab, t) == -1) {
 				snprintf(err, errlen, "%s: ptrace: %s",
 				    t->name, strerror(errno));
 				lab_job_end(lab, -1);
@@ -871,6 +875,7 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 	lab_pin_cpu();
 	if (lab_resolve(lab, err, errlen) == -1)
 		return -1;
+	lab_wire_start(lab);
 	/* Every side's session set up at once, then each program seized. */
 	for (i = 0; i < lab->nsides; i++)
 		if (trace_spawn_start(lab->sides[i]->path, lab->sides[i]->argv,

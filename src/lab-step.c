@@ -169,7 +169,7 @@ lab_task_entry(struct lab *lab, struct task *t, const struct trace_event *tev)
 	lab_emit(lab, &ev);
 	/* Free-running (all+): the pause is recorded, not held. */
 	if (lab->free_run && t->state == SIDE_BEFORE_CALL)
-		lab_resume_call(t);
+		lab_resume_call(lab, t);
 }
 
 static void
@@ -446,10 +446,10 @@ lab_check_sleepers(struct lab *lab)
 void
 lab_pump(struct lab *lab, int timeout_ms)
 {
-	struct pollfd pfd[SOCKSTEP_MAX_CLIENTS + 2];
+	struct pollfd pfd[SOCKSTEP_MAX_CLIENTS + 3];
 	struct signalfd_siginfo si[8];
 	struct trace_event tev;
-	bool readable[SOCKSTEP_MAX_CLIENTS + 1] = { false };
+	bool readable[SOCKSTEP_MAX_CLIENTS + 1] = { false }, wire = false;
 	size_t i;
 	int n, ready, k;
 
@@ -467,6 +467,9 @@ lab_pump(struct lab *lab, int timeout_ms)
 			if (pfd[k].fd == lab->sides[i]->pty &&
 			    pfd[k].revents != 0)
 				readable[i] = true;
+	for (k = 1; k < n && ready > 0; k++)
+		if (pfd[k].fd == lab->wire_fd && pfd[k].revents != 0)
+			wire = true;
 	/* Drain every pending stop, whether or not SIGCHLD was seen. */
 	while (trace_next_event(&tev) == 1)
 		lab_dispatch(lab, &tev);
@@ -476,6 +479,9 @@ lab_pump(struct lab *lab, int timeout_ms)
 		lab->sides[i]->activity++;
 		lab_drain_output(lab, lab->sides[i]);
 	}
+	/* After the stops: a call's segments follow its return. */
+	if (wire)
+		lab_wire_drain(lab);
 	/* Only a quiet moment can show a call asleep: while stops keep
 	 * coming, /proc is not worth reading (free-running stays fast). */
 	if (ready <= 0)
@@ -484,8 +490,9 @@ lab_pump(struct lab *lab, int timeout_ms)
 
 /* Let a paused task's call run; its return (or sleep) comes later. */
 int
-lab_resume_call(struct task *t)
+lab_resume_call(struct lab *lab, struct task *t)
 {
+	lab_wire_cause(lab, t);
 	t->in_call = true;
 	t->sleep_since = 0;
 	t->state = SIDE_RUNNING;

@@ -106,6 +106,7 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	lab->fds = trace_fds_create();
 	lab->kv.procf = proc_files_create();
 	lab->port = cfg->port;
+	lab_wire_open(lab, cfg->wire_off);
 	TAILQ_INIT(&lab->tasks);
 	if (cfg->server_argv != NULL)
 		lab->sides[lab->nsides++] = side_create(0, true,
@@ -216,6 +217,10 @@ lab_emit(struct lab *lab, struct lab_event *ev)
 		lab->sock_gen++;
 	for (i = 0; i < lab->nobs; i++)
 		lab->obs[i].fn(lab, ev, lab->obs[i].arg);
+	/* The segments of a call follow its return or its sleep. */
+	if ((ev->type == LEV_RETURN || ev->type == LEV_BLOCKED) &&
+	    ev->task != NULL && ev->task == lab->wire_task)
+		lab_wire_flush(lab);
 }
 
 void
@@ -325,6 +330,10 @@ lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
 		if (lab->sides[i]->pty == -1)
 			continue;
 		pfd[n].fd = lab->sides[i]->pty;
+		pfd[n++].events = POLLIN;
+	}
+	if (lab->wire_fd != -1 && n < max) {
+		pfd[n].fd = lab->wire_fd;
 		pfd[n++].events = POLLIN;
 	}
 	return (int)n;

@@ -343,6 +343,60 @@ enum addr_source {
  * through pidfd_open + pidfd_getfd. */
 int		 sock_name_of(pid_t, int fd, bool peer, struct sockaddr_storage *, char *err, size_t);
 
+/* net-capture.c: the TCP segments on the lab network (libpcap) */
+enum seg_again {		/* what a segment repeats, told from itself */
+	SEG_NEW = 0,	/* sends what was not sent before */
+	SEG_RESENT,	/* data or a FIN sent before: a retransmission */
+	SEG_SYN_AGAIN,	/* a SYN (or SYN-ACK) sent before */
+	SEG_ACK,	/* a bare ACK of something new */
+	SEG_DUP_ACK,	/* a bare ACK of nothing new */
+	SEG_WINDOW,	/* ... but a new window: a window update */
+};
+enum seg_cause {
+	SEG_BY_STEP = 0,/* captured while a step let a call run */
+	SEG_BY_TIMER,	/* while nothing ran: the kernel's timers (why) */
+	SEG_BY_END,	/* while sockstep ended the programs */
+};
+struct tcp_segment {
+	struct sockaddr_storage	 src, dst;
+	uint8_t			 flags;		/* TH_SYN ... as in the header */
+	/* Relative to each direction's first SYN (as tcpdump without -S);
+	 * as sent when no SYN of that direction was seen. */
+	uint32_t		 seq, ack;
+	bool			 seq_rel, ack_rel;
+	uint32_t		 len;		/* payload bytes */
+	uint16_t		 win;		/* the header's raw field, not scaled */
+	uint16_t		 mss;		/* SYN options: 0 none */
+	int			 wscale;	/* -1 none */
+	bool			 sack_ok;
+	enum seg_again		 again;
+	/* lab-wire.c: which step it belongs to */
+	enum seg_cause		 cause;
+	uint64_t		 cause_seq;	/* BY_STEP: the seq of the call's CALL event */
+};
+struct net_capture;
+/* Every interface of the current network namespace; NULL + err. */
+struct net_capture *net_capture_open(char *err, size_t);
+void		 net_capture_close(struct net_capture *);	/* accepts NULL */
+int		 net_capture_fd(const struct net_capture *);
+/* fn for each segment captured so far, in order; never waits.  -1 on a
+ * capture error, else how many. */
+int		 net_capture_drain(struct net_capture *,
+		    void (*fn)(void *, const struct tcp_segment *), void *);
+uint64_t	 net_capture_lost(struct net_capture *);	/* ring overflows */
+/* net-segment.c: a segment in words, for every view */
+void		 seg_flags(struct sbuf *, const struct tcp_segment *);	/* "S." */
+/* "127.0.0.1:47506 > 127.0.0.1:9190: Flags [S], seq 0, win 65495,
+ * options [mss 65495,sackOK,wscale 7], length 0" (tcpdump's words) */
+void		 seg_format(struct sbuf *, const struct tcp_segment *);
+/* the same without the addresses: "[S], seq 0, win 65495, ..." */
+void		 seg_format_tcp(struct sbuf *, const struct tcp_segment *);
+void		 seg_label(struct sbuf *, const struct tcp_segment *);	/* "SYN,ACK", "12 B" */
+/* "timer" causes: "retransmission", "syn-resent", "delayed-ack", ...;
+ * NULL for a step's segment */
+const char	*seg_why(const struct tcp_segment *);
+const char	*seg_why_words(const struct tcp_segment *);	/* translated */
+
 /* lab.c, lab-step.c, lab-output.c: the session model (never calls curses) */
 enum side_state {
 	SIDE_NOT_STARTED = 0,
@@ -361,6 +415,7 @@ enum lab_ev {
 	LEV_NOTE,	/* something sockstep did (ended a process, ...) */
 	LEV_INPUT,	/* a line typed into its terminal (text), or end-of-file */
 	LEV_INPUT_WAIT,	/* asleep in read() of its terminal: waiting for input */
+	LEV_SEGMENT,	/* a TCP segment on the lab network (seg) */
 };
 struct side;
 struct lab;
@@ -384,6 +439,7 @@ struct lab_event {
 	/* RETURN of close: another process of the lab still holds the
 	 * socket, so the close sent no FIN (lab-close.c); NULL else. */
 	const struct task	*still_held_by;
+	const struct tcp_segment *seg;		/* SEGMENT */
 };
 struct side_feed;
 typedef void (*lab_observer_fn)(struct lab *, const struct lab_event *, void *);
@@ -487,6 +543,9 @@ struct lab_config {
 	int		 nclients;
 	char		**server_argv;	/* NULL: no server side */
 	char		**client_argv;	/* NULL: no client side */
+	/* lab-wire.c: NULL captures the segments; else why it does not
+	 * ("no lab network ..."), said once at the start. */
+	const char	*wire_off;
 };
 struct lab	*lab_create(const struct lab_config *, char *err, size_t);
 void		 lab_destroy(struct lab *);
@@ -644,6 +703,11 @@ int	 sock_sysctl(const char *name, long *);	/* "net/core/somaxconn" */
 /* when an unanswered SYN is sent again (s after the first), at most max;
  * *timeout: when connect() fails with ETIMEDOUT */
 size_t	 tcp_syn_schedule(long *at, size_t max, long *timeout);
+
+/* lab-wire.c: the lab's segments.  NULL while they are captured, else
+ * why the wire shows none (one line); and the segments lost so far. */
+const char	*lab_wire_off(const struct lab *);
+uint64_t	 lab_wire_lost(const struct lab *);
 
 /* lab-words.c: the model in words, for every view */
 /* Bytes queued for the next read(), not counting a FIN (*fin: one is in) */

@@ -60,6 +60,27 @@ session_check_built(const struct lesson *l, char **argv, const char *side,
 	return -1;
 }
 
+/* Why the segments are not captured, NULL when they are: only the
+ * lab network is sockstep's alone (on the host's, other programs'
+ * segments would mix in, and capturing there needs root). */
+static const char *
+session_wire_off(const struct session *s, const struct options *o)
+{
+	const char *no = getenv("SOCKSTEP_NO_CAPTURE");
+
+	if (s->net.lab && no != NULL && strcmp(no, "0") != 0)
+		return _("segments are not captured: SOCKSTEP_NO_CAPTURE is "
+		    "set");
+	if (s->net.lab)
+		return NULL;
+	if (o->net == NET_HOST)
+		return _("segments are not captured: this run is on the "
+		    "host's network (--net host), shared with other "
+		    "programs; the lab network has its own");
+	return _("segments are not captured: there is no lab network "
+	    "(said above), and the host's is shared with other programs");
+}
+
 /* Errors are the user's: -1 and a message, nothing left running. */
 int
 session_open(struct session *s, const char *name, const struct options *o,
@@ -124,6 +145,7 @@ session_open(struct session *s, const char *name, const struct options *o,
 	ports[1] = s->port2;
 	cfg.port = s->port;
 	cfg.nclients = s->nclients;
+	cfg.wire_off = session_wire_off(s, o);
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
 	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports,

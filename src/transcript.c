@@ -5,6 +5,7 @@
  * snapshot of that moment.  Both print the lesson's checks.
  */
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static const char *const lev_names[] = {
 	[LEV_NOTE] = "note",
 	[LEV_INPUT] = "input",
 	[LEV_INPUT_WAIT] = "input_wait",
+	[LEV_SEGMENT] = "segment",
 };
 
 static const char *const source_names[] = {
@@ -238,6 +240,49 @@ json_source(struct transcript *t, pid_t pid)
 	}
 }
 
+/*
+ * A segment: tcpdump's fields ("seq" is the TCP sequence number, so the
+ * event's own number is "event_seq"), and its cause: the seq of the
+ * call event whose call sent it, or "timer" and why.  No kernel
+ * snapshot: the step's events carry it.
+ */
+static void
+json_segment(struct output *o, const struct lab_event *ev)
+{
+	struct transcript *t = (struct transcript *)o;
+	const struct tcp_segment *s = ev->seg;
+	struct sbuf *b = &t->buf;
+	struct sbuf f;
+
+	sbuf_reset(b);
+	sbuf_init(&f);
+	seg_flags(&f, s);
+	sbuf_addf(b, "{\"event_seq\":%llu,\"event\":\"segment\",",
+	    (unsigned long long)ev->seq);
+	json_addr(b, "src", &s->src);
+	sbuf_add(b, ",");
+	json_addr(b, "dst", &s->dst);
+	sbuf_add(b, ",");
+	json_kv_str(b, "flags", sbuf_str(&f));
+	sbuf_addf(b, ",\"seq\":%u,\"ack\":%u,\"len\":%u,\"win\":%u,"
+	    "\"win_scaled\":false,\"relative\":%s", s->seq, s->ack, s->len,
+	    s->win, s->seq_rel ? "true" : "false");
+	if (s->flags & TH_SYN)	/* its options */
+		sbuf_addf(b, ",\"mss\":%u,\"wscale\":%d,\"sack_ok\":%s",
+		    s->mss, s->wscale, s->sack_ok ? "true" : "false");
+	if (s->cause == SEG_BY_STEP)
+		sbuf_addf(b, ",\"cause\":%llu,\"step\":%zu,\"why\":null",
+		    (unsigned long long)s->cause_seq, o->nstep + 1);
+	else {
+		sbuf_addf(b, ",\"cause\":\"%s\",\"step\":null,",
+		    s->cause == SEG_BY_END ? "end" : "timer");
+		json_kv_str(b, "why", seg_why(s));
+	}
+	sbuf_add(b, "}\n");
+	fputs(sbuf_str(b), o->out);
+	sbuf_finish(&f);
+}
+
 static void
 json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
@@ -246,6 +291,10 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	struct sbuf *b = &t->buf;
 	const struct sc_call *c = ev->call;
 
+	if (ev->type == LEV_SEGMENT) {
+		json_segment(o, ev);
+		return;
+	}
 	sbuf_reset(b);
 	sbuf_addf(b, "{\"seq\":%llu,", (unsigned long long)ev->seq);
 	json_kv_str(b, "side", ev->side != NULL ? ev->side->name : NULL);
@@ -426,6 +475,14 @@ text_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		    "terminal", who, ev->side->input_fd);
 		if (ev->text != NULL && *ev->text != '\0')
 			sbuf_addf(b, " (kernel: %s)", ev->text);
+		break;
+	case LEV_SEGMENT:	/* under the call that sent it, as tcpdump says it */
+		sbuf_addf(b, "         ~ %s ", _("wire:"));
+		seg_format(b, ev->seg);
+		if (ev->seg->cause == SEG_BY_TIMER)
+			sbuf_addf(b, _("  [timer: %s]"), seg_why_words(ev->seg));
+		else if (ev->seg->cause == SEG_BY_END)
+			sbuf_addf(b, "  [%s]", seg_why_words(ev->seg));
 		break;
 	}
 	sbuf_addc(b, '\n');

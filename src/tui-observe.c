@@ -65,6 +65,7 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 	memset(&row, 0, sizeof row);
 	row.side = side->index;
 	row.role = c->err != 0 ? TR_ERROR : TR_NORMAL;
+	row.call_seq = ev->task != NULL ? ev->task->paused_seq : 0;
 	sbuf_init(&b);
 	/* Another task than the first: its number, as s.N names it. */
 	if (ev->task != NULL && ev->task->num > 1)
@@ -81,6 +82,20 @@ tui_row_call(struct tui *t, const struct lab_event *ev, struct side *side)
 	row.arrow_role = TR_OK;
 	if (ev->type != LEV_RETURN)
 		goto add;
+	/* The segments captured are drawn as they were (tui-wire.c), not
+	 * what a call implies; the descriptors are followed all the same. */
+	if (lab_wire_off(t->d.s.lab) == NULL) {
+		if (strcmp(name, "read") == 0 && ok && c->ret == 0)
+			strlcat(row.text, " (end of stream)", sizeof row.text);
+		if (ev->still_held_by != NULL) {
+			char held[64];
+
+			snprintf(held, sizeof held, _(" (%s still holds it: "
+			    "no FIN)"), ev->still_held_by->name);
+			strlcat(row.text, held, sizeof row.text);
+		}
+		goto add;
+	}
 	if (strcmp(name, "connect") == 0 && ok) {
 		row.arrow = TA_BOTH;
 		strlcpy(row.label, "handshake", sizeof row.label);
@@ -201,6 +216,10 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 	(void)lab;
 	t->dirty = true;
 	check_history_record(&t->d.hist, ev);
+	if (ev->type == LEV_SEGMENT) {
+		tui_wire_segment(t, ev->seg);
+		return;
+	}
 	if (side == NULL || side->index < 0 ||
 	    (size_t)side->index >= sizeof t->sv / sizeof t->sv[0]) {
 		if (ev->type == LEV_NOTE) {
@@ -256,6 +275,8 @@ tui_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		else
 			sbuf_addf(&b, _("typed: %s"), ev->text);
 		tui_row_text(t, side->index, TR_PENDING, sbuf_str(&b));
+		break;
+	case LEV_SEGMENT:	/* above */
 		break;
 	case LEV_INPUT_WAIT:
 		tui_row_text(t, side->index, TR_PENDING,

@@ -8,6 +8,9 @@
  *                         │◀── handshake ─▶│ connect(3, 127.0.0.1:9190) = 0
  *           accept(3) = 4 │                │
  *  write(4, "Hello") = 5  │──── 5 B ──────▶│
+ *
+ * With the segments captured (tui-wire.c), the lane between the
+ * lifelines is the wire: each segment as it was, not what a call implies.
  */
 #include <curses.h>
 #include <string.h>
@@ -83,6 +86,26 @@ tui_draw_row(struct tui *t, int y, int x, int w, int mid,
 	tui_style(TR_NORMAL);
 }
 
+/* An empty wire lane is never a quiet one: the title says why it is
+ * empty, or how many segments the capture lost. */
+static void
+tui_wire_title(struct tui *t, char *title, size_t len)
+{
+	struct lab *lab = t->d.s.lab;
+	char more[80];
+
+	if (lab_wire_off(lab) != NULL)
+		snprintf(more, sizeof more, " - %s", t->d.s.net.lab ?
+		    _("wire: not captured") :
+		    _("wire: not captured, no lab network"));
+	else if (lab_wire_lost(lab) > 0)
+		snprintf(more, sizeof more, _(" - wire: %llu segments lost"),
+		    (unsigned long long)lab_wire_lost(lab));
+	else
+		return;
+	strlcat(title, more, len);
+}
+
 void
 tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 {
@@ -99,10 +122,14 @@ tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 		    "End)"), t->scroll);
 	else
 		snprintf(title, sizeof title, "%s", _("TIMELINE"));
+	tui_wire_title(t, title, sizeof title);
 	tui_rule(r->y, r->x, r->w, title);
 	tui_style(TR_HEADER);
 	tui_put_right(r->y, r->x, lw - 1, " server ");
 	tui_put(r->y, r->x + lw + mid + 3, 8, " client ");
+	/* The lane between the lifelines is the wire, when it is shown. */
+	if (lab_wire_off(t->d.s.lab) == NULL)
+		tui_put(r->y, r->x + lw + 1 + (mid - 6) / 2, 6, " wire ");
 	tui_style(TR_NORMAL);
 	if (h <= 0)
 		return;

@@ -54,6 +54,7 @@ struct tui_row {		/* one line of the timeline */
 	enum tui_role	 arrow_role;
 	char		 text[120];
 	char		 label[24];	/* on the arrow: "SYN", "12 B", "FIN" */
+	uint64_t	 call_seq;	/* a call's row: its CALL event's seq */
 };
 #define TUI_ROWS_MAX	1024	/* timeline rows kept */
 #define TUI_KEYS_QUEUED	64	/* typed ahead while a step runs */
@@ -192,6 +193,8 @@ int	 tui_draw_gauge(struct tui *, int y, int x, int w, uint32_t queue,
 	    uint32_t backlog);
 /* tui-timeline.c */
 void	 tui_timeline_add(struct tui *, const struct tui_row *);
+/* tui-wire.c: a captured segment on the timeline's wire lane */
+void	 tui_wire_segment(struct tui *, const struct tcp_segment *);
 void	 tui_draw_timeline(struct tui *, const struct tui_rect *);
 /* tui-draw.c, tui-narrate.c, tui-help.c */
 void	 tui_draw(struct tui *);

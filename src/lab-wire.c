@@ -1,0 +1,179 @@
+/*
+ * lab-wire.c - the lab's segments (issue 16 §2): the capture opened in
+ * the lab's network namespace, drained in the one poll loop, and each
+ * segment tied to the step that caused it, as a LEV_SEGMENT event.
+ *
+ * A segment read while a call a step let run is under way belongs to
+ * that call (cause_seq: its CALL event).  One read while nothing runs
+ * was sent by the kernel's timers, and what it repeats says which
+ * (net-capture.c).  A repeat is a timer's even during a step: a step's
+ * call sends what was not sent before.  The capture is drained as a
+ * job begins (what came between steps is the timers') and as it ends,
+ * so a step's segments come before the view of the kernel after it:
+ * the kernel hands a segment to the capture before the call that sent
+ * it returns, on lo and on a veth alike.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "lab-private.h"
+
+void
+lab_wire_open(struct lab *lab, const char *off)
+{
+	char err[200];
+
+	lab->wire_fd = -1;
+	if (off != NULL) {
+		strlcpy(lab->wire_off, off, sizeof lab->wire_off);
+		return;
+	}
+	if ((lab->wire = net_capture_open(err, sizeof err)) == NULL) {
+		snprintf(lab->wire_off, sizeof lab->wire_off, _("segments are "
+		    "not captured: %s"), err);
+		return;
+	}
+	lab->wire_fd = net_capture_fd(lab->wire);
+}
+
+void
+lab_wire_close(struct lab *lab)
+{
+	free(lab->wire_held);
+	lab->wire_held = NULL;
+	lab->wire_nheld = lab->wire_held_cap = 0;
+	net_capture_close(lab->wire);
+	lab->wire = NULL;
+	lab->wire_fd = -1;
+}
+
+/* Said once, before anything runs: an empty wire is not a quiet one. */
+void
+lab_wire_start(struct lab *lab)
+{
+	if (lab->wire_off[0] != '\0')
+		lab_note(lab, NULL, "%s", lab->wire_off);
+}
+
+static void
+lab_wire_emit(struct lab *lab, struct tcp_segment *seg)
+{
+	struct lab_event ev = { .type = LEV_SEGMENT, .seg = seg };
+
+	lab_emit(lab, &ev);
+}
+
+/* The segments held back for a call that had not returned yet. */
+void
+lab_wire_flush(struct lab *lab)
+{
+	size_t i, n = lab->wire_nheld;
+
+	lab->wire_nheld = 0;
+	for (i = 0; i < n; i++)
+		lab_wire_emit(lab, &lab->wire_held[i]);
+}
+
+/*
+ * The call that sends a segment may still be on its way to its return
+ * stop when the capture wakes the loop: its segments are held until
+ * that return (or its sleep) is shown, so they follow it.
+ */
+static bool
+lab_wire_holding(const struct lab *lab)
+{
+	const struct task *t = lab->wire_task;
+
+	return t != NULL && lab->wire_cause == t->paused_seq && t->in_call &&
+	    t->state == SIDE_RUNNING && lab_task_alive(t);
+}
+
+static void
+lab_wire_segment(void *arg, const struct tcp_segment *s)
+{
+	struct lab *lab = arg;
+	struct tcp_segment seg = *s;
+
+	if (lab->wire_quiet)
+		return;
+	if (lab->wire_cause == LAB_WIRE_END)
+		seg.cause = SEG_BY_END;
+	else if (lab->wire_cause != 0 && seg.again != SEG_RESENT &&
+	    seg.again != SEG_SYN_AGAIN) {
+		seg.cause = SEG_BY_STEP;
+		seg.cause_seq = lab->wire_cause;
+	} else
+		seg.cause = SEG_BY_TIMER;
+	if (lab_wire_holding(lab)) {
+		if (lab->wire_nheld == lab->wire_held_cap) {
+			lab->wire_held_cap = lab->wire_held_cap * 2 + 8;
+			lab->wire_held = xreallocarray(lab->wire_held,
+			    lab->wire_held_cap, sizeof *lab->wire_held);
+		}
+		lab->wire_held[lab->wire_nheld++] = seg;
+		return;
+	}
+	lab_wire_flush(lab);
+	lab_wire_emit(lab, &seg);
+}
+
+void
+lab_wire_drain(struct lab *lab)
+{
+	uint64_t lost;
+
+	if (lab->wire == NULL)
+		return;
+	if (net_capture_drain(lab->wire, lab_wire_segment, lab) == -1 &&
+	    !lab->wire_failed) {
+		lab->wire_failed = true;
+		lab_note(lab, NULL, "%s", _("the capture of segments failed: "
+		    "the wire shows no more"));
+	}
+	lost = net_capture_lost(lab->wire);
+	if (lost > lab->wire_lost && !lab->wire_quiet) {
+		lab_note(lab, NULL, _("%llu segments lost: the capture buffer "
+		    "overflowed (%llu so far)"),
+		    (unsigned long long)(lost - lab->wire_lost),
+		    (unsigned long long)lost);
+		lab->wire_lost = lost;
+	}
+}
+
+/* The call a job lets run now: what the wire carries next is its doing. */
+void
+lab_wire_cause(struct lab *lab, struct task *t)
+{
+	uint64_t seq = t->paused_seq;
+
+	/* What came before was not (all+ goes on at every stop: there
+	 * the last call let run takes what a pump finds). */
+	if (seq != lab->wire_cause && !lab->free_run)
+		lab_wire_drain(lab);
+	lab_wire_flush(lab);
+	lab->wire_cause = seq;
+	lab->wire_task = t;
+}
+
+/* No call is let run: what the wire carries next is the timers'. */
+void
+lab_wire_idle(struct lab *lab)
+{
+	lab_wire_drain(lab);
+	lab_wire_flush(lab);
+	lab->wire_cause = 0;
+	lab->wire_task = NULL;
+}
+
+const char *
+lab_wire_off(const struct lab *lab)
+{
+	return lab->wire_off[0] != '\0' ? lab->wire_off : NULL;
+}
+
+uint64_t
+lab_wire_lost(const struct lab *lab)
+{
+	return lab->wire_lost;
+}
