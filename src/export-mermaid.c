@@ -161,12 +161,11 @@ mm_return(struct export *x, struct lab *lab, const struct lab_event *ev)
 	sbuf_finish(&b);
 }
 
-/* The participant at this end of a segment: a side, else the kernel. */
+/* The participant at an end of a segment: a side, else the kernel. */
 static const char *
-mm_end_name(const struct export *x, struct lab *lab,
-    const struct sockaddr_storage *addr)
+mm_end_name(struct lab *lab, int side)
 {
-	const char *name = lab_side_name(lab, export_seg_side(x, addr));
+	const char *name = lab_side_name(lab, side);
 
 	return name != NULL ? name : "kernel";
 }
@@ -178,6 +177,7 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	const char *me = ev->side != NULL ? ev->side->name : NULL;
 	char span[64];
 	struct sbuf b;
+	int from, to;
 
 	sbuf_init(&b);
 	switch (ev->type) {
@@ -227,8 +227,9 @@ mm_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	case LEV_SEGMENT:	/* between the two ends, as captured */
 		seg_format_tcp(&b, ev->seg);
 		export_seg_cause(&b, ev->seg);
-		mm_line(x, mm_end_name(x, lab, &ev->seg->src), "-)",
-		    mm_end_name(x, lab, &ev->seg->dst), sbuf_str(&b));
+		export_seg_sides(x, ev->seg, &from, &to);
+		mm_line(x, mm_end_name(lab, from), "-)", mm_end_name(lab, to),
+		    sbuf_str(&b));
 		break;
 	}
 	sbuf_finish(&b);

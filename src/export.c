@@ -119,7 +119,7 @@ export_wild_end(const struct sockaddr_storage *w,
 	return false;
 }
 
-int
+static int
 export_seg_side(const struct export *x, const struct sockaddr_storage *addr)
 {
 	size_t i;
@@ -131,6 +131,24 @@ export_seg_side(const struct export *x, const struct sockaddr_storage *addr)
 		if (export_wild_end(&x->ends[i].addr, addr))
 			return x->ends[i].side;
 	return -1;
+}
+
+void
+export_seg_sides(const struct export *x, const struct tcp_segment *s,
+    int *from, int *to)
+{
+	int by = -1;
+	unsigned i;
+
+	*from = export_seg_side(x, &s->src);
+	*to = export_seg_side(x, &s->dst);
+	for (i = 0; i < 16 && s->cause == SEG_BY_STEP; i++)
+		if (x->calls[i].seq == s->cause_seq && s->cause_seq != 0)
+			by = x->calls[i].side;
+	if (*from == -1 && *to != by)
+		*from = by;
+	else if (*to == -1 && *from != by)
+		*to = by;
 }
 
 void
@@ -149,6 +167,10 @@ export_track(struct export *x, struct lab *lab, const struct lab_event *ev)
 	const char *name;
 	int side, fd;
 
+	if (ev->type == LEV_CALL && ev->side != NULL) {
+		x->calls[x->ncalls % 16].seq = ev->seq;
+		x->calls[x->ncalls++ % 16].side = ev->side->index;
+	}
 	if (ev->type != LEV_RETURN || c == NULL || ev->side == NULL ||
 	    c->err != 0)
 		return;

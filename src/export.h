@@ -25,10 +25,17 @@ struct export {
 		int			 side;
 	}			 ends[EXPORT_MAX_FD];
 	size_t			 nends, next_end;
+	struct {			/* the last calls: their CALL seq, side */
+		uint64_t		 seq;
+		int			 side;
+	}			 calls[16];
+	unsigned		 ncalls;
 };
-/* The side whose socket has this address (from the calls so far), -1. */
-int		 export_seg_side(const struct export *,
-		    const struct sockaddr_storage *);
+/* The sides at the two ends of a segment, -1 where unknown: from the
+ * addresses the calls so far named; an end no call named (a connect
+ * that failed) is the side whose call sent it, if the other end is not. */
+void		 export_seg_sides(const struct export *,
+		    const struct tcp_segment *, int *from, int *to);
 /* "(timer: retransmission)" or "" for a step's segment */
 void		 export_seg_cause(struct sbuf *, const struct tcp_segment *);
 

@@ -81,6 +81,12 @@ struct lab {
 	struct task		*wire_task;	/* ... the task of that call */
 	struct tcp_segment	*wire_held;	/* until that call returns */
 	size_t			 wire_nheld, wire_held_cap;
+	/* The last few segments timers sent: what answers them is theirs. */
+#define LAB_WIRE_TIMED	16
+	struct {
+		struct sockaddr_storage	 src, dst;
+	}			 wire_timed[LAB_WIRE_TIMED];
+	unsigned		 wire_ntimed;
 };
 #define LAB_WIRE_END	UINT64_MAX	/* wire_cause: sockstep ends them */
 
@@ -89,13 +95,13 @@ bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
 int	lab_resume_call(struct lab *, struct task *);
 /* lab-wire.c */
-void	lab_wire_open(struct lab *, const char *off);
 void	lab_wire_close(struct lab *);
 void	lab_wire_start(struct lab *);
 void	lab_wire_drain(struct lab *);
 void	lab_wire_cause(struct lab *, struct task *);
 void	lab_wire_idle(struct lab *);
 void	lab_wire_flush(struct lab *);
+void	lab_wire_after(struct lab *, const struct task *);
 bool	lab_task_timed(struct lab *, struct task *);
 /* lab-task.c */
 bool	lab_task_alive(const struct task *);

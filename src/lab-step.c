@@ -199,6 +199,7 @@ lab_task_exit(struct lab *lab, struct task *t, const struct trace_event *tev)
 	lab_task_sync(lab, t);
 	ev.call = &t->call;
 	lab_emit(lab, &ev);
+	lab_wire_after(lab, t);
 	trace_resume(t->tid, false, 0);
 }
 
@@ -440,6 +441,7 @@ lab_check_sleepers(struct lab *lab)
 		ev.call = &t->call;
 		ev.text = t->wchan;
 		lab_emit(lab, &ev);
+		lab_wire_after(lab, t);
 	}
 }
 

@@ -16,26 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "model.h"
 #include "lab-private.h"
 
-void
-lab_wire_open(struct lab *lab, const char *off)
-{
-	char err[200];
-
-	lab->wire_fd = -1;
-	if (off != NULL) {
-		strlcpy(lab->wire_off, off, sizeof lab->wire_off);
-		return;
-	}
-	if ((lab->wire = net_capture_open(err, sizeof err)) == NULL) {
-		snprintf(lab->wire_off, sizeof lab->wire_off, _("segments are "
-		    "not captured: %s"), err);
-		return;
-	}
-	lab->wire_fd = net_capture_fd(lab->wire);
-}
 
 void
 lab_wire_close(struct lab *lab)
@@ -48,12 +33,30 @@ lab_wire_close(struct lab *lab)
 	lab->wire_fd = -1;
 }
 
-/* Said once, before anything runs: an empty wire is not a quiet one. */
+/* As the lab starts, in its namespace, before anything runs; or why
+ * not, said once: an empty wire is not a quiet one. */
 void
 lab_wire_start(struct lab *lab)
 {
+	char err[200];
+
+	if (lab->wire == NULL && lab->wire_off[0] == '\0') {
+		if ((lab->wire = net_capture_open(err, sizeof err)) != NULL)
+			lab->wire_fd = net_capture_fd(lab->wire);
+		else
+			snprintf(lab->wire_off, sizeof lab->wire_off,
+			    _("segments are not captured: %s"), err);
+	}
 	if (lab->wire_off[0] != '\0')
 		lab_note(lab, NULL, "%s", lab->wire_off);
+}
+
+/* After a RETURN or BLOCKED event: a call's segments follow it. */
+void
+lab_wire_after(struct lab *lab, const struct task *t)
+{
+	if (t == lab->wire_task)
+		lab_wire_flush(lab);
 }
 
 static void
@@ -89,6 +92,38 @@ lab_wire_holding(const struct lab *lab)
 	    t->state == SIDE_RUNNING && lab_task_alive(t);
 }
 
+static bool
+lab_wire_same(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	return a->ss_family == b->ss_family &&
+	    memcmp(a, b, a->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6)) == 0;
+}
+
+/*
+ * A timer's segment is remembered; one that answers it (the SYN-ACK to a
+ * SYN sent again, the ACK to that) was sent by no timer of its own: it
+ * is a reply, not a delayed ACK.
+ */
+static void
+lab_wire_timed(struct lab *lab, struct tcp_segment *s)
+{
+	unsigned i, n = lab->wire_ntimed < LAB_WIRE_TIMED ?
+	    lab->wire_ntimed : LAB_WIRE_TIMED;
+
+	for (i = 0; i < n && s->answers && s->again != SEG_RESENT &&
+	    s->again != SEG_SYN_AGAIN; i++)
+		if (lab_wire_same(&lab->wire_timed[i].src, &s->dst) &&
+		    lab_wire_same(&lab->wire_timed[i].dst, &s->src)) {
+			s->again = SEG_REPLY;
+			break;
+		}
+	i = lab->wire_ntimed++ % LAB_WIRE_TIMED;
+	lab->wire_timed[i].src = s->src;
+	lab->wire_timed[i].dst = s->dst;
+}
+
 static void
 lab_wire_segment(void *arg, const struct tcp_segment *s)
 {
@@ -103,8 +138,10 @@ lab_wire_segment(void *arg, const struct tcp_segment *s)
 	    seg.again != SEG_SYN_AGAIN) {
 		seg.cause = SEG_BY_STEP;
 		seg.cause_seq = lab->wire_cause;
-	} else
+	} else {
 		seg.cause = SEG_BY_TIMER;
+		lab_wire_timed(lab, &seg);
+	}
 	if (lab_wire_holding(lab)) {
 		if (lab->wire_nheld == lab->wire_held_cap) {
 			lab->wire_held_cap = lab->wire_held_cap * 2 + 8;

@@ -106,7 +106,10 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	lab->fds = trace_fds_create();
 	lab->kv.procf = proc_files_create();
 	lab->port = cfg->port;
-	lab_wire_open(lab, cfg->wire_off);
+	/* lab-wire.c opens the capture as the lab starts, or says why not. */
+	lab->wire_fd = -1;
+	if (cfg->wire_off != NULL)
+		strlcpy(lab->wire_off, cfg->wire_off, sizeof lab->wire_off);
 	TAILQ_INIT(&lab->tasks);
 	if (cfg->server_argv != NULL)
 		lab->sides[lab->nsides++] = side_create(0, true,
@@ -217,10 +220,6 @@ lab_emit(struct lab *lab, struct lab_event *ev)
 		lab->sock_gen++;
 	for (i = 0; i < lab->nobs; i++)
 		lab->obs[i].fn(lab, ev, lab->obs[i].arg);
-	/* The segments of a call follow its return or its sleep. */
-	if ((ev->type == LEV_RETURN || ev->type == LEV_BLOCKED) &&
-	    ev->task != NULL && ev->task == lab->wire_task)
-		lab_wire_flush(lab);
 }
 
 void

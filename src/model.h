@@ -351,6 +351,7 @@ enum seg_again {		/* what a segment repeats, told from itself */
 	SEG_ACK,	/* a bare ACK of something new */
 	SEG_DUP_ACK,	/* a bare ACK of nothing new */
 	SEG_WINDOW,	/* ... but a new window: a window update */
+	SEG_REPLY,	/* lab-wire.c: the answer to a timer's segment */
 };
 enum seg_cause {
 	SEG_BY_STEP = 0,/* captured while a step let a call run */
@@ -370,6 +371,9 @@ struct tcp_segment {
 	int			 wscale;	/* -1 none */
 	bool			 sack_ok;
 	enum seg_again		 again;
+	/* It acknowledges just what the other end sent last, and that
+	 * was the connection's last segment: an answer to it. */
+	bool			 answers;
 	/* lab-wire.c: which step it belongs to */
 	enum seg_cause		 cause;
 	uint64_t		 cause_seq;	/* BY_STEP: the seq of the call's CALL event */

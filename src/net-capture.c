@@ -47,6 +47,7 @@ struct cap_dir {		/* one direction of a connection */
 struct cap_conn {
 	struct sockaddr_storage	 a, b;	/* a sent its SYN first, or was seen first */
 	struct cap_dir		 d[2];	/* [0]: a to b */
+	int			 last;	/* the direction last seen; -1 none */
 };
 
 struct net_capture {
@@ -105,6 +106,7 @@ cap_conn_find(struct net_capture *c, const struct tcp_segment *s, int *dir)
 	memset(k, 0, sizeof *k);
 	k->a = s->src;
 	k->b = s->dst;
+	k->last = -1;
 	*dir = 0;
 	return k;
 }
@@ -138,6 +140,7 @@ cap_track(struct net_capture *c, struct tcp_segment *s, uint32_t seq,
 	if ((s->flags & TH_SYN) && !(s->flags & TH_ACK) && me->have_isn &&
 	    me->isn != seq) {
 		memset(k->d, 0, sizeof k->d);
+		k->last = -1;
 		if (dir == 1) {
 			k->a = s->src;
 			k->b = s->dst;
@@ -154,6 +157,9 @@ cap_track(struct net_capture *c, struct tcp_segment *s, uint32_t seq,
 	s->ack_rel = (s->flags & TH_ACK) && peer->have_isn;
 	s->ack = s->ack_rel ? ack - peer->isn : (s->flags & TH_ACK) ? ack : 0;
 
+	s->answers = (s->flags & TH_ACK) && k->last == !dir &&
+	    peer->have_end && ack == peer->end;
+	k->last = dir;
 	s->again = SEG_NEW;
 	if (used > 0) {
 		if (me->have_end && !seq_after(seq + used, me->end))

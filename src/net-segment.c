@@ -104,6 +104,7 @@ static const struct {
 	[SEG_ACK] = { "delayed-ack", N_("delayed ACK") },
 	[SEG_DUP_ACK] = { "duplicate-ack", N_("duplicate ACK") },
 	[SEG_WINDOW] = { "window-update", N_("window update") },
+	[SEG_REPLY] = { "reply", N_("answers what a timer sent") },
 };
 
 const char *

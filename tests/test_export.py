@@ -73,9 +73,9 @@ def queue_after_returns(evs):
     return [q for q in out if q is not None]
 
 
-def test_mermaid():
+def test_mermaid(net="lab"):
     rc, out, err = run(["batch", "1", "--port", "0", "--steps", STEPS,
-                        "--export", "mermaid"])
+                        "--export", "mermaid", "--net", net])
     check(rc == 0, f"export mermaid exit {rc}: {err}")
     parts, arrows, notes = parse_mermaid(out)
     check(parts == ["server", "kernel", "client"],
@@ -107,6 +107,21 @@ def test_mermaid():
     check("1/5" in queue, "the queue note shows the connection waiting")
 
     texts = [(a[0], a[2], a[3]) for a in arrows]
+    if net == "lab":
+        # Captured (issue 16 §2): each segment between its two ends,
+        # tcpdump's flags first, in the order they were sent.
+        wire = [(a[0], a[2], a[3].split(",")[0]) for a in arrows
+                if a[1] == "-)" and "kernel" not in (a[0], a[2])]
+        want = [("client", "server", "[S]"), ("server", "client", "[S.]"),
+                ("client", "server", "[.]"), ("server", "client", "[P.]"),
+                ("client", "server", "[.]"), ("server", "client", "[F.]")]
+        check(wire[:6] == want, f"the segments as captured: {wire}")
+        check(any(a[3].startswith("[P.], seq 1:13") and
+                  a[3].endswith("length 12") for a in arrows),
+              f"the 12 bytes of Hello World!: {texts}")
+        check(not any(t[2] in ("SYN", "SYN+ACK", "FIN") for t in texts),
+              f"nothing implied beside what was captured: {texts}")
+        return
     for msg in ("SYN", "SYN+ACK"):
         check(any(t[2] == msg for t in texts), f"handshake: {msg}")
     check(any(t[0] == "client" and t[1] == "kernel" and t[2].startswith("ACK")
@@ -128,9 +143,15 @@ def test_mermaid_backlog_and_refused():
               for w, t in notes), "client4 blocked in connect")
     rc, out, err = run(["batch", "2", "--port", "0", "--export", "mermaid"])
     parts, arrows, notes = parse_mermaid(out)
+    check(any(a[0] == "server" and a[2] == "client" and
+              a[3].startswith("[R.]") for a in arrows),
+          f"connect before listen: the RST captured: {arrows}")
+    rc, out, err = run(["batch", "2", "--port", "0", "--export", "mermaid",
+                        "--net", "host"])
+    parts, arrows, notes = parse_mermaid(out)
     check(any(a[0] == "kernel" and a[2] == "client" and
               a[3].startswith("RST") for a in arrows),
-          "connect before listen: RST")
+          "--net host: connect before listen: RST (implied)")
 
 
 def test_markdown():
@@ -231,6 +252,7 @@ def test_formats_agree():
 
 
 test_mermaid()
+test_mermaid("host")
 test_mermaid_backlog_and_refused()
 test_markdown()
 test_formats_agree()
