@@ -26,6 +26,7 @@
 #include <pcap/pcap.h>
 #include <pcap/sll.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +338,8 @@ net_capture_open(char *err, size_t errlen)
 		free(c);
 		goto fail;
 	}
+	/* libpcap opens it without O_CLOEXEC: no traced program gets it. */
+	(void)fcntl(c->fd, F_SETFD, FD_CLOEXEC);
 	return c;
 fail:
 	snprintf(err, errlen, "libpcap: %s", ebuf[0] != '\0' ? ebuf :
