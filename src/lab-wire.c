@@ -159,15 +159,19 @@ void
 lab_wire_drain(struct lab *lab)
 {
 	uint64_t lost;
+	int n;
 
 	if (lab->wire == NULL)
 		return;
-	if (net_capture_drain(lab->wire, lab_wire_segment, lab) == -1 &&
+	if ((n = net_capture_drain(lab->wire, lab_wire_segment, lab)) == -1 &&
 	    !lab->wire_failed) {
 		lab->wire_failed = true;
 		lab_note(lab, NULL, "%s", _("the capture of segments failed: "
 		    "the wire shows no more"));
 	}
+	/* A ring that overflowed holds segments: asked only then. */
+	if (n <= 0)
+		return;
 	lost = net_capture_lost(lab->wire);
 	if (lost > lab->wire_lost && !lab->wire_quiet) {
 		lab_note(lab, NULL, _("%llu segments lost: the capture buffer "
@@ -184,9 +188,10 @@ lab_wire_cause(struct lab *lab, struct task *t)
 {
 	uint64_t seq = t->paused_seq;
 
-	/* What came before was not (all+ goes on at every stop: there
-	 * the last call let run takes what a pump finds). */
-	if (seq != lab->wire_cause && !lab->free_run)
+	/* What came before was another call's (a job that began drained
+	 * what came before it; all+ goes on at every stop: there the last
+	 * call let run takes what a pump finds). */
+	if (seq != lab->wire_cause && lab->wire_cause != 0 && !lab->free_run)
 		lab_wire_drain(lab);
 	lab_wire_flush(lab);
 	lab->wire_cause = seq;
