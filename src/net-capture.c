@@ -22,6 +22,7 @@
 #include <netinet/ip6.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include <pcap/pcap.h>
 #include <pcap/sll.h>
@@ -32,7 +33,7 @@
 
 #include "model.h"
 
-#define CAP_SNAPLEN	160	/* SLL + IPv6 + TCP with options: headers only */
+#define CAP_SNAPLEN	160	/* SLL2 + IPv6 + TCP with options: headers only */
 #define CAP_BUFFER	(1 << 20)	/* ring bytes: some 4,000 frames */
 #define CAP_CONNS_MAX	4096	/* connections remembered, oldest forgotten */
 
@@ -228,20 +229,21 @@ cap_set_addr(struct sockaddr_storage *ss, int family, const void *addr,
 	}
 }
 
-/* One captured frame (Linux cooked header, DLT_LINUX_SLL) to a segment. */
+/* One captured frame (Linux cooked header, DLT_LINUX_SLL2) to a segment. */
 static void
 cap_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *p)
 {
 	struct net_capture *c = (struct net_capture *)user;
-	const struct sll_header *sll = (const void *)p;
+	struct sll2_header sll;
 	struct tcp_segment s;
 	struct tcphdr th;
-	size_t caplen = h->caplen, off = SLL_HDR_LEN, iplen, payload, thl;
+	size_t caplen = h->caplen, off = SLL2_HDR_LEN, iplen, payload, thl;
 	uint16_t proto;
 
-	if (caplen < SLL_HDR_LEN)
+	if (caplen < SLL2_HDR_LEN)
 		return;
-	proto = ntohs(sll->sll_protocol);
+	memcpy(&sll, p, sizeof sll);
+	proto = ntohs(sll.sll2_protocol);
 	memset(&s, 0, sizeof s);
 	s.wscale = -1;
 	if (proto == 0x0800) {		/* ETHERTYPE_IP */
@@ -299,16 +301,21 @@ net_capture_open(char *err, size_t errlen)
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
 	struct net_capture *c;
+	const char *env;
+	char filter[80];
 	pcap_t *p;
-	int rc;
+	int rc, bytes = 0;
 
 	if ((p = pcap_create("any", ebuf)) == NULL) {
 		snprintf(err, errlen, "libpcap: %s", ebuf);
 		return NULL;
 	}
+	/* SOCKSTEP_CAPTURE_BUFFER: a ring small enough to overflow (tests) */
+	if ((env = getenv("SOCKSTEP_CAPTURE_BUFFER")) != NULL)
+		bytes = (int)strtonum(env, 4096, CAP_BUFFER, NULL);
 	if (pcap_set_snaplen(p, CAP_SNAPLEN) != 0 ||
 	    pcap_set_immediate_mode(p, 1) != 0 ||
-	    pcap_set_buffer_size(p, CAP_BUFFER) != 0)
+	    pcap_set_buffer_size(p, bytes != 0 ? bytes : CAP_BUFFER) != 0)
 		goto fail;
 	if ((rc = pcap_activate(p)) < 0) {
 		if (rc == PCAP_ERROR_PERM_DENIED)
@@ -319,14 +326,22 @@ net_capture_open(char *err, size_t errlen)
 		pcap_close(p);
 		return NULL;
 	}
-	/* Cooked headers: every interface the same, lo and a veth alike. */
-	if (pcap_datalink(p) != DLT_LINUX_SLL) {
-		snprintf(err, errlen, "libpcap: link type %d, not Linux "
-		    "cooked", pcap_datalink(p));
+	/* Cooked headers, version 2: every interface the same, lo and a
+	 * veth alike, and the interface's index for the filter. */
+	if (pcap_set_datalink(p, DLT_LINUX_SLL2) != 0) {
+		snprintf(err, errlen, "libpcap: no Linux cooked v2 headers: "
+		    "%s", pcap_geterr(p));
 		pcap_close(p);
 		return NULL;
 	}
-	if (pcap_compile(p, &prog, "tcp", 1, PCAP_NETMASK_UNKNOWN) != 0)
+	/*
+	 * The outgoing copy on lo is dropped in the kernel, not only by
+	 * libpcap in user space: else it takes room in the ring and a ring
+	 * that overflows counts each segment lost twice.
+	 */
+	snprintf(filter, sizeof filter, "tcp and not (outbound and ifindex "
+	    "%u)", if_nametoindex("lo"));
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
 		goto fail;
 	rc = pcap_setfilter(p, &prog);
 	pcap_freecode(&prog);

@@ -9,6 +9,7 @@ line per segment right after the call.  With --net host (and with
 SOCKSTEP_NO_CAPTURE) one line says why there are none.  No timing: the
 test waits for tcpdump to have printed as many segments as sockstep
 reported, within a bound only a hang would reach."""
+import json
 import os
 import re
 import select
@@ -215,5 +216,46 @@ p = subprocess.run([SOCKSTEP, "batch", "01-hello", "--port", "0"],
                    env=dict(os.environ, SOCKSTEP_NO_CAPTURE="1"))
 check(p.returncode == 0 and "SOCKSTEP_NO_CAPTURE" in p.stdout and
       "~ wire:" not in p.stdout, f"SOCKSTEP_NO_CAPTURE: said: {p.stdout}")
+
+# 4. A ring that overflows says how many segments it lost: 100 refused
+#    connects (a SYN and a RST each) sent from inside the lab while
+#    sockstep waits between steps (nothing drains the ring then) into a
+#    ring of 4096 bytes; the next step reads what it kept.  Lost and
+#    kept add up to the 200 segments sent: each counted once on lo.
+p = subprocess.Popen([SOCKSTEP, "batch", "--json", "--steps", "-",
+                      "01-hello", "--port", "0"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, text=True,
+                     env=dict(os.environ, SOCKSTEP_CAPTURE_BUFFER="4096"))
+while '"ready"' not in p.stdout.readline():
+    pass
+gen = ("import socket\nfor i in range(100):\n s = socket.socket()\n"
+       " try: s.connect(('127.0.0.1', 1))\n except OSError: pass\n"
+       " s.close()\n")
+r = subprocess.run(in_lab([sys.executable, "-c", gen], p.pid),
+                   capture_output=True, text=True, timeout=60)
+check(r.returncode == 0, f"100 refused connects in the lab: {r.stderr}")
+p.stdin.write("s\n")
+p.stdin.flush()
+evs = []
+while True:
+    line = p.stdout.readline()
+    if not line:
+        break
+    e = json.loads(line)
+    if e.get("event") == "ready":
+        break
+    evs.append(e)
+p.stdin.close()
+p.wait(timeout=60)
+kept = [e for e in evs if e.get("event") == "segment" and
+        e["dst"].endswith(":1") or e.get("event") == "segment" and
+        e["src"].endswith(":1")]
+lost = [int(re.match(r"(\d+) segments lost", e["text"]).group(1))
+        for e in evs if e.get("event") == "note" and
+        "segments lost" in (e.get("text") or "")]
+check(len(lost) == 1 and lost[0] > 0 and lost[0] + len(kept) == 200,
+      f"overflow: lost {lost} + kept {len(kept)} == 200 sent")
+check(all(e["cause"] == "timer" for e in kept),
+      "segments from outside any step are not a step's")
 
 finish()
