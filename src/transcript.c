@@ -257,8 +257,10 @@ json_segment(struct output *o, const struct lab_event *ev)
 	sbuf_reset(b);
 	sbuf_init(&f);
 	seg_flags(&f, s);
-	sbuf_addf(b, "{\"event_seq\":%llu,\"event\":\"segment\",",
-	    (unsigned long long)ev->seq);
+	/* The keys every event has, null: a filter on them reads it. */
+	sbuf_addf(b, "{\"event_seq\":%llu,\"event\":\"segment\","
+	    "\"side\":null,\"pid\":null,\"call\":null,\"args\":null,"
+	    "\"ret\":null,\"errno\":null,", (unsigned long long)ev->seq);
 	json_addr(b, "src", &s->src);
 	sbuf_add(b, ",");
 	json_addr(b, "dst", &s->dst);
