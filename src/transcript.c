@@ -243,11 +243,11 @@ json_source(struct transcript *t, pid_t pid)
 /*
  * A segment: tcpdump's fields ("seq" is the TCP sequence number, so the
  * event's own number is "event_seq"), and its cause: the seq of the
- * call event whose call sent it, or "timer" and why.  No kernel
- * snapshot: the step's events carry it.
+ * call event whose call sent it, or "timer" and why; the kernel as
+ * every event has it.
  */
 static void
-json_segment(struct output *o, const struct lab_event *ev)
+json_segment(struct output *o, struct lab *lab, const struct lab_event *ev)
 {
 	struct transcript *t = (struct transcript *)o;
 	const struct tcp_segment *s = ev->seg;
@@ -280,6 +280,8 @@ json_segment(struct output *o, const struct lab_event *ev)
 		    s->cause == SEG_BY_END ? "end" : "timer");
 		json_kv_str(b, "why", seg_why(s));
 	}
+	sbuf_add(b, ",");
+	json_kernel(b, lab, lab_kernel(lab));
 	sbuf_add(b, "}\n");
 	fputs(sbuf_str(b), o->out);
 	sbuf_finish(&f);
@@ -294,7 +296,7 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 	const struct sc_call *c = ev->call;
 
 	if (ev->type == LEV_SEGMENT) {
-		json_segment(o, ev);
+		json_segment(o, lab, ev);
 		return;
 	}
 	sbuf_reset(b);
