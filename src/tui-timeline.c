@@ -86,24 +86,28 @@ tui_draw_row(struct tui *t, int y, int x, int w, int mid,
 	tui_style(TR_NORMAL);
 }
 
-/* An empty wire lane is never a quiet one: the title says why it is
- * empty, or how many segments the capture lost. */
+/* An empty wire lane is never a quiet one: the rule says, right of the
+ * client's label, why it is empty or how many segments the capture
+ * lost (the whole reason is the note at the start). */
 static void
-tui_wire_title(struct tui *t, char *title, size_t len)
+tui_wire_title(struct tui *t, int y, int x, int w)
 {
 	struct lab *lab = t->d.s.lab;
 	char more[80];
 
 	if (lab_wire_off(lab) != NULL)
-		snprintf(more, sizeof more, " - %s", t->d.s.net.lab ?
-		    _("wire: not captured") :
-		    _("wire: not captured, no lab network"));
+		snprintf(more, sizeof more, " %s ", t->d.s.net.lab ?
+		    _("wire: not captured") : _("no wire: --net host"));
 	else if (lab_wire_lost(lab) > 0)
-		snprintf(more, sizeof more, _(" - wire: %llu segments lost"),
+		snprintf(more, sizeof more, _(" wire: %llu lost "),
 		    (unsigned long long)lab_wire_lost(lab));
 	else
 		return;
-	strlcat(title, more, len);
+	if (w <= 0)
+		return;
+	tui_style(TR_ERROR);
+	tui_put(y, x, w, more);
+	tui_style(TR_NORMAL);
 }
 
 void
@@ -122,7 +126,6 @@ tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 		    "End)"), t->scroll);
 	else
 		snprintf(title, sizeof title, "%s", _("TIMELINE"));
-	tui_wire_title(t, title, sizeof title);
 	tui_rule(r->y, r->x, r->w, title);
 	tui_style(TR_HEADER);
 	tui_put_right(r->y, r->x, lw - 1, " server ");
@@ -131,6 +134,8 @@ tui_draw_timeline(struct tui *t, const struct tui_rect *r)
 	if (lab_wire_off(t->d.s.lab) == NULL)
 		tui_put(r->y, r->x + lw + 1 + (mid - 6) / 2, 6, " wire ");
 	tui_style(TR_NORMAL);
+	tui_wire_title(t, r->y, r->x + lw + mid + 12,
+	    r->w - (lw + mid + 12) - 1);
 	if (h <= 0)
 		return;
 	shown = n - t->scroll < (size_t)h ? n - t->scroll : (size_t)h;
