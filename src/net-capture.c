@@ -384,13 +384,14 @@ int
 net_capture_drain(struct net_capture *c,
     void (*fn)(void *, const struct tcp_segment *), void *arg)
 {
-	int n, total = 0;
+	int n;
 
 	c->fn = fn;
 	c->arg = arg;
-	while ((n = pcap_dispatch(c->pcap, -1, cap_packet, (u_char *)c)) > 0)
-		total += n;
-	return n < 0 && n != PCAP_ERROR_BREAK ? -1 : total;
+	/* One call takes every frame the ring holds (a second would only
+	 * poll an empty ring: a system call a step). */
+	n = pcap_dispatch(c->pcap, -1, cap_packet, (u_char *)c);
+	return n < 0 && n != PCAP_ERROR_BREAK ? -1 : n;
 }
 
 /* Frames the ring had no room for (the kernel's count), since the start. */
