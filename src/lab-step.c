@@ -472,6 +472,11 @@ lab_pump(struct lab *lab, int timeout_ms)
 	for (k = 1; k < n && ready > 0; k++)
 		if (pfd[k].fd == lab->wire_fd && pfd[k].revents != 0)
 			wire = true;
+	/* Segments no call a step let run sent (a call's own are read at
+	 * its return): before the stops, so a SYN a timer sent again comes
+	 * before the connect() it completes. */
+	if (wire)
+		lab_wire_drain(lab);
 	/* Drain every pending stop, whether or not SIGCHLD was seen. */
 	while (trace_next_event(&tev) == 1)
 		lab_dispatch(lab, &tev);
@@ -481,9 +486,6 @@ lab_pump(struct lab *lab, int timeout_ms)
 		lab->sides[i]->activity++;
 		lab_drain_output(lab, lab->sides[i]);
 	}
-	/* After the stops: a call's segments follow its return. */
-	if (wire)
-		lab_wire_drain(lab);
 	/* Only a quiet moment can show a call asleep: while stops keep
 	 * coming, /proc is not worth reading (free-running stays fast). */
 	if (ready <= 0)

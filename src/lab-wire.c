@@ -51,12 +51,15 @@ lab_wire_start(struct lab *lab)
 		lab_note(lab, NULL, "%s", lab->wire_off);
 }
 
-/* After a RETURN or BLOCKED event: a call's segments follow it. */
+/* After a RETURN or BLOCKED event: a call's segments follow it (the
+ * loop did not poll for them while it ran: lab_pollfds). */
 void
 lab_wire_after(struct lab *lab, const struct task *t)
 {
-	if (t == lab->wire_task)
-		lab_wire_flush(lab);
+	if (t != lab->wire_task)
+		return;
+	lab_wire_drain(lab);
+	lab_wire_flush(lab);
 }
 
 static void

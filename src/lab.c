@@ -331,7 +331,15 @@ lab_pollfds(struct lab *lab, struct pollfd *pfd, size_t max)
 		pfd[n].fd = lab->sides[i]->pty;
 		pfd[n++].events = POLLIN;
 	}
-	if (lab->wire_fd != -1 && n < max) {
+	/*
+	 * Segments: not while the call a step let run is in the kernel.
+	 * They are read at its return (lab-wire.c), and a wake-up for
+	 * each on the way would be two task switches a segment.
+	 */
+	if (lab->wire_fd != -1 && n < max && (lab->wire_task == NULL ||
+	    !lab->wire_task->in_call ||
+	    lab->wire_task->state != SIDE_RUNNING ||
+	    !lab_task_alive(lab->wire_task))) {
 		pfd[n].fd = lab->wire_fd;
 		pfd[n++].events = POLLIN;
 	}
