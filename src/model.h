@@ -266,6 +266,17 @@ struct ksock {
 	}			 holders[KSOCK_HOLDERS];
 	uint32_t		 cookie[2];	/* the kernel's id of this socket (sock_diag) */
 	uint32_t		 ifindex;	/* bound device, as sock_diag gave it */
+	/* Issue 16 §3, what `ss -tmi` shows.  synq: a listener's SYN queue,
+	 * the request socks (SYN-RECV, no inode) on its port, counted in
+	 * sock-view.c as ss lists them.  The rest is tcp_info
+	 * (INET_DIAG_INFO), which TIME-WAIT and request socks lack. */
+	uint32_t		 synq;
+	bool			 has_info;
+	uint8_t			 retransmits;	/* tcpi_retransmits: the head segment's, now */
+	uint32_t		 total_retrans;	/* tcpi_total_retrans: all so far */
+	uint32_t		 rtt_us;	/* tcpi_rtt, tcpi_rttvar */
+	uint32_t		 rttvar_us;
+	uint32_t		 notsent;	/* tcpi_notsent_bytes: written, not sent */
 };
 struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
@@ -298,6 +309,11 @@ struct kview {
 	 * (sock-view.c): open, but where they are is not known. */
 	uint64_t	*unseen;	/* their inodes */
 	size_t		 nunseen;
+	/* TcpExt ListenOverflows and ListenDrops of sockstep's network
+	 * namespace (the lab's, where the listener is), /proc/net/netstat */
+	bool		 netstat_ok;
+	uint64_t	 listen_overflows;
+	uint64_t	 listen_drops;
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
@@ -307,6 +323,8 @@ int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t
  * every one is still there in the same state (queues updated in place),
  * 1 when anything differs (the set may have changed: dump), -1 error. */
 int		 sock_diag_refresh(struct ksock *, size_t, char *err, size_t errlen);
+/* sock-netstat.c: TcpExt ListenOverflows, ListenDrops; -1 if unreadable */
+int		 sock_netstat_listen(uint64_t *overflows, uint64_t *drops);
 /* /proc files of the lab's processes kept open between reads (issue 8);
  * every sock_proc_* below takes one, or NULL to open and close. */
 struct proc_files;
@@ -653,6 +671,15 @@ void	 unread_words(struct sbuf *, const struct ksock *);
 /* "accept queue 1/5" for a listener; label NULL: "accept queue" */
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);
+/* ", SYN queue 1" for a listener with requests half-open; "" if none */
+void	 syn_queue_words(struct sbuf *, const struct ksock *);
+/* Bytes written, not yet acknowledged, not counting a SYN or FIN
+ * (*notsent: how many of them are not even sent) */
+uint32_t ksock_unacked(const struct ksock *, uint32_t *notsent);
+/* ", 5 bytes unacked, SYN sent again 2 times"; "" if none */
+void	 sent_words(struct sbuf *, const struct ksock *);
+/* "ListenOverflows 2, ListenDrops 2" when either is not 0 */
+void	 listen_drops_words(struct sbuf *, const struct kview *);
 /* " (held by server, server.2)" when more than one lab process holds it */
 void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *,
 	    const char *label);

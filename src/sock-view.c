@@ -527,6 +527,54 @@ view_accept_queue(struct kview *v, uint16_t port)
 	}
 }
 
+/*
+ * A listener's SYN queue, as ss(8) shows it: the request socks the
+ * kernel answered with SYN,ACK and that wait for the handshake's last
+ * ACK.  sock_diag lists each as SYN-RECV with no inode, at the
+ * listener's port; a listener bound to one address owns only those to
+ * that address.  (An IPv6 listener's requests from IPv4 clients are
+ * IPv4: the family is not compared.)
+ */
+static bool
+view_same_host(const struct sockaddr_storage *l, const struct sockaddr_storage *r)
+{
+	const struct sockaddr_in *l4 = (const void *)l, *r4 = (const void *)r;
+	const struct sockaddr_in6 *l6 = (const void *)l, *r6 = (const void *)r;
+
+	if (l->ss_family == AF_INET && l4->sin_addr.s_addr == INADDR_ANY)
+		return true;
+	if (l->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l6->sin6_addr))
+		return true;
+	if (l->ss_family != r->ss_family)
+		return false;
+	if (l->ss_family == AF_INET)
+		return l4->sin_addr.s_addr == r4->sin_addr.s_addr;
+	return memcmp(&l6->sin6_addr, &r6->sin6_addr,
+	    sizeof(l6->sin6_addr)) == 0;
+}
+
+static void
+view_syn_queue(struct kview *v)
+{
+	struct ksock *l, *k;
+	size_t i, j;
+
+	for (i = 0; i < v->nsocks; i++) {
+		l = &v->socks[i];
+		if (l->state != TCP_LISTEN_STATE)
+			continue;
+		l->synq = 0;
+		for (j = 0; j < v->nsocks; j++) {
+			k = &v->socks[j];
+			if (k->state == TCP_SYN_RECV && k->in_diag &&
+			    k->inode == 0 && ksock_port(&k->local) ==
+			    ksock_port(&l->local) && view_same_host(&l->local,
+			    &k->local))
+				l->synq++;
+		}
+	}
+}
+
 /* states: each process's state letter as just read; only a sleeping
  * one (S, D, or unknown) is read again for its call and wchan. */
 static void
@@ -627,6 +675,12 @@ struct kdiagcache {
 	uint64_t	 when_ms;
 	uint16_t	 port;
 	bool		 refreshable;
+	/* ListenOverflows, ListenDrops as last read (view_netstat) */
+	bool		 ns_read;
+	bool		 ns_ok;
+	bool		 ns_full;	/* a listener's queue was full then */
+	uint64_t	 ns_overflows;
+	uint64_t	 ns_drops;
 };
 
 static uint64_t
@@ -669,6 +723,37 @@ view_keep_dump(struct kdiagcache *dc, const struct kview *v, uint16_t port,
 	for (i = 0; i < v->nsocks; i++)
 		if (!view_settled_state(v->socks[i].state))
 			dc->refreshable = false;
+}
+
+/*
+ * The lab namespace's counts of requests its listeners dropped.  The
+ * file is every counter the stack has, summed over CPUs (about 100 us
+ * to read: more than a step's lookups, issue 8), and both counters move
+ * only at a listener whose accept queue is full (sk_acceptq_is_full: a
+ * SYN dropped, or a handshake's last ACK), so it is read while one is
+ * full and once more at the first snapshot after, and kept otherwise.
+ * ListenDrops also counts rarer drops (no memory, a SYN flood without
+ * cookies); those wait for the next full queue.
+ */
+static void
+view_netstat(struct kview *v, struct kdiagcache *dc)
+{
+	bool full = false;
+	size_t i;
+
+	for (i = 0; i < v->nsocks; i++)
+		if (v->socks[i].state == TCP_LISTEN_STATE &&
+		    v->socks[i].rqueue > v->socks[i].wqueue)
+			full = true;
+	if (full || dc->ns_full || !dc->ns_read) {
+		dc->ns_ok = sock_netstat_listen(&dc->ns_overflows,
+		    &dc->ns_drops) == 0;
+		dc->ns_read = true;
+	}
+	dc->ns_full = full;
+	v->netstat_ok = dc->ns_ok;
+	v->listen_overflows = dc->ns_overflows;
+	v->listen_drops = dc->ns_drops;
 }
 
 /* Fills v->socks from the kernel; true when sock_diag answered. */
@@ -757,6 +842,8 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	free(c.pend);
 
 	view_accept_queue(v, port);
+	view_syn_queue(v);
+	view_netstat(v, dc);
 	view_blocked(v, procs, nprocs, states);
 	free(states);
 	if (v->nsocks > 1)

@@ -100,6 +100,29 @@ json_holders(struct sbuf *b, struct lab *lab, const struct ksock *k)
 	sbuf_addf(b, "],\"nholders\":%d,", k->nholders);
 }
 
+/*
+ * The end of a socket's object, from its closing brace back: bytes written and
+ * not acknowledged (Send-Q less a SYN or FIN), and from tcp_info the
+ * retransmissions and rtt in microseconds, null where the kernel gives
+ * no tcp_info (TIME-WAIT, request socks, no sock_diag).
+ */
+static void
+json_sent(struct sbuf *b, const struct ksock *k)
+{
+	uint32_t notsent, unacked = ksock_unacked(k, &notsent);
+
+	sbuf_addf(b, ",\"unacked\":%u,", unacked);
+	if (k->has_info)
+		sbuf_addf(b, "\"notsent\":%u,\"retransmits\":%u,"
+		    "\"total_retrans\":%u,\"rtt_us\":%u,\"rttvar_us\":%u}",
+		    notsent, k->retransmits, k->total_retrans, k->rtt_us,
+		    k->rttvar_us);
+	else
+		sbuf_add(b, "\"notsent\":null,\"retransmits\":null,"
+		    "\"total_retrans\":null,\"rtt_us\":null,"
+		    "\"rttvar_us\":null}");
+}
+
 static void
 json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -116,8 +139,8 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			continue;
 		sbuf_addf(b, "%s{", sep);
 		json_addr(b, "addr", &k->local);
-		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,", k->rqueue,
-		    k->wqueue);
+		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,\"syn_queue\":%u,",
+		    k->rqueue, k->wqueue, k->synq);
 		json_kv_str(b, "side", lab_side_name(lab, k->side));
 		sbuf_addf(b, ",\"fd\":%d}", k->fd);
 		sep = ",";
@@ -141,13 +164,22 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, ",");
 		json_addr(b, "peer", &k->peer);
 		sbuf_addf(b, ",\"rqueue\":%u,\"wqueue\":%u,\"inode\":%llu,"
-		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s}",
+		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s",
 		    k->rqueue, k->wqueue, (unsigned long long)k->inode,
 		    k->in_diag ? "true" : "false",
 		    k->in_accept_queue ? "true" : "false");
+		json_sent(b, k);
 		sep = ",";
 	}
-	sbuf_add(b, "],\"blocked\":[");
+	sbuf_add(b, "],");
+	/* The lab namespace's counters (null: no listener, or unreadable) */
+	if (kv->netstat_ok)
+		sbuf_addf(b, "\"listen_overflows\":%llu,\"listen_drops\":%llu,",
+		    (unsigned long long)kv->listen_overflows,
+		    (unsigned long long)kv->listen_drops);
+	else
+		sbuf_add(b, "\"listen_overflows\":null,\"listen_drops\":null,");
+	sbuf_add(b, "\"blocked\":[");
 	sep = "";
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct kblocked *kb = &kv->blocked[i];
