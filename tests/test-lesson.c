@@ -224,6 +224,28 @@ test_restart(void)
 	CHECK((c = check_create("queue = 0", err, sizeof err)) != NULL);
 	check_destroy(c);
 	CHECK(check_create("queue LISTEN = 0", err, sizeof err) == NULL);
+
+	/* Issue 16 §3: the SYN queue, the lab's drop counters, and a
+	 * side's unacknowledged bytes and retransmissions. */
+	CHECK((c = check_create("syn-queue = 1", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("listen-overflows >= 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("listen-drops > 0", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("client unacked = 0", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("client4 retransmits >= 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK(check_create("syn-queue SYN-RECV = 1", err, sizeof err) == NULL);
+	CHECK(check_create("client retransmits = port2", err, sizeof err) ==
+	    NULL);
+	CHECK(check_create("client unacked", err, sizeof err) == NULL);
+	CHECK(check_create("server retransmits >= x", err, sizeof err) == NULL);
+	CHECK(check_create("listen-overflow >= 1", err, sizeof err) == NULL);
+	CHECK(strstr(err, "listen-overflows") != NULL);
 }
 
 static void
