@@ -121,8 +121,9 @@ ksock_unacked(const struct ksock *k, uint32_t *notsent)
 }
 
 /*
- * ", 5 bytes unacked, SYN sent again 2 times": what the sending side
- * holds for the peer, and what it had to send again (tcp_info).
+ * ", 5 bytes unacked, 2 SYNs resent": what the sending side
+ * holds for the peer, and what it had to send again (tcp_info).  Short: a SYN-SENT row
+ * has its two addresses before it on an 80-column screen.
  */
 void
 sent_words(struct sbuf *b, const struct ksock *k)
@@ -137,12 +138,11 @@ sent_words(struct sbuf *b, const struct ksock *k)
 	if (!k->has_info || k->total_retrans == 0)
 		return;
 	if (k->state == TCP_SYN_SENT)
-		sbuf_addf(b, ngettext(", SYN sent again %u time",
-		    ", SYN sent again %u times", k->total_retrans),
-		    k->total_retrans);
+		sbuf_addf(b, ngettext(", %u SYN resent", ", %u SYNs resent",
+		    k->total_retrans), k->total_retrans);
 	else
-		sbuf_addf(b, ngettext(", %u segment retransmitted",
-		    ", %u segments retransmitted", k->total_retrans),
+		sbuf_addf(b, ngettext(", %u segment resent",
+		    ", %u segments resent", k->total_retrans),
 		    k->total_retrans);
 }
 

@@ -676,7 +676,7 @@ void	 syn_queue_words(struct sbuf *, const struct ksock *);
 /* Bytes written, not yet acknowledged, not counting a SYN or FIN
  * (*notsent: how many of them are not even sent) */
 uint32_t ksock_unacked(const struct ksock *, uint32_t *notsent);
-/* ", 5 bytes unacked, SYN sent again 2 times"; "" if none */
+/* ", 5 bytes unacked, 2 SYNs resent"; "" if none */
 void	 sent_words(struct sbuf *, const struct ksock *);
 /* "ListenOverflows 2, ListenDrops 2" when either is not 0 */
 void	 listen_drops_words(struct sbuf *, const struct kview *);

@@ -3,7 +3,7 @@
  * taken just before it, and for each socket now the words that mark
  * the difference, shown in the "changed" colour: "NEW", "was
  * SYN-SENT", "NEW ADDRESS", "+1 (was 0)" on a listener's queue, "SYN
- * queue +1", "sent again +1", "ListenOverflows +1 (was 1)".
+ * queue +1", "+1 resent", "ListenOverflows +1 (was 1)".
  */
 #include <netinet/in.h>
 
@@ -96,7 +96,7 @@ tui_kernel_change(struct sbuf *b, struct tui *t, const struct ksock *k)
 	 * (a SYN sent again to a full queue, lesson 5). */
 	else if (k->has_info && p->has_info &&
 	    k->total_retrans > p->total_retrans)
-		sbuf_addf(b, _("sent again %+d"), (int)(k->total_retrans -
+		sbuf_addf(b, _("%+d resent"), (int)(k->total_retrans -
 		    p->total_retrans));
 }
 
