@@ -154,7 +154,9 @@ tui_drops_row(struct tui *t, int y, int x, int w, const struct kview *kv)
 	tui_style(TR_BLOCKED);
 	tui_put(y, x, COL_OWNER - 1, _("dropped"));
 	tui_style(TR_NORMAL);
-	sbuf_add(&b, " (/proc/net/netstat)");
+	/* Without a lab network they are the whole host's, any program's. */
+	sbuf_add(&b, t->d.s.net.lab ? " (/proc/net/netstat)" :
+	    _(" (/proc/net/netstat: the whole host)"));
 	cx = COL_OWNER + tui_put(y, x + COL_OWNER, w - COL_OWNER,
 	    sbuf_str(&b));
 	sbuf_reset(&b);
