@@ -101,8 +101,8 @@ json_holders(struct sbuf *b, struct lab *lab, const struct ksock *k)
 }
 
 /*
- * The end of a socket's object, from its closing brace back: bytes written and
- * not acknowledged (Send-Q less a SYN or FIN), and from tcp_info the
+ * The rest of a socket's object, closing brace included: bytes written
+ * and not acknowledged (Send-Q less a SYN or FIN), and from tcp_info the
  * retransmissions and rtt in microseconds, null where the kernel gives
  * no tcp_info (TIME-WAIT, request socks, no sock_diag).
  */
@@ -172,7 +172,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sep = ",";
 	}
 	sbuf_add(b, "],");
-	/* The lab namespace's counters (null: no listener, or unreadable) */
+	/* The lab namespace's counters (null: /proc/net/netstat unreadable) */
 	if (kv->netstat_ok)
 		sbuf_addf(b, "\"listen_overflows\":%llu,\"listen_drops\":%llu,",
 		    (unsigned long long)kv->listen_overflows,

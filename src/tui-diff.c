@@ -3,7 +3,7 @@
  * taken just before it, and for each socket now the words that mark
  * the difference, shown in the "changed" colour: "NEW", "was
  * SYN-SENT", "NEW ADDRESS", "+1 (was 0)" on a listener's queue, "SYN
- * queue +1", "+1 resent", "ListenOverflows +1 (was 1)".
+ * queue +1", "+1 resent", and "+1 (was 1)" on ListenOverflows.
  */
 #include <netinet/in.h>
 
