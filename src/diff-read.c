@@ -195,15 +195,23 @@ item_fd(const struct titem *it)
 static void
 item_kernel(struct titem *it, json_t *ev)
 {
-	json_t *k = json_object_get(ev, "kernel"), *socks, *s;
+	json_t *k = json_object_get(ev, "kernel"), *socks, *s, *lis;
+	struct sbuf b;
 	long long pid = jint(ev, "pid", -1);
 	int fd = item_fd(it);
 	size_t i;
 
 	if (!json_is_object(k))
 		return;
-	it->nlisteners = (int)json_array_size(json_object_get(k,
-	    "listeners"));
+	lis = json_object_get(k, "listeners");
+	it->nlisteners = (int)json_array_size(lis);
+	sbuf_init(&b);
+	json_array_foreach(lis, i, s)
+		if (jstr(s, "addr") != NULL)
+			sbuf_addf(&b, "%s%s", i > 0 ? ", " : "", jstr(s, "addr"));
+	if (it->nlisteners > 0)
+		it->klisten = xstrdup(sbuf_str(&b));
+	sbuf_finish(&b);
 	socks = json_object_get(k, "sockets");
 	if (fd < 0 || !json_is_array(socks))
 		return;
@@ -365,6 +373,73 @@ event_output(struct trun *run, json_t *ev)
 	xasprintf(&run->outputs[run->noutputs++], "%s: %s", side, text);
 }
 
+static void
+eport_add(struct trun *run, const char *addr)
+{
+	const char *colon;
+	char *end;
+	long port;
+
+	if (addr == NULL || (colon = strrchr(addr, ':')) == NULL)
+		return;
+	port = strtol(colon + 1, &end, 10);
+	if (port <= 0 || port > 65535 || (*end != '\0' && *end != '}'))
+		return;
+	run->eports = xreallocarray(run->eports, run->neports + 1,
+	    sizeof *run->eports);
+	run->eports[run->neports++] = port;
+}
+
+/* The ports the kernel chose: a connected client's own (the peer the
+ * server sees, a local address "chosen by the kernel"). */
+static void
+eports_of(struct trun *run, json_t *ev)
+{
+	const char *origin = jstr(ev, "local_origin");
+	const char *call = jstr(ev, "call");
+	json_t *args = json_object_get(ev, "args");
+
+	if (origin != NULL && strcmp(origin, "chosen by the kernel") == 0)
+		eport_add(run, jstr(ev, "local"));
+	if (jstr(ev, "peer") != NULL && call != NULL &&
+	    strncmp(call, "accept", 6) == 0)
+		eport_add(run, jstr(ev, "peer"));
+	if (call != NULL && strncmp(call, "accept", 6) == 0)
+		eport_add(run, json_string_value(json_array_get(args, 1)));
+}
+
+char *
+trun_mask_ports(const struct trun *run, const char *s)
+{
+	struct sbuf b;
+	const char *p = s;
+	char *end, *out;
+	long v;
+	size_t i;
+	bool masked;
+
+	sbuf_init(&b);
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9' || (p > s && p[-1] >= '0' &&
+		    p[-1] <= '9')) {
+			sbuf_addc(&b, *p++);
+			continue;
+		}
+		v = strtol(p, &end, 10);
+		for (masked = false, i = 0; i < run->neports; i++)
+			if (run->eports[i] == v)
+				masked = true;
+		if (masked)
+			sbuf_addc(&b, '#');
+		else
+			sbuf_addn(&b, p, (size_t)(end - p));
+		p = end;
+	}
+	out = xstrdup(sbuf_str(&b));
+	sbuf_finish(&b);
+	return out;
+}
+
 static int
 read_event(struct reader *r, json_t *ev, char *err, size_t errsz)
 {
@@ -390,6 +465,7 @@ read_event(struct reader *r, json_t *ev, char *err, size_t errsz)
 	else if (strcmp(type, "return") == 0) {
 		struct pending *p = pending_of(r, t->name);
 
+		eports_of(r->run, ev);
 		item_call(r, t, ev, true, p);
 		pending_clear(p);
 	} else if (strcmp(type, "exit") == 0)
@@ -492,6 +568,7 @@ trun_free(struct trun *run)
 			free(it->func);
 			free(it->kstate);
 			free(it->klocal);
+			free(it->klisten);
 			free(it->token);
 		}
 		free(t->items);
@@ -502,6 +579,7 @@ trun_free(struct trun *run)
 	for (i = 0; i < run->noutputs; i++)
 		free(run->outputs[i]);
 	free(run->outputs);
+	free(run->eports);
 	free(run->path);
 	memset(run, 0, sizeof *run);
 }

@@ -23,6 +23,22 @@ who(const char *task, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", task);
 }
 
+/* The second of "closed the listening socket, not the connected one". */
+static const char *
+role_one(char role)
+{
+	switch (role) {
+	case 'L':
+		return _("the listening one");
+	case 'C':
+		return _("the connected one");
+	case 'S':
+		return _("the one not yet listening or connected");
+	default:
+		return _("a file descriptor that is no socket");
+	}
+}
+
 static const char *
 role_word(char role)
 {
@@ -50,7 +66,7 @@ outcome(const struct titem *it, struct sbuf *b)
 	} else if (!it->returned)
 		sbuf_add(b, _("blocked and never returned"));
 	else if (it->err != NULL && strcmp(it->err, "ECONNREFUSED") == 0)
-		sbuf_add(b, _("was refused (ECONNREFUSED)"));
+		sbuf_add(b, _("was refused"));
 	else if (it->err != NULL)
 		sbuf_addf(b, _("failed with %s"), it->err);
 	else if (strcmp(it->family, "read") == 0 && it->ret == 0)
@@ -92,7 +108,7 @@ headline(const struct tdiv *d, struct sbuf *b)
 	case DV_ROLE:
 		if (strcmp(d->ref->family, "close") == 0)
 			sbuf_addf(b, _("your %s closed %s, not %s"), w,
-			    role_word(d->got->role), role_word(d->ref->role));
+			    role_word(d->got->role), role_one(d->ref->role));
 		else
 			sbuf_addf(b, _("your %s called %s() on %s, not on %s"),
 			    w, d->got->call, role_word(d->got->role),
@@ -148,7 +164,7 @@ headline(const struct tdiv *d, struct sbuf *b)
 	sbuf_finish(&r);
 }
 
-/* ": the client's connect() was refused" */
+/* "the client's connect() was refused": what followed on another side. */
 static void
 consequence(const struct tdiv *d, struct sbuf *b)
 {
@@ -162,13 +178,12 @@ consequence(const struct tdiv *d, struct sbuf *b)
 	if (d->got != NULL)
 		outcome(d->got, &o);
 	if (d->kind == DV_RESULT)
-		sbuf_addf(b, _(": the %s's %s() %s"), w, d->got->call,
+		sbuf_addf(b, _("the %s's %s() %s"), w, d->got->call,
 		    sbuf_str(&o));
 	else if (d->kind == DV_EXIT)
-		sbuf_addf(b, _(": the %s %s"), w, sbuf_str(&o));
+		sbuf_addf(b, _("the %s %s"), w, sbuf_str(&o));
 	else if (d->kind == DV_MISSING)
-		sbuf_addf(b, _(": the %s never called %s()"), w,
-		    d->ref->call);
+		sbuf_addf(b, _("the %s never called %s()"), w, d->ref->call);
 	sbuf_finish(&o);
 }
 
@@ -205,12 +220,18 @@ kernel_line(const struct tdiv *d, const struct tdiv *then, struct sbuf *b)
 		    d->got->klocal != NULL ? d->got->klocal : "?",
 		    d->ref->kstate);
 	}
+	/* A refused connect(): what was listening, if anything. */
 	if (then->kind == DV_RESULT && strcmp(then->got->family,
-	    "connect") == 0 && then->got->nlisteners == 0 &&
-	    then->ref->nlisteners > 0) {
+	    "connect") == 0 && then->got->err != NULL &&
+	    then->ref->err == NULL) {
 		who(then->gtask->name, w, sizeof w);
-		sbuf_addf(b, _("  kernel: no socket of the lab was listening "
-		    "when the %s connected\n"), w);
+		if (then->got->klisten == NULL)
+			sbuf_addf(b, _("  kernel: no socket of the lab was "
+			    "listening when the %s connected\n"), w);
+		else
+			sbuf_addf(b, _("  kernel: when the %s connected, the "
+			    "lab's listening socket was at %s\n"), w,
+			    then->got->klisten);
 	}
 }
 
@@ -218,15 +239,25 @@ char *
 tdiff_runs(const struct trun *ref, const struct trun *got)
 {
 	struct tdiv d, then;
-	struct sbuf b;
+	struct sbuf b, h, c;
 	char *w;
 
 	tdiff_align(ref, got, &d, &then);
 	if (d.kind == DV_NONE)
 		return NULL;
 	sbuf_init(&b);
-	headline(&d, &b);
-	consequence(&then, &b);
+	sbuf_init(&h);
+	sbuf_init(&c);
+	headline(&d, &h);
+	consequence(&then, &c);
+	if (c.len == 0)
+		sbuf_add(&b, sbuf_str(&h));
+	else if (h.len > 0 && h.s[h.len - 1] == '?')	/* htons() missing? */
+		sbuf_addf(&b, _("%s (then %s)"), sbuf_str(&h), sbuf_str(&c));
+	else
+		sbuf_addf(&b, _("%s: %s"), sbuf_str(&h), sbuf_str(&c));
+	sbuf_finish(&h);
+	sbuf_finish(&c);
 	sbuf_addc(&b, '\n');
 	if (d.got != NULL) {
 		sbuf_addf(&b, "  %s ", _("where:"));

@@ -39,6 +39,7 @@ struct titem {
 	char		*kstate;	/* its socket's TCP state then */
 	char		*klocal;	/* its socket's local address then */
 	int		 nlisteners;	/* listening sockets in the lab then */
+	char		*klisten;	/* their addresses, ", " between */
 	int		 status;	/* TI_EXIT: exit status, -1 signalled */
 	int		 sig;
 	char		 role;		/* of the fd it used: L, C, S, ? */
@@ -59,11 +60,16 @@ struct trun {
 	size_t		 ntasks;
 	char		**outputs;	/* "client: Message from server: ..." */
 	size_t		 noutputs;
+	long		*eports;	/* ports the kernel chose in this run */
+	size_t		 neports;
 };
 
 int	 trun_read(struct trun *, const char *path, char *err, size_t);
 void	 trun_free(struct trun *);
 const struct ttask *trun_task(const struct trun *, const char *name);
+/* s with each port the kernel chose in the run written as "#": a
+ * server that writes its client's address writes the same. */
+char	*trun_mask_ports(const struct trun *, const char *s);
 
 /* diff-align.c: where two runs part, and how. */
 enum tdiv_kind {
