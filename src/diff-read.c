@@ -374,7 +374,7 @@ event_output(struct trun *run, json_t *ev)
 }
 
 static void
-eport_add(struct trun *run, const char *addr)
+port_add(long **ports, size_t *n, const char *addr)
 {
 	const char *colon;
 	char *end;
@@ -385,9 +385,14 @@ eport_add(struct trun *run, const char *addr)
 	port = strtol(colon + 1, &end, 10);
 	if (port <= 0 || port > 65535 || (*end != '\0' && *end != '}'))
 		return;
-	run->eports = xreallocarray(run->eports, run->neports + 1,
-	    sizeof *run->eports);
-	run->eports[run->neports++] = port;
+	*ports = xreallocarray(*ports, *n + 1, sizeof **ports);
+	(*ports)[(*n)++] = port;
+}
+
+static void
+eport_add(struct trun *run, const char *addr)
+{
+	port_add(&run->eports, &run->neports, addr);
 }
 
 /* The ports the kernel chose: a connected client's own (the peer the
@@ -406,6 +411,10 @@ eports_of(struct trun *run, json_t *ev)
 		eport_add(run, jstr(ev, "peer"));
 	if (call != NULL && strncmp(call, "accept", 6) == 0)
 		eport_add(run, json_string_value(json_array_get(args, 1)));
+	if (call != NULL && (strcmp(call, "bind") == 0 ||
+	    strcmp(call, "connect") == 0))
+		port_add(&run->nports, &run->nnports,
+		    json_string_value(json_array_get(args, 1)));
 }
 
 char *
@@ -580,6 +589,7 @@ trun_free(struct trun *run)
 		free(run->outputs[i]);
 	free(run->outputs);
 	free(run->eports);
+	free(run->nports);
 	free(run->path);
 	memset(run, 0, sizeof *run);
 }

@@ -252,7 +252,7 @@ tdiff_runs(const struct trun *ref, const struct trun *got)
 	consequence(&then, &c);
 	if (c.len == 0)
 		sbuf_add(&b, sbuf_str(&h));
-	else if (h.len > 0 && h.s[h.len - 1] == '?')	/* htons() missing? */
+	else if (d.kind == DV_HTONS || d.kind == DV_HTONL)	/* a question */
 		sbuf_addf(&b, _("%s (then %s)"), sbuf_str(&h), sbuf_str(&c));
 	else
 		sbuf_addf(&b, _("%s: %s"), sbuf_str(&h), sbuf_str(&c));

@@ -62,6 +62,8 @@ struct trun {
 	size_t		 noutputs;
 	long		*eports;	/* ports the kernel chose in this run */
 	size_t		 neports;
+	long		*nports;	/* ports named in bind() and connect() */
+	size_t		 nnports;
 };
 
 int	 trun_read(struct trun *, const char *path, char *err, size_t);
