@@ -179,7 +179,27 @@ check(rc == 1 and out.startswith("your server called shutdown(), which the "
                                  "reference does not call there"),
       f"one extra call: {rc} {out!r}")
 
-# 9. Bad files: one line, exit 2.
+# 9. run --lesson --batch: a failed check brings the first divergence
+#    from the lesson's own run, on stderr (stdout stays the transcript).
+p = subprocess.run([SOCKSTEP, "run", "--lesson", "01-hello", "--server",
+                    os.path.join(TESTS, "student-nolisten") + " {port}",
+                    "--batch", "--json"], capture_output=True, text=True,
+                   timeout=120, stdin=subprocess.DEVNULL,
+                   env=lang_env(LANG="C"))
+evs = events(p.stdout)
+check(p.returncode == 1 and evs, f"run --lesson nolisten: {p.returncode}")
+check("your server never called listen(): the client's connect() was "
+      "refused" in p.stderr, f"run --lesson: the words: {p.stderr!r}")
+no_leftovers(evs, "run --lesson nolisten")
+p = subprocess.run([SOCKSTEP, "run", "--lesson", "01-hello", "--server",
+                    os.path.join(TESTS, "student-reuse") + " {port}",
+                    "--batch"], capture_output=True, text=True,
+                   timeout=120, stdin=subprocess.DEVNULL,
+                   env=lang_env(LANG="C"))
+check(p.returncode == 0 and "leaves" not in p.stderr,
+      f"run --lesson passing: no divergence: {p.returncode} {p.stderr!r}")
+
+# 10. Bad files: one line, exit 2.
 bad_json = os.path.join(tmp, "bad.jsonl")
 with open(bad_json, "w") as f:
     f.write(lines[0])
