@@ -237,6 +237,20 @@ run_names_port(const struct trun *run, long port)
 	return false;
 }
 
+/*
+ * The call was made at the same place of the same source file in both
+ * runs: the reference's own program.  When the runs' lab ports differ,
+ * of two ports in the student's run that are each other's bytes swapped
+ * the wrong one is not that program's.
+ */
+static bool
+same_program(const struct titem *ri, const struct titem *gi)
+{
+	return ri->path != NULL && gi->path != NULL && ri->src != NULL &&
+	    gi->src != NULL && strcmp(ri->path, gi->path) == 0 &&
+	    strcmp(ri->src, gi->src) == 0;
+}
+
 /* bind(), connect(): the address a program named. */
 static bool
 addr_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
@@ -257,7 +271,8 @@ addr_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
 	    strcmp(rh, sw) != 0)
 		d->kind = DV_HTONL;
 	else if (gport != rport && (gport == bswap16(rport) ||
-	    run_names_port(mp->got, bswap16(gport)))) {
+	    (run_names_port(mp->got, bswap16(gport)) && !same_program(ri,
+	    gi)))) {
 		/* What the port should have been: in the student's run
 		 * (the lab's port may differ from the reference's). */
 		d->kind = DV_HTONS;
@@ -434,6 +449,14 @@ tdiff_align(const struct trun *ref, const struct trun *got,
 				;
 			if (gap_div(rt, gt, ops, a, k, nops, &d)) {
 				cand_add(&c, &nc, &d, rt->side);
+				/* The same call that went otherwise: its
+				 * arguments may say why (a port). */
+				if (d.kind == DV_RESULT || d.kind == DV_ROLE) {
+					pairs = xreallocarray(pairs, np + 1,
+					    sizeof *pairs);
+					pairs[np++] = (struct pair){ rt, gt,
+					    d.ref, d.got };
+				}
 				break;
 			}
 		}
@@ -476,7 +499,10 @@ tdiff_align(const struct trun *ref, const struct trun *got,
 		d.gtask = pairs[k].gt;
 		d.ref = pairs[k].ri;
 		d.got = pairs[k].gi;
-		d.at = 2 * pairs[k].gi->seq;
+		/* Other arguments come before the result they brought (a
+		 * connect() refused for its port says the port); the state
+		 * the kernel shows, after it. */
+		d.at = 2 * pairs[k].gi->seq - (d.kind != DV_KSTATE);
 		cand_add(&c, &nc, &d, pairs[k].gt->side);
 		seen[ti] = true;
 	}

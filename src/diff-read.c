@@ -9,12 +9,16 @@
  * that is malformed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "diff.h"
+
+/* The place of a call that never returned: after every event. */
+#define UNRETURNED_SEQ	(ULONG_MAX / 4)
 
 /* Calls that do the same to a socket are compared as one. */
 static const struct {
@@ -43,6 +47,7 @@ struct side_fds {
 struct pending {
 	char	*task;
 	char	*src;
+	char	*path;
 	char	*func;
 	int	 step;
 	char	*call;
@@ -141,10 +146,11 @@ static void
 pending_clear(struct pending *p)
 {
 	free(p->src);
+	free(p->path);
 	free(p->func);
 	free(p->call);
 	json_decref(p->ev);
-	p->src = p->func = p->call = NULL;
+	p->src = p->path = p->func = p->call = NULL;
 	p->ev = NULL;
 	p->open = false;
 }
@@ -301,9 +307,10 @@ item_call(struct reader *r, struct ttask *t, json_t *ev, bool returned,
 	if (p != NULL && p->open && p->call != NULL &&
 	    strcmp(p->call, it->call) == 0) {
 		it->src = p->src;
+		it->path = p->path;
 		it->func = p->func;
 		it->step = p->step;
-		p->src = p->func = NULL;
+		p->src = p->path = p->func = NULL;
 	}
 	if (returned) {
 		it->step = (int)jint(ev, "step", it->step);
@@ -320,6 +327,10 @@ item_unreturned(struct reader *r, struct ttask *t, struct pending *p)
 	if (!p->open)
 		return;
 	item_call(r, t, p->ev, false, p);
+	/* It parts from a reference that returned only where that one
+	 * returned: after all that did happen, not where it was called
+	 * (a server's accept() waits from its first steps). */
+	t->items[t->nitems - 1].seq = UNRETURNED_SEQ;
 	pending_clear(p);
 }
 
@@ -336,6 +347,7 @@ event_call(struct reader *r, struct ttask *t, json_t *ev)
 	p->func = jdup(ev, "func");
 	p->ev = json_incref(ev);
 	if (src != NULL) {
+		p->path = xstrdup(src);
 		slash = strrchr(src, '/');
 		xasprintf(&p->src, "%s:%lld", slash != NULL ? slash + 1 : src,
 		    jint(ev, "line", 0));
@@ -574,6 +586,7 @@ trun_free(struct trun *run)
 				free(it->args[k]);
 			free(it->err);
 			free(it->src);
+			free(it->path);
 			free(it->func);
 			free(it->kstate);
 			free(it->klocal);

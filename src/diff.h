@@ -35,6 +35,7 @@ struct titem {
 	char		*err;		/* "ECONNREFUSED", NULL on success */
 	bool		 returned;	/* false: blocked or cut off */
 	char		*src;		/* "server.c:40", NULL without -g */
+	char		*path;		/* the source file's whole path */
 	char		*func;
 	char		*kstate;	/* its socket's TCP state then */
 	char		*klocal;	/* its socket's local address then */

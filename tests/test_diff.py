@@ -46,10 +46,11 @@ def diff(a, b, env=None):
 
 
 def student(name, port="0"):
-    """Lesson 1 with a student's server, on another lab port (0: any)."""
+    """Lesson 1 with a student's server, on another lab port (0: any;
+    None: the default, 9190 unless it is busy)."""
     return transcript(name, ["run", "--lesson", "01-hello", "--server",
                              os.path.join(TESTS, name) + " {port}",
-                             "--port", port, "--batch"])
+                             "--batch"] + (["--port", port] if port else []))
 
 
 def src_line(name, pattern):
@@ -118,7 +119,9 @@ check(f"student-nolisten.c:{n} in main()" in out,
 check("step 3" in out, f"nolisten: the step: {out!r}")
 
 # 5. No htons(): the port in its bind() is the lab's port byte-swapped.
-noh, noh_evs = student("student-nohtons")
+# (On the default port: any port's bytes swapped may be one below 1024,
+# which a user may not bind on the host's network.)
+noh, noh_evs = student("student-nohtons", port=None)
 bound = ret(noh_evs, "server", "bind")
 conn = ret(noh_evs, "client", "connect")
 port = int(bound[0]["args"][1].rsplit(":", 1)[1].rstrip("}")) if bound else 0
@@ -152,6 +155,26 @@ check(rc == 1 and first == "your server closed the listening socket, not "
       "the connected one", f"wrongclose words: {rc} {first!r}")
 n = src_line("student-wrongclose", r"close\(serv_sock\)")
 check(f"student-wrongclose.c:{n}" in out, f"wrongclose line {n}: {out!r}")
+
+# 6b. The client without htons(), against the lesson's server: the
+#     client is to blame, though the server's port is the swapped one's.
+cn, cn_evs = transcript("student-client-nohtons", [
+    "run", "--lesson", "01-hello", "--client",
+    os.path.join(TESTS, "student-client-nohtons") + " {ip} {port}",
+    "--port", "0", "--batch"])
+bound = ret(cn_evs, "server", "bind")
+conn = ret(cn_evs, "client", "connect")
+lab = int(bound[0]["args"][1].rsplit(":", 1)[1].rstrip("}")) if bound else 0
+port = int(conn[0]["args"][1].rsplit(":", 1)[1].rstrip("}")) if conn else 0
+check(port == ((lab & 0xff) << 8) | (lab >> 8) and port != lab,
+      f"client-nohtons connected to {port}, the lab's port is {lab}")
+rc, out, err = diff(ref, cn)
+first = out.splitlines()[0] if out else ""
+check(rc == 1 and first.startswith(f"the port in your connect() is {port}, "
+                                   f"not {lab}: htons() missing?"),
+      f"client-nohtons words: {rc} {first!r}")
+check("step 5, client, connect() at student-client-nohtons.c:" in out,
+      f"client-nohtons: where: {out!r}")
 
 # 7. In Chinese: from LANG, as gettext reads it.
 rc, out, err = diff(ref, nol, env=lang_env(LANG="zh_CN.UTF-8"))
