@@ -237,21 +237,22 @@ item_roles(struct reader *r, struct titem *it, const char *side)
 	struct side_fds *sf = side_fds(r, side);
 	int fd = fd_arg(it);
 	bool ok = it->returned && it->err == NULL;
+	/* The fd a call returned; a transcript may say anything. */
+	int nfd = ok && it->ret >= 0 && it->ret < MAXFD ? (int)it->ret : -1;
 
 	it->role = strcmp(it->family, "socket") == 0 ? '-' :
 	    fd >= 0 ? sf->role[fd] : '?';
-	if (strcmp(it->family, "socket") == 0 && ok && it->ret < MAXFD)
-		sf->role[it->ret] = 'S';
-	else if (strcmp(it->family, "accept") == 0 && ok && it->ret < MAXFD)
-		sf->role[it->ret] = 'C';
+	if (strcmp(it->family, "socket") == 0 && nfd >= 0)
+		sf->role[nfd] = 'S';
+	else if (strcmp(it->family, "accept") == 0 && nfd >= 0)
+		sf->role[nfd] = 'C';
 	else if (strcmp(it->family, "listen") == 0 && ok && fd >= 0)
 		sf->role[fd] = 'L';
 	else if (strcmp(it->family, "connect") == 0 && fd >= 0 && (ok ||
 	    (it->err != NULL && strcmp(it->err, "EINPROGRESS") == 0)))
 		sf->role[fd] = 'C';
-	else if (strcmp(it->family, "dup") == 0 && ok && fd >= 0 &&
-	    it->ret < MAXFD)
-		sf->role[it->ret] = sf->role[fd];
+	else if (strcmp(it->family, "dup") == 0 && nfd >= 0 && fd >= 0)
+		sf->role[nfd] = sf->role[fd];
 	else if (strcmp(it->family, "close") == 0 && ok && fd >= 0)
 		sf->role[fd] = '?';
 }

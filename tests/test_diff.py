@@ -222,7 +222,44 @@ p = subprocess.run([SOCKSTEP, "run", "--lesson", "01-hello", "--server",
 check(p.returncode == 0 and "leaves" not in p.stderr,
       f"run --lesson passing: no divergence: {p.returncode} {p.stderr!r}")
 
-# 10. Bad files: one line, exit 2.
+# 10. Transcripts edited at random (a seeded walk, the same each run):
+#     an answer or one clear line, never a crash.
+import random
+rnd = random.Random(17)
+with open(nol) as f:
+    nol_lines = f.readlines()
+odd_values = [None, -1, 2**62, "", "x" * 300, [], {}, [1, "a"], True, 0.5]
+for i in range(120):
+    src_lines = list(rnd.choice([lines, nol_lines]))
+    for _ in range(rnd.randint(1, 4)):
+        k = rnd.randrange(len(src_lines))
+        what = rnd.randrange(4)
+        if what == 0:
+            del src_lines[k]
+        elif what == 1:
+            src_lines.insert(rnd.randrange(len(src_lines)), src_lines[k])
+        elif what == 2:
+            e = json.loads(src_lines[k])
+            key = rnd.choice(list(e.keys()))
+            e[key] = rnd.choice(odd_values)
+            src_lines[k] = json.dumps(e) + "\n"
+        else:
+            src_lines[k] = src_lines[k][:rnd.randrange(len(src_lines[k]))]
+        if not src_lines:
+            src_lines = [lines[0]]
+    mut = os.path.join(tmp, "mut.jsonl")
+    with open(mut, "w") as f:
+        f.writelines(src_lines)
+    a, b = (ref, mut) if i % 2 == 0 else (mut, ref)
+    rc, out, err = diff(a, b)
+    ok = (rc in (0, 1) and out and not err) or \
+        (rc == 2 and len(err.splitlines()) == 1 and not out)
+    if not check(ok, f"edited transcript {i}: exit {rc} {out!r} {err!r} "
+                 f"(diff {a} {b}, kept)"):
+        os.rename(mut, os.path.join(tmp, f"crash-{i}.jsonl"))
+        break
+
+# 11. Bad files: one line, exit 2.
 bad_json = os.path.join(tmp, "bad.jsonl")
 with open(bad_json, "w") as f:
     f.write(lines[0])
@@ -241,5 +278,6 @@ bad(["diff", ref], "two transcripts", "one file")
 bad(["diff", ref, ref, ref], "two transcripts", "three files")
 bad(["diff", "--json", ref, ref], "diff", "an option of batch")
 
-subprocess.run(["rm", "-rf", tmp])
+if not FAILS:
+    subprocess.run(["rm", "-rf", tmp])
 finish()
