@@ -361,7 +361,8 @@ pair_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
 		args_join(gi, strcmp(f, "socket") == 0 ? 0 : 1, d->what[1],
 		    sizeof d->what[1]);
 	} else if (strcmp(f, "write") == 0 && strcmp(ri->call,
-	    gi->call) == 0 && (ri->ret != gi->ret ||
+	    gi->call) == 0 && ri->err == NULL && gi->err == NULL &&
+	    (ri->ret != gi->ret ||
 	    data_differ(mp, ri, gi))) {
 		d->kind = DV_DATA;
 		snprintf(d->what[0], sizeof d->what[0], "%s", ri->nargs > 1 ?

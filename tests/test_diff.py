@@ -176,6 +176,23 @@ check(rc == 1 and first.startswith(f"the port in your connect() is {port}, "
 check("step 5, client, connect() at student-client-nohtons.c:" in out,
       f"client-nohtons: where: {out!r}")
 
+# 6c. Lesson 8's echo server closing the listening socket after its
+#     first client: the second client, queued, is reset.
+l8, _ = transcript("l8", ["batch", "08-echo"])
+ewc, ewc_evs = transcript("student-echo-wrongclose", [
+    "run", "--lesson", "08-echo", "--server",
+    os.path.join(TESTS, "student-echo-wrongclose") + " {port}",
+    "--port", "0", "--batch"])
+w2 = ret(ewc_evs, "client2", "write")
+check(w2 and w2[0]["errno"] == "ECONNRESET", f"client2 was reset: {w2}")
+rc, out, err = diff(l8, ewc)
+first = out.splitlines()[0] if out else ""
+check(rc == 1 and first == "your server closed the listening socket, not "
+      "the connected one: the client2's write() failed with ECONNRESET",
+      f"echo wrongclose words: {rc} {first!r}")
+n = src_line("student-echo-wrongclose", r"close\(serv_sock\);\s*/\*")
+check(f"student-echo-wrongclose.c:{n}" in out, f"echo line {n}: {out!r}")
+
 # 7. In Chinese: from LANG, as gettext reads it.
 rc, out, err = diff(ref, nol, env=lang_env(LANG="zh_CN.UTF-8"))
 check(rc == 1 and re.search(r"[\u4e00-\u9fff]", out) and "listen()" in out
