@@ -495,13 +495,14 @@ read_event(struct reader *r, json_t *ev, char *err, size_t errsz)
 	return 0;
 }
 
-int
-trun_read(struct trun *run, const char *path, char *err, size_t errsz)
+/* One transcript from f, named name in what is said of it. */
+static int
+read_stream(struct trun *run, FILE *f, const char *name, char *err,
+    size_t errsz)
 {
 	struct reader r;
 	json_error_t jerr;
 	json_t *ev;
-	FILE *f;
 	char *line = NULL;
 	size_t cap = 0, i, nevents = 0;
 	ssize_t n;
@@ -509,12 +510,8 @@ trun_read(struct trun *run, const char *path, char *err, size_t errsz)
 
 	memset(run, 0, sizeof *run);
 	memset(&r, 0, sizeof r);
-	run->path = xstrdup(path);
+	run->path = xstrdup(name);
 	r.run = run;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
 		r.line++;
 		if (n > 0 && line[n - 1] == '\n')
@@ -523,7 +520,7 @@ trun_read(struct trun *run, const char *path, char *err, size_t errsz)
 			continue;
 		if ((ev = json_loadb(line, (size_t)n, 0, &jerr)) == NULL) {
 			snprintf(err, errsz, _("%s:%zu: invalid JSON: %s"),
-			    path, r.line, jerr.text);
+			    name, r.line, jerr.text);
 			rc = -1;
 			break;
 		}
@@ -532,12 +529,12 @@ trun_read(struct trun *run, const char *path, char *err, size_t errsz)
 		nevents++;
 	}
 	if (rc == 0 && ferror(f)) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		snprintf(err, errsz, "%s: %s", name, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && nevents == 0) {
 		snprintf(err, errsz, _("%s: empty: not a sockstep transcript"),
-		    path);
+		    name);
 		rc = -1;
 	}
 	/* Calls still paused at when the transcript ends. */
@@ -546,7 +543,6 @@ trun_read(struct trun *run, const char *path, char *err, size_t errsz)
 			item_unreturned(&r, task_of(run, r.pend[i].task, "?"),
 			    &r.pend[i]);
 	free(line);
-	fclose(f);
 	for (i = 0; i < r.npend; i++) {
 		pending_clear(&r.pend[i]);
 		free(r.pend[i].task);
@@ -557,6 +553,45 @@ trun_read(struct trun *run, const char *path, char *err, size_t errsz)
 	free(r.sides);
 	if (rc == -1)
 		trun_free(run);
+	return rc;
+}
+
+int
+trun_read(struct trun *run, const char *path, char *err, size_t errsz)
+{
+	FILE *f;
+	int rc;
+
+	memset(run, 0, sizeof *run);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = read_stream(run, f, path, err, errsz);
+	fclose(f);
+	return rc;
+}
+
+int
+trun_read_mem(struct trun *run, const char *name, const char *data,
+    size_t len, char *err, size_t errsz)
+{
+	FILE *f;
+	int rc;
+
+	memset(run, 0, sizeof *run);
+	/* fmemopen() refuses an empty buffer; it is an empty file. */
+	if (len == 0) {
+		snprintf(err, errsz, _("%s: empty: not a sockstep transcript"),
+		    name);
+		return -1;
+	}
+	if ((f = fmemopen((void *)data, len, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	rc = read_stream(run, f, name, err, errsz);
+	fclose(f);
 	return rc;
 }
 

@@ -68,6 +68,9 @@ struct trun {
 };
 
 int	 trun_read(struct trun *, const char *path, char *err, size_t);
+/* The same from memory (the fuzz target); name is said in errors. */
+int	 trun_read_mem(struct trun *, const char *name, const char *data,
+	    size_t, char *err, size_t);
 void	 trun_free(struct trun *);
 const struct ttask *trun_task(const struct trun *, const char *name);
 /* s with each port the kernel chose in the run written as "#": a
