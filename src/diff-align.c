@@ -162,7 +162,7 @@ addr_parse(const char *arg, char *host, size_t hostsz, long *port)
 
 	if (arg == NULL || strncmp(arg, "{AF_INET", 8) != 0 ||
 	    (p = strstr(arg, ", ")) == NULL ||
-	    (end = strrchr(arg, '}')) == NULL ||
+	    (end = strrchr(arg, '}')) == NULL || end < p ||
 	    (colon = memrchr(p, ':', (size_t)(end - p))) == NULL)
 		return false;
 	p += 2;

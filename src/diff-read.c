@@ -75,6 +75,31 @@ family_of(const char *call)
 	return call;
 }
 
+/*
+ * A copy that is safe to print: what a transcript says goes into words
+ * on a terminal, and a hostile one could hold escape sequences.  Control
+ * characters, C0 and C1 (U+0080..U+009F), become '?'.  Jansson gives
+ * valid UTF-8 only.
+ */
+static char *
+sdup(const char *s)
+{
+	char *d = xstrdup(s), *p, *q;
+
+	for (p = q = d; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+		    (unsigned char)p[1] <= 0x9f) {
+			*q++ = '?';
+			p++;
+		} else
+			*q++ = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	*q = '\0';
+	return d;
+}
+
 static const char *
 jstr(json_t *o, const char *key)
 {
@@ -86,7 +111,7 @@ jdup(json_t *o, const char *key)
 {
 	const char *s = jstr(o, key);
 
-	return s != NULL ? xstrdup(s) : NULL;
+	return s != NULL ? sdup(s) : NULL;
 }
 
 static long long
@@ -108,7 +133,7 @@ side_fds(struct reader *r, const char *side)
 	r->sides = xreallocarray(r->sides, r->nsides + 1, sizeof *r->sides);
 	memset(&r->sides[r->nsides], 0, sizeof *r->sides);
 	memset(r->sides[r->nsides].role, '?', MAXFD);
-	r->sides[r->nsides].side = xstrdup(side);
+	r->sides[r->nsides].side = sdup(side);
 	return &r->sides[r->nsides++];
 }
 
@@ -123,8 +148,8 @@ task_of(struct trun *run, const char *name, const char *side)
 	run->tasks = xreallocarray(run->tasks, run->ntasks + 1,
 	    sizeof *run->tasks);
 	memset(&run->tasks[run->ntasks], 0, sizeof *run->tasks);
-	run->tasks[run->ntasks].name = xstrdup(name);
-	run->tasks[run->ntasks].side = xstrdup(side);
+	run->tasks[run->ntasks].name = sdup(name);
+	run->tasks[run->ntasks].side = sdup(side);
 	return &run->tasks[run->ntasks++];
 }
 
@@ -138,7 +163,7 @@ pending_of(struct reader *r, const char *task)
 			return &r->pend[i];
 	r->pend = xreallocarray(r->pend, r->npend + 1, sizeof *r->pend);
 	memset(&r->pend[r->npend], 0, sizeof *r->pend);
-	r->pend[r->npend].task = xstrdup(task);
+	r->pend[r->npend].task = sdup(task);
 	return &r->pend[r->npend++];
 }
 
@@ -216,7 +241,7 @@ item_kernel(struct titem *it, json_t *ev)
 		if (jstr(s, "addr") != NULL)
 			sbuf_addf(&b, "%s%s", i > 0 ? ", " : "", jstr(s, "addr"));
 	if (it->nlisteners > 0)
-		it->klisten = xstrdup(sbuf_str(&b));
+		it->klisten = sdup(sbuf_str(&b));
 	sbuf_finish(&b);
 	socks = json_object_get(k, "sockets");
 	if (fd < 0 || !json_is_array(socks))
@@ -298,7 +323,7 @@ item_call(struct reader *r, struct ttask *t, json_t *ev, bool returned,
 	json_array_foreach(args, i, a) {
 		if (i >= TI_MAXARGS)
 			break;
-		it->args[i] = xstrdup(json_is_string(a) ?
+		it->args[i] = sdup(json_is_string(a) ?
 		    json_string_value(a) : "?");
 		it->nargs++;
 	}
@@ -348,10 +373,10 @@ event_call(struct reader *r, struct ttask *t, json_t *ev)
 	p->func = jdup(ev, "func");
 	p->ev = json_incref(ev);
 	if (src != NULL) {
-		p->path = xstrdup(src);
-		slash = strrchr(src, '/');
-		xasprintf(&p->src, "%s:%lld", slash != NULL ? slash + 1 : src,
-		    jint(ev, "line", 0));
+		p->path = sdup(src);
+		slash = strrchr(p->path, '/');
+		xasprintf(&p->src, "%s:%lld", slash != NULL ? slash + 1 :
+		    p->path, jint(ev, "line", 0));
 	}
 }
 
@@ -372,18 +397,6 @@ event_exit(struct reader *r, struct ttask *t, json_t *ev)
 	it->status = json_is_integer(st) ? (int)json_integer_value(st) : -1;
 	it->sig = (int)jint(ev, "signal", 0);
 	item_token(it);
-}
-
-static void
-event_output(struct trun *run, json_t *ev)
-{
-	const char *side = jstr(ev, "side"), *text = jstr(ev, "text");
-
-	if (side == NULL || text == NULL)
-		return;
-	run->outputs = xreallocarray(run->outputs, run->noutputs + 1,
-	    sizeof *run->outputs);
-	xasprintf(&run->outputs[run->noutputs++], "%s: %s", side, text);
 }
 
 static void
@@ -472,10 +485,6 @@ read_event(struct reader *r, json_t *ev, char *err, size_t errsz)
 		snprintf(err, errsz, _("%s:%zu: not a sockstep transcript "
 		    "(a line without \"event\")"), r->run->path, r->line);
 		return -1;
-	}
-	if (strcmp(type, "output") == 0) {
-		event_output(r->run, ev);
-		return 0;
 	}
 	side = jstr(ev, "side");
 	task = jstr(ev, "task_name");
@@ -634,9 +643,6 @@ trun_free(struct trun *run)
 		free(t->side);
 	}
 	free(run->tasks);
-	for (i = 0; i < run->noutputs; i++)
-		free(run->outputs[i]);
-	free(run->outputs);
 	free(run->eports);
 	free(run->nports);
 	free(run->path);

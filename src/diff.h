@@ -59,8 +59,6 @@ struct trun {
 	char		*path;
 	struct ttask	*tasks;
 	size_t		 ntasks;
-	char		**outputs;	/* "client: Message from server: ..." */
-	size_t		 noutputs;
 	long		*eports;	/* ports the kernel chose in this run */
 	size_t		 neports;
 	long		*nports;	/* ports named in bind() and connect() */
@@ -94,7 +92,6 @@ enum tdiv_kind {
 	DV_EXIT,
 	DV_TASK_MISSING,
 	DV_TASK_EXTRA,
-	DV_OUTPUT,
 };
 struct tdiv {
 	enum tdiv_kind		 kind;

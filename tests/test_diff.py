@@ -219,6 +219,22 @@ check(rc == 1 and out.startswith("your server called shutdown(), which the "
                                  "reference does not call there"),
       f"one extra call: {rc} {out!r}")
 
+# An edited transcript cannot reach the terminal with an escape
+# sequence: control characters in what it says come out as '?'.
+esc = os.path.join(tmp, "esc.jsonl")
+with open(esc, "w") as f:
+    for line in lines:
+        e = json.loads(line)
+        if e.get("event") == "return" and e.get("call") == "listen":
+            e2 = dict(e, call="shutdown\u001b[2J\u009b1m", args=[
+                "3", "\u001b]0;title\u0007"], ret=0)
+            f.write(json.dumps(e2) + "\n")
+        f.write(line)
+rc, out, err = diff(ref, esc)
+check(rc == 1 and "shutdown?[2J?1m()" in out and not re.search(
+      "[\x00-\x09\x0b-\x1f\x7f\x80-\x9f]", out + err),
+      f"no control character from the file: {rc} {out!r}")
+
 # 9. run --lesson --batch: a failed check brings the first divergence
 #    from the lesson's own run, on stderr (stdout stays the transcript).
 p = subprocess.run([SOCKSTEP, "run", "--lesson", "01-hello", "--server",
