@@ -528,8 +528,9 @@ read_stream(struct trun *run, FILE *f, const char *name, char *err,
 		if (n == 0)
 			continue;
 		if ((ev = json_loadb(line, (size_t)n, 0, &jerr)) == NULL) {
-			snprintf(err, errsz, _("%s:%zu: invalid JSON: %s"),
-			    name, r.line, jerr.text);
+			snprintf(err, errsz, _("%s:%zu: invalid JSON (a "
+			    "transcript is written with --json): %s"), name,
+			    r.line, jerr.text);
 			rc = -1;
 			break;
 		}
