@@ -187,21 +187,37 @@ consequence(const struct tdiv *d, struct sbuf *b)
 	sbuf_finish(&o);
 }
 
-/* "step 3, server, accept() at student.c:28 in main()" */
+/* "step 3, server, accept(3, NULL, NULL) = -1 EINVAL at student.c:28
+ * in main()": the call as the transcript shows it. */
 static void
 where(const struct titem *it, const char *task, struct sbuf *b)
 {
 	char w[64];
+	unsigned k;
 
 	who(task, w, sizeof w);
 	if (it->step > 0)
 		sbuf_addf(b, _("step %d, "), it->step);
-	sbuf_addf(b, "%s, %s()", w, it->call);
+	sbuf_addf(b, "%s, ", w);
+	if (it->kind == TI_EXIT) {
+		outcome(it, b);
+		return;
+	}
+	sbuf_addf(b, "%s(", it->call);
+	for (k = 0; k < it->nargs; k++)
+		sbuf_addf(b, "%s%s", k > 0 ? ", " : "", it->args[k]);
+	sbuf_addc(b, ')');
+	if (!it->returned)
+		sbuf_add(b, " = ?");
+	else if (it->err != NULL)
+		sbuf_addf(b, " = %lld %s", it->ret, it->err);
+	else
+		sbuf_addf(b, " = %lld", it->ret);
 	if (it->src != NULL)
 		sbuf_addf(b, _(" at %s"), it->src);
 	if (it->func != NULL)
 		sbuf_addf(b, _(" in %s()"), it->func);
-	if (it->src == NULL && it->kind == TI_CALL)
+	if (it->src == NULL)
 		sbuf_add(b, _(" (no source line: build it with -g)"));
 }
 
