@@ -3,7 +3,7 @@ _sockstep()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="lesson batch replay run lessons check-lesson join"
+	local cmds="lesson batch replay run lessons check-lesson diff join"
 	local opts="--port --clients --lang --theme --net --help --version"
 	case $prev in
 	--port|--clients|--delay) return ;;
@@ -24,6 +24,8 @@ _sockstep()
 		return
 	fi
 	case ${words[1]} in
+	diff)	# two transcripts (--json)
+		_filedir; return ;;
 	join)	# a lab's pid, then -- and a command
 		[[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "$(pgrep -x -u "$EUID" sockstep)" -- "$cur"))
 		return ;;

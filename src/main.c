@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diff.h"
 #include "output.h"
 #include "views.h"
 #include "config.h"
@@ -29,6 +30,7 @@ N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]
 "                    [--stdin SIDE=FILE]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
+"       sockstep diff REFERENCE.jsonl YOURS.jsonl\n"
 "       sockstep join [PID] [-- CMD ARGS]\n"
 "       sockstep --help | --version\n");
 
@@ -43,6 +45,8 @@ N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "                that lesson's other side, its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
 "  check-lesson  check a lesson file, then run it and evaluate its checks\n"
+"  diff          compare two --json transcripts: where your run first\n"
+"                leaves the reference's, in words (exit 1 if it does)\n"
 "  join          from another terminal: a shell (or CMD) in a running lab's\n"
 "                private network, for ss, nc or tcpdump\n"),
 N_("options:\n"
@@ -585,6 +589,38 @@ verb_check_lesson(int argc, char **argv)
 	return view_done(cmd_check_lesson(operand, &o, err, sizeof err), err);
 }
 
+/*
+ * sockstep diff A.jsonl B.jsonl: the first point where run B (the
+ * student's) leaves run A (the reference), in words; 0 when they agree,
+ * 1 when they differ, 2 for a file that is no transcript.
+ */
+static int
+verb_diff(int argc, char **argv)
+{
+	struct options o;
+	char err[1024], *words;
+	int rc;
+
+	parse_options(argc, argv, &o);
+	if (o.steps != NULL || o.json || o.port_explicit || o.clients != 0 ||
+	    o.export_fmt != EXPORT_NONE || o.replay != NULL ||
+	    o.record != NULL || o.delay_ms != 0 || o.nstdin != 0)
+		usage_error(_("diff takes two transcripts and --lang only"));
+	no_run_options(&o);
+	if (argc - optind != 2)
+		usage_error(_("diff: two transcripts, the reference's and "
+		    "yours (sockstep batch --json > FILE)"));
+	rc = tdiff_files(argv[optind], argv[optind + 1], &words, err,
+	    sizeof err);
+	if (rc == 1) {
+		fputs(words, stdout);
+		free(words);
+	} else if (rc == 0)
+		printf("%s\n", _("the runs agree: no call, result or kernel "
+		    "state parts them"));
+	return view_done(rc, err);
+}
+
 static int
 verb_lessons(int argc, char **argv)
 {
@@ -720,6 +756,7 @@ static const struct verb {
 	{ "run", verb_run },
 	{ "batch", verb_batch },
 	{ "check-lesson", verb_check_lesson },
+	{ "diff", verb_diff },
 	{ "lessons", verb_lessons },
 	{ "list", verb_lessons },
 	{ "replay", verb_replay },

@@ -18,6 +18,7 @@ struct transcript {
 	struct sbuf		 buf;
 	struct srcmap		*srcmap;	/* JSON: where each call is made */
 	struct srcloc		 loc;
+	bool			 started;	/* past the wait before step 1 */
 };
 
 static const char *const lev_names[] = {
@@ -288,6 +289,10 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_add(b, ",");
 	}
 	json_kv_str(b, "event", lev_names[ev->type]);
+	/* The step of the steps given it happened in: what `sockstep diff`
+	 * names (issue 17 §3); none before the first or after the last. */
+	if (t->started && o->nstep < o->s->nsteps)
+		sbuf_addf(b, ",\"step\":%zu", o->nstep + 1);
 	sbuf_add(b, ",");
 	json_kv_str(b, "call", c != NULL ? c->desc->name : NULL);
 	sbuf_add(b, ",");
@@ -505,6 +510,17 @@ json_check(struct output *o, unsigned point, const char *expr, bool ok,
 	fputs(sbuf_str(b), o->out);
 }
 
+/* Once before the first step: events from now on are in a step. */
+static void
+json_step(struct output *o, struct lab *lab, const char *token)
+{
+	struct transcript *t = (struct transcript *)o;
+
+	(void)lab;
+	if (token == NULL)
+		t->started = true;
+}
+
 /* After each step: the kernel in brief. */
 static void
 text_step(struct output *o, struct lab *lab, const char *token)
@@ -534,6 +550,7 @@ const struct output_ops output_json_ops = {
 	.size = sizeof(struct transcript),
 	.begin = transcript_begin,
 	.event = json_event,
+	.step = json_step,
 	.check = json_check,
 	.finish = transcript_finish,
 };
