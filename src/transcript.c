@@ -100,6 +100,16 @@ json_holders(struct sbuf *b, struct lab *lab, const struct ksock *k)
 	sbuf_addf(b, "],\"nholders\":%d,", k->nholders);
 }
 
+/* ,"host":"server"|"client" with two hosts (issue 16 §1): which
+ * namespace's sock_diag listed the socket; nothing with one host. */
+static void
+json_host(struct sbuf *b, const struct kview *kv, const struct ksock *k)
+{
+	if (kv->nhosts == 2)
+		sbuf_addf(b, ",\"host\":\"%s\"", k->host == 1 ? "client" :
+		    "server");
+}
+
 static void
 json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -119,7 +129,9 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,", k->rqueue,
 		    k->wqueue);
 		json_kv_str(b, "side", lab_side_name(lab, k->side));
-		sbuf_addf(b, ",\"fd\":%d}", k->fd);
+		sbuf_addf(b, ",\"fd\":%d", k->fd);
+		json_host(b, kv, k);
+		sbuf_add(b, "}");
 		sep = ",";
 	}
 	sbuf_add(b, "],\"sockets\":[");
@@ -141,10 +153,12 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, ",");
 		json_addr(b, "peer", &k->peer);
 		sbuf_addf(b, ",\"rqueue\":%u,\"wqueue\":%u,\"inode\":%llu,"
-		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s}",
+		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s",
 		    k->rqueue, k->wqueue, (unsigned long long)k->inode,
 		    k->in_diag ? "true" : "false",
 		    k->in_accept_queue ? "true" : "false");
+		json_host(b, kv, k);
+		sbuf_add(b, "}");
 		sep = ",";
 	}
 	sbuf_add(b, "],\"blocked\":[");
