@@ -668,6 +668,7 @@ verb_join(int argc, char **argv)
 	pid_t pid = 0;
 	size_t n, i;
 	int a = 1;
+	bool client = false;
 
 	if (a < argc && (strcmp(argv[a], "--help") == 0 ||
 	    strcmp(argv[a], "-h") == 0)) {
@@ -690,6 +691,20 @@ verb_join(int argc, char **argv)
 			usage_error(_("join: pid %s: %s"), argv[a], errstr);
 		a++;
 	}
+	/* Which host of a lab with two (issue 16 §1); the server's by
+	 * default, the one sockstep itself is in. */
+	if (a < argc && strncmp(argv[a], "--host", 6) == 0 &&
+	    (argv[a][6] == '=' || argv[a][6] == '\0')) {
+		const char *h = argv[a][6] == '=' ? argv[a] + 7 :
+		    a + 1 < argc ? argv[++a] : "";
+
+		if (strcmp(h, "client") == 0)
+			client = true;
+		else if (strcmp(h, "server") != 0)
+			usage_error(_("join: --host %s: expected server or "
+			    "client"), h);
+		a++;
+	}
 	if (a < argc && strcmp(argv[a], "--") != 0)
 		usage_error(_("join: unexpected argument '%s' (a command goes "
 		    "after --)"), argv[a]);
@@ -710,11 +725,13 @@ verb_join(int argc, char **argv)
 			user_error(_("join: %zu labs are running; name one: "
 			    "sockstep join PID"), n);
 	}
-	if (net_join(pid, err, sizeof err) == -1)
+	if (net_join(pid, client, err, sizeof err) == -1)
 		user_error("join: %s", err);
 	if (cmd == shell)
-		fprintf(stderr, _("sockstep: in the lab network of pid %ld; "
-		    "exit the shell to leave\n"), (long)pid);
+		fprintf(stderr, client ? _("sockstep: on the client host of "
+		    "the lab network of pid %ld; exit the shell to leave\n") :
+		    _("sockstep: in the lab network of pid %ld; exit the shell "
+		    "to leave\n"), (long)pid);
 	execvp(cmd[0], cmd);
 	user_error("join: %s: %s", cmd[0], strerror(errno));
 }

@@ -735,7 +735,8 @@ struct net_labinfo {
 size_t		 net_labs(struct net_labinfo **);
 /* Move this process into pid's lab network (its user namespace first
  * when not root), keeping CAP_NET_RAW and CAP_NET_ADMIN there for what
- * it execs next (tcpdump, ip).  -1 + err. */
-int		 net_join(pid_t, char *err, size_t);
+ * it execs next (tcpdump, ip): the server host, or with client the
+ * client host of a lab with two.  -1 + err. */
+int		 net_join(pid_t, bool client, char *err, size_t);
 
 #endif

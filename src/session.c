@@ -76,9 +76,11 @@ session_open(struct session *s, const char *name, const struct options *o,
 	 * and a free port are read on the network the programs will use;
 	 * each run (a restart too) gets a fresh one.  Lessons get a client
 	 * host of their own (the book's client has "the host's IP"), run
-	 * one host unless asked, so 127.0.0.1 in a command keeps working. */
-	if (net_lab_enter(o->net, o->hosts != 0 ? o->hosts : name == NULL ?
-	    1 : 2, &s->net, err, sizeof err) == -1) {
+	 * (--lesson too) one host unless asked, so 127.0.0.1 in the user's
+	 * command keeps working. */
+	if (net_lab_enter(o->net, o->hosts != 0 ? o->hosts :
+	    o->run_server != NULL || o->run_client != NULL ? 1 : 2, &s->net,
+	    err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
 	}
