@@ -191,9 +191,10 @@ net_client_ns(pid_t pid)
 	char dir[64], path[64 + sizeof ((struct dirent *)0)->d_name], link[64],
 	    own[64];
 	struct dirent *de;
-	int fd = -1;
+	int fd = -1, saved;
 	ssize_t n;
 	DIR *d;
+	bool found = false;
 
 	if (net_ns_id(pid, "net", own, sizeof own) == -1)
 		return -1;
@@ -205,12 +206,15 @@ net_client_ns(pid_t pid)
 		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
 			continue;
 		link[n] = '\0';
-		if (strncmp(link, "net:[", 5) == 0 && strcmp(link, own) != 0)
+		if (strncmp(link, "net:[", 5) == 0 && strcmp(link, own) != 0) {
+			found = true;
 			fd = open(path, O_RDONLY | O_CLOEXEC);
+			break;
+		}
 	}
+	saved = errno;
 	closedir(d);
-	if (fd == -1 && errno == 0)
-		errno = ENOENT;
+	errno = found ? saved : ENOENT;
 	return fd;
 }
 
@@ -245,7 +249,6 @@ net_join(pid_t pid, bool client, char *err, size_t errlen)
 		userns = true;
 	}
 	if (client) {
-		errno = 0;
 		if ((fd = net_client_ns(pid)) == -1) {
 			snprintf(err, errlen, errno == ENOENT ? _("pid %ld: "
 			    "the lab has one host, no client host (run --hosts "
