@@ -25,7 +25,8 @@
 
 #include "model.h"
 
-/* Set by a test to make the namespaces fail as if refused (EPERM). */
+/* Set by a test to make the namespaces fail as if refused (EPERM): "1"
+ * all of them, "client" the client host's only. */
 #define NET_REFUSE_ENV	"SOCKSTEP_NET_REFUSE"
 
 /*
@@ -202,9 +203,14 @@ static int
 net_client_host(struct net_lab *n, bool *lost, char *err, size_t errlen)
 {
 	struct nl_sock *rt_a = NULL, *rt_b = NULL;
+	const char *refuse = getenv(NET_REFUSE_ENV);
 	int fd_a, rc = -1;
 
 	*lost = false;
+	if (refuse != NULL && strcmp(refuse, "client") == 0) {
+		snprintf(err, errlen, "unshare: %s", strerror(EPERM));
+		return -1;
+	}
 	if ((fd_a = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "/proc/self/ns/net: %s", strerror(errno));
 		return -1;

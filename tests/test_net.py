@@ -306,6 +306,23 @@ bad(["batch", "01-hello", "--net", "lab"], "--net lab", "--net lab refused",
     env=env)
 bad(["batch", "01-hello", "--net", "wire"], "expected lab or host",
     "--net wire")
+# Only the client host refused: one private host, said in one note.
+env = dict(os.environ, SOCKSTEP_NET_REFUSE="client")
+p = subprocess.run([SOCKSTEP, "batch", "--json", "01-hello", "--port", "0"],
+                   capture_output=True, text=True, timeout=60, env=env)
+evs = events(p.stdout)
+notes = [e["text"] for e in evs if e.get("event") == "note"]
+con = [e for e in evs if e.get("event") == "return" and
+       e.get("call") == "connect"]
+check(p.returncode == 0 and len([n for n in notes if "one host" in n]) == 1,
+      f"client host refused: one note: {p.returncode} {notes} {p.stderr}")
+check(con and con[0]["local"].startswith("127.0.0.1:") and
+      "Message from server: Hello World!" in output_lines(evs, "client"),
+      f"client host refused: the lesson runs on one host: {con}")
+no_leftovers(evs, "client host refused")
+bad(["batch", "01-hello", "--net", "lab"], "client host",
+    "--net lab, client host refused", env=env)
+bad(["batch", "01-hello", "--hosts", "3"], "expected 1 or 2", "--hosts 3")
 
 # 8. The record says which network; a host run is replayed on the host.
 tmp = tempfile.mkdtemp(prefix="sockstep-net-rec-")
