@@ -230,12 +230,17 @@ try:
         leader = int(f.read().rsplit(")", 1)[1].split()[1])
 except (KeyError, OSError, ValueError):
     pass
+# (A second lab, so that join lists the labs rather than entering one.)
+s3 = Interactive(["01-hello", "--port", "0", "--hosts", "1"])
 p = subprocess.run([SOCKSTEP, "join", "--", "true"], capture_output=True,
                    text=True, timeout=30)
 listed = [int(l.split()[0]) for l in p.stdout.splitlines() if l.strip()]
 check(leader and ns_id(leader, "net") == ns_b and leader not in listed and
-      two in listed, f"join lists the lab {two}, not the client's session "
+      two in listed and s3.p.pid in listed,
+      f"join lists the labs {two} and {s3.p.pid}, not the client's session "
       f"leader {leader}: {listed}")
+s3.close()
+lab_pid(two)
 s.step("s s s s c c")
 rc = s.close()
 check(rc == 0, f"two hosts: exit {rc}")
@@ -425,4 +430,53 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
         check(rc == 0, f"not root: exit {rc} {u.p.stderr.read()}")
         no_leftovers(u.events, "not root")
     shutil.rmtree(state, ignore_errors=True)
+
+# 11. The whole test once more as an unprivileged user made for it (issue
+#     16 "Tests": once as root, once as a user): useradd a user of its
+#     own, run this file as that user, userdel it.  Not root: this run is
+#     the unprivileged one.
+AS_USER = "SOCKSTEP_NET_AS_USER"
+if os.environ.get(AS_USER):
+    pass
+elif os.geteuid() != 0:
+    print(f"note: uid {os.geteuid()}: this is the unprivileged run")
+elif not (shutil.which("useradd") and shutil.which("userdel") and
+          shutil.which("setpriv")):
+    print("note: no useradd/userdel/setpriv: the run as a user made for "
+          "the test is left out (section 10 ran as nobody)")
+else:
+    name = f"ssnet{os.getpid()}"
+    made = subprocess.run(["useradd", "--system", "--no-create-home",
+                           "--home-dir", "/nonexistent", "--shell",
+                           "/usr/sbin/nologin", name], capture_output=True,
+                          text=True)
+    if made.returncode != 0:
+        print(f"note: useradd {name} failed ({made.stderr.strip()}): the "
+              f"run as a user made for the test is left out")
+    else:
+        try:
+            u = pwd.getpwnam(name)
+            state = tempfile.mkdtemp(prefix="sockstep-net-user-")
+            os.chown(state, u.pw_uid, u.pw_gid)
+            py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
+                else sys.executable
+            uenv = dict(os.environ, XDG_STATE_HOME=state, HOME=state,
+                        **{AS_USER: "1"})
+            as_user = ["setpriv", f"--reuid={u.pw_uid}",
+                       f"--regid={u.pw_gid}", "--clear-groups"]
+            usable = subprocess.run(as_user + [py, "-c", "import sslib"],
+                                    capture_output=True, env=uenv)
+            if usable.returncode != 0:
+                print(f"note: {name} cannot run {py} or read the tests "
+                      f"here: the run as that user is left out")
+            else:
+                p = subprocess.run(as_user + [py, os.path.abspath(__file__)],
+                                   capture_output=True, text=True,
+                                   env=uenv, timeout=600)
+                check(p.returncode == 0 and "all checks passed" in p.stdout,
+                      f"test_net as the user {name}: exit {p.returncode}\n"
+                      f"{p.stdout[-2000:]}{p.stderr[-3000:]}")
+            shutil.rmtree(state, ignore_errors=True)
+        finally:
+            subprocess.run(["userdel", name], capture_output=True)
 finish()
