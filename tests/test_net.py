@@ -177,6 +177,14 @@ no_leftovers(s.events, "lab run")
 # 4b. Two hosts (a lesson's default): the server in sockstep's namespace
 #     A, the client in B, which sockstep holds by an fd; both closed; the
 #     client's address is B's 10.1.0.2, as ss in B says; join --host.
+def host_links():
+    out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
+                         text=True).stdout
+    return sorted(l.split(":")[1].strip() for l in out.splitlines()
+                  if l.strip())
+
+
+links_before = host_links()
 s = Interactive(["01-hello", "--port", "0"])
 two = s.p.pid
 ns_a = ns_id(two, "net")
@@ -251,6 +259,12 @@ no_leftovers(s.events, "two hosts")
 gone = wait_for(lambda: not referenced(ns_a) and not referenced(ns_b), 10)
 check(gone, f"two hosts: nothing holds A or B: {referenced(ns_a)} "
       f"{referenced(ns_b)}")
+# The veth pair never touched the host's network (other labs' pairs are
+# in their own namespaces too): the host's links are as they were.
+check(host_links() == links_before or not [l for l in host_links()
+                                           if l.startswith("veth0")],
+      f"the host's links: no veth0 of the lab: {links_before} -> "
+      f"{host_links()}")
 lab_pid(lab)
 
 # 5. Nothing left: no process holds the lab's namespace, ip netns as it was.
