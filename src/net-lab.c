@@ -272,8 +272,6 @@ net_lab_leave(struct net_lab *n)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
-	if (n->hosts == 2)
-		n->hosts = 1;
 }
 
 int
