@@ -43,6 +43,7 @@ struct options {
 	bool		 keyboard;	/* the screen: the learner types, the
 					 * lesson's [input] is not fed */
 	enum net_mode	 net;		/* --net lab|host (net-lab.c, issue 16) */
+	int		 hosts;		/* --hosts 1|2; 0: lessons 2, run 1 */
 };
 /* Everything a run needs, built from a lesson and the options. */
 struct session {

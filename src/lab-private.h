@@ -70,9 +70,13 @@ struct lab {
 	bool			 said_order;	/* all+'s order of events, once */
 	unsigned		 blocked_at_end; /* sides blocked as the last job ended */
 	volatile sig_atomic_t	*stop;		/* set by a signal: stop waiting */
+	int			 client_ns;	/* clients' netns, -1: ours */
 };
 
 void	lab_emit(struct lab *, struct lab_event *);
+/* The network namespace a side's program runs in: the server on
+ * sockstep's host, clients on the client host when there are two. */
+int	lab_side_netns(const struct lab *, const struct side *);
 bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
 int	lab_resume_call(struct task *);

@@ -27,11 +27,11 @@ N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]
 "       sockstep replay FILE [--delay MS]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
-"                    [--stdin SIDE=FILE]\n"
+"                    [--stdin SIDE=FILE] [--hosts N]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
 "       sockstep diff REFERENCE.jsonl YOURS.jsonl\n"
-"       sockstep join [PID] [-- CMD ARGS]\n"
+"       sockstep join [PID] [--host server|client] [-- CMD ARGS]\n"
 "       sockstep --help | --version\n");
 
 /* Paragraphs, each a message of its own for the translators. */
@@ -78,10 +78,14 @@ N_("  --stdin SIDE=FILE  lines for a side's terminal (SIDE: server, client,\n"
 "                client2, ...): one is typed each time the side waits for\n"
 "                input, end-of-file after the last; repeatable\n"),
 N_("the lab network:\n"
-"  --net lab     each run on a private host of its own (a network\n"
-"                namespace: lo only, 127.0.0.1 is {ip}); the default where\n"
-"                user namespaces are allowed, else the host's, said once\n"
+"  --net lab     each run on a private network of its own (network\n"
+"                namespaces, nothing leads out); the default where user\n"
+"                namespaces are allowed, else the host's, said once\n"
 "  --net host    the host's own loopback, shared with everything else\n"),
+N_("  --hosts N     2: a server host and a client host joined by a link,\n"
+"                10.1.0.1 (the server's, {ip}) and 10.1.0.2 (the clients');\n"
+"                1: one host, lo only, 127.0.0.1 is {ip} (default: 2 for\n"
+"                lessons, 1 for run)\n"),
 };
 
 static void
@@ -245,6 +249,7 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, 'T' },
 	{ "stdin", required_argument, NULL, 'I' },
 	{ "net", required_argument, NULL, 'N' },
+	{ "hosts", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -393,6 +398,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'N':
 			if (net_mode_parse(optarg, &o->net) == -1)
 				usage_error(_("--net %s: expected lab or host"),
+				    optarg);
+			break;
+		case 'H':
+			o->hosts = (int)strtonum(optarg, 1, 2, &errstr);
+			if (errstr != NULL)
+				usage_error(_("--hosts %s: expected 1 or 2"),
 				    optarg);
 			break;
 		case 'h':
@@ -693,6 +704,7 @@ verb_join(int argc, char **argv)
 	pid_t pid = 0;
 	size_t n, i;
 	int a = 1;
+	bool client = false;
 
 	if (a < argc && (strcmp(argv[a], "--help") == 0 ||
 	    strcmp(argv[a], "-h") == 0)) {
@@ -715,6 +727,20 @@ verb_join(int argc, char **argv)
 			usage_error(_("join: pid %s: %s"), argv[a], errstr);
 		a++;
 	}
+	/* Which host of a lab with two (issue 16 §1); the server's by
+	 * default, the one sockstep itself is in. */
+	if (a < argc && strncmp(argv[a], "--host", 6) == 0 &&
+	    (argv[a][6] == '=' || argv[a][6] == '\0')) {
+		const char *h = argv[a][6] == '=' ? argv[a] + 7 :
+		    a + 1 < argc ? argv[++a] : "";
+
+		if (strcmp(h, "client") == 0)
+			client = true;
+		else if (strcmp(h, "server") != 0)
+			usage_error(_("join: --host %s: expected server or "
+			    "client"), h);
+		a++;
+	}
 	if (a < argc && strcmp(argv[a], "--") != 0)
 		usage_error(_("join: unexpected argument '%s' (a command goes "
 		    "after --)"), argv[a]);
@@ -735,11 +761,13 @@ verb_join(int argc, char **argv)
 			user_error(_("join: %zu labs are running; name one: "
 			    "sockstep join PID"), n);
 	}
-	if (net_join(pid, err, sizeof err) == -1)
+	if (net_join(pid, client, err, sizeof err) == -1)
 		user_error("join: %s", err);
 	if (cmd == shell)
-		fprintf(stderr, _("sockstep: in the lab network of pid %ld; "
-		    "exit the shell to leave\n"), (long)pid);
+		fprintf(stderr, client ? _("sockstep: on the client host of "
+		    "the lab network of pid %ld; exit the shell to leave\n") :
+		    _("sockstep: in the lab network of pid %ld; exit the shell "
+		    "to leave\n"), (long)pid);
 	execvp(cmd[0], cmd);
 	user_error("join: %s: %s", cmd[0], strerror(errno));
 }

@@ -217,7 +217,9 @@ struct trace_spawning {
 	pid_t	 leader;
 	int	 master, info, go;
 };
-int	 trace_spawn_start(const char *path, char *const argv[],
+/* netns: the network namespace the program runs in (setns before it
+ * execs, while it still holds sockstep's capabilities); -1 sockstep's */
+int	 trace_spawn_start(const char *path, char *const argv[], int netns,
 	    struct trace_spawning *, char *err, size_t);
 int	 trace_spawn_finish(struct trace_spawning *, pid_t *pid,
 	    pid_t *leader, int *pty, char *err, size_t);
@@ -277,6 +279,7 @@ struct ksock {
 	uint32_t		 rtt_us;	/* tcpi_rtt, tcpi_rttvar */
 	uint32_t		 rttvar_us;
 	uint32_t		 notsent;	/* tcpi_notsent_bytes: written, not sent */
+	int			 host;		/* 0 the server's host, 1 the client's */
 };
 struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
@@ -314,6 +317,12 @@ struct kview {
 	bool		 netstat_ok;
 	uint64_t	 listen_overflows;
 	uint64_t	 listen_drops;
+	/* Set by the caller, kept across snapshots: two hosts (issue 16
+	 * §1), each asked through its own sock_diag socket (hostfd[0] the
+	 * server's, [1] the client's) and each row marked with its host.
+	 * nhosts 0 or 1: the current namespace, one socket per snapshot. */
+	int		 nhosts;
+	int		 hostfd[2];
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
@@ -325,6 +334,12 @@ int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t
 int		 sock_diag_refresh(struct ksock *, size_t, char *err, size_t errlen);
 /* sock-netstat.c: TcpExt ListenOverflows, ListenDrops; -1 if unreadable */
 int		 sock_netstat_listen(uint64_t *overflows, uint64_t *drops);
+/* Both, through a sock_diag socket kept open (one made in another
+ * network namespace asks there); fd -1: one made here for the call. */
+int		 sock_diag_dump_on(int fd, uint16_t port, struct ksock **,
+		    size_t *, char *err, size_t errlen);
+int		 sock_diag_refresh_on(int fd, struct ksock *, size_t, char *err,
+		    size_t errlen);
 /* /proc files of the lab's processes kept open between reads (issue 8);
  * every sock_proc_* below takes one, or NULL to open and close. */
 struct proc_files;
@@ -505,6 +520,11 @@ struct lab_config {
 	int		 nclients;
 	char		**server_argv;	/* NULL: no server side */
 	char		**client_argv;	/* NULL: no client side */
+	/* Two hosts (issue 16 §1): the clients' network namespace, and a
+	 * sock_diag socket of each host for the kernel view (borrowed: the
+	 * caller closes them after lab_destroy).  One host: -1, -1, -1. */
+	int		 client_ns;
+	int		 diag[2];
 };
 struct lab	*lab_create(const struct lab_config *, char *err, size_t);
 void		 lab_destroy(struct lab *);
@@ -697,13 +717,39 @@ enum net_mode {
 struct net_lab {
 	bool	 lab;		/* sockstep is in a network namespace of its own */
 	bool	 userns;	/* inside a user namespace it made (not root) */
+	int	 hosts;		/* 2: a client host beside the server's */
+	/* Two hosts: the client host's namespace, and a sock_diag socket
+	 * made in each host (0 the server's, 1 the client's), kept open
+	 * for the kernel view; -1 where there is none. */
+	int	 client_ns;
+	int	 diag[2];
 	char	 ip[48];	/* the server's address, for {ip} */
 	char	 note[320];	/* why it is the host's network (NET_AUTO) */
 };
-/* Enter a fresh lab network (each call a new one), or stay on the host's
- * with n->note saying why.  Before anything is spawned, single-threaded.
- * -1 + err: --net lab refused, or a namespace half made. */
-int		 net_lab_enter(enum net_mode, struct net_lab *, char *err, size_t);
+/* The lab network's addresses with two hosts (10.X.0.0/24, X fixed:
+ * every lab has namespaces of its own, so no two labs collide). */
+#define NET_SERVER_IP	"10.1.0.1"
+#define NET_CLIENT_IP	"10.1.0.2"
+#define NET_VETH	"veth0"		/* each host's end of the pair */
+/* Enter a fresh lab network (each call a new one) with hosts (1 or 2)
+ * hosts, sockstep on the server's, or stay on the host's with n->note
+ * saying why.  Before anything is spawned, single-threaded.  -1 + err:
+ * --net lab refused, or a namespace half made. */
+int		 net_lab_enter(enum net_mode, int hosts, struct net_lab *,
+		    char *err, size_t);
+/* Let the client host go (its namespace ends with its last process). */
+void		 net_lab_leave(struct net_lab *);
+/* net-link.c: links and addresses through libnl-route-3, on a route
+ * netlink socket made in the namespace it configures. */
+struct nl_sock;
+struct nl_sock	*net_rt_open(char *err, size_t);
+void		 net_rt_close(struct nl_sock *);
+/* A veth pair: name here, peer_name made in the namespace peer_ns. */
+int		 net_rt_veth(struct nl_sock *, const char *name,
+		    const char *peer_name, int peer_ns, char *err, size_t);
+/* ifname up, with the address cidr ("10.1.0.1/24"). */
+int		 net_rt_addr_up(struct nl_sock *, const char *ifname,
+		    const char *cidr, char *err, size_t);
 int		 net_mode_parse(const char *, enum net_mode *);
 const char	*net_mode_name(enum net_mode);
 
@@ -716,7 +762,8 @@ struct net_labinfo {
 size_t		 net_labs(struct net_labinfo **);
 /* Move this process into pid's lab network (its user namespace first
  * when not root), keeping CAP_NET_RAW and CAP_NET_ADMIN there for what
- * it execs next (tcpdump, ip).  -1 + err. */
-int		 net_join(pid_t, char *err, size_t);
+ * it execs next (tcpdump, ip): the server host, or with client the
+ * client host of a lab with two.  -1 + err. */
+int		 net_join(pid_t, bool client, char *err, size_t);
 
 #endif

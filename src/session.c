@@ -74,8 +74,13 @@ session_open(struct session *s, const char *name, const struct options *o,
 	memset(&cfg, 0, sizeof cfg);
 	/* First: the lesson's kernel facts (somaxconn, the SYN schedule)
 	 * and a free port are read on the network the programs will use;
-	 * each run (a restart too) gets a fresh one. */
-	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
+	 * each run (a restart too) gets a fresh one.  Lessons get a client
+	 * host of their own (the book's client has "the host's IP"), run
+	 * (--lesson too) one host unless asked, so 127.0.0.1 in the user's
+	 * command keeps working. */
+	if (net_lab_enter(o->net, o->hosts != 0 ? o->hosts :
+	    o->run_server != NULL || o->run_client != NULL ? 1 : 2, &s->net,
+	    err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
 	}
@@ -124,6 +129,9 @@ session_open(struct session *s, const char *name, const struct options *o,
 	ports[1] = s->port2;
 	cfg.port = s->port;
 	cfg.nclients = s->nclients;
+	cfg.client_ns = s->net.hosts == 2 ? s->net.client_ns : -1;
+	cfg.diag[0] = s->net.diag[0];
+	cfg.diag[1] = s->net.diag[1];
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
 	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports,
@@ -161,6 +169,7 @@ session_open(struct session *s, const char *name, const struct options *o,
 fail:
 	strv_free(cfg.server_argv);
 	strv_free(cfg.client_argv);
+	net_lab_leave(&s->net);
 	lesson_finish(&s->lesson);
 	free(s->steps);
 	memset(s, 0, sizeof *s);
@@ -173,6 +182,7 @@ session_close(struct session *s)
 	if (s->lab != NULL)
 		lab_kill_all(s->lab, NULL);
 	lab_destroy(s->lab);
+	net_lab_leave(&s->net);
 	lesson_finish(&s->lesson);
 	free(s->steps);
 	memset(s, 0, sizeof *s);

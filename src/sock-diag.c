@@ -404,9 +404,36 @@ diag_dump_family(int fd, int family, uint16_t port, uint32_t seq,
 	}
 }
 
+/*
+ * A socket kept open (issue 16 §1: one made in each host of the lab
+ * network) may hold what an earlier request left unread (a dump cut
+ * short, a lookup given up on): dropped, so that no old answer is read
+ * as a new one.  The socket of one call has nothing queued.
+ */
+static int
+diag_socket(int kept)
+{
+	char c;
+
+	if (kept < 0)
+		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+		    NETLINK_SOCK_DIAG);
+	while (recv(kept, &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
+	    errno == EINTR)
+		;
+	return kept;
+}
+
 int
 sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
     char *err, size_t errlen)
+{
+	return sock_diag_dump_on(-1, port, socks, nsocks, err, errlen);
+}
+
+int
+sock_diag_dump_on(int kept, uint16_t port, struct ksock **socks,
+    size_t *nsocks, char *err, size_t errlen)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct diag_out out = { NULL, 0, 0 };
@@ -416,7 +443,7 @@ sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
 
 	*socks = NULL;
 	*nsocks = 0;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	fd = diag_socket(kept);
 	if (fd == -1) {
 		diag_set_err(err, errlen, "socket", errno);
 		return -1;
@@ -447,7 +474,8 @@ sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
 	}
 done:
 	free(buf);
-	close(fd);
+	if (fd != kept)
+		close(fd);
 	if (rc == -1) {
 		free(out.socks);
 		return -1;
@@ -548,6 +576,13 @@ diag_exact_answer(struct ksock *socks, size_t n, const char *buf, size_t len)
 int
 sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
 {
+	return sock_diag_refresh_on(-1, socks, n, err, errlen);
+}
+
+int
+sock_diag_refresh_on(int kept, struct ksock *socks, size_t n, char *err,
+    size_t errlen)
+{
 	struct diag_exact req[DIAG_EXACT_MAX];
 	static char answers[DIAG_EXACT_MAX][DIAG_ANSWER_MAX];
 	struct mmsghdr mm[DIAG_EXACT_MAX];
@@ -571,14 +606,14 @@ sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
 		req[i].r.idiag_ext = DIAG_EXT;
 		diag_exact_id(&req[i].r.id, &socks[i]);
 	}
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd == -1) {
+	if ((fd = diag_socket(kept)) == -1) {
 		diag_set_err(err, errlen, "socket", errno);
 		return -1;
 	}
 	if (diag_sendmsg(fd, req, sizeof(req[0]) * n) == -1) {
 		diag_set_err(err, errlen, "send", errno);
-		close(fd);
+		if (fd != kept)
+			close(fd);
 		return -1;
 	}
 	memset(mm, 0, sizeof(mm[0]) * n);
@@ -590,7 +625,8 @@ sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
 	}
 	/* Every answer is queued before sendto() returns. */
 	got = recvmmsg(fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
-	close(fd);
+	if (fd != kept)
+		close(fd);
 	if (got != (int)n)
 		return got == -1 && errno != EAGAIN ? -1 : 1;
 	for (i = 0; i < n && rc == 0; i++) {

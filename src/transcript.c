@@ -124,6 +124,16 @@ json_sent(struct sbuf *b, const struct ksock *k)
 		    "\"rttvar_us\":null}");
 }
 
+/* ,"host":"server"|"client" with two hosts (issue 16 §1): which
+ * namespace's sock_diag listed the socket; nothing with one host. */
+static void
+json_host(struct sbuf *b, const struct kview *kv, const struct ksock *k)
+{
+	if (kv->nhosts == 2)
+		sbuf_addf(b, ",\"host\":\"%s\"", k->host == 1 ? "client" :
+		    "server");
+}
+
 static void
 json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -143,7 +153,9 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,\"syn_queue\":%u,",
 		    k->rqueue, k->wqueue, k->synq);
 		json_kv_str(b, "side", lab_side_name(lab, k->side));
-		sbuf_addf(b, ",\"fd\":%d}", k->fd);
+		sbuf_addf(b, ",\"fd\":%d", k->fd);
+		json_host(b, kv, k);
+		sbuf_add(b, "}");
 		sep = ",";
 	}
 	sbuf_add(b, "],\"sockets\":[");
@@ -169,6 +181,7 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		    k->rqueue, k->wqueue, (unsigned long long)k->inode,
 		    k->in_diag ? "true" : "false",
 		    k->in_accept_queue ? "true" : "false");
+		json_host(b, kv, k);
 		json_sent(b, k);
 		sep = ",";
 	}

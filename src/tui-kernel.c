@@ -241,9 +241,11 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		    (long)getpid());
 	if (t->d.s.net.lab && t->lay.roomy && r->h > 3) {
 		tui_style(TR_DIM);
-		tui_putf(--end, x, w, _("another terminal: sockstep join %ld "
-		    "(ss, nc, tcpdump)"),
-		    (long)getpid());
+		/* Two hosts: the clients' is one option away. */
+		tui_putf(--end, x, w, t->d.s.net.hosts == 2 ?
+		    _("another terminal: sockstep join %ld [--host client] "
+		    "(ss, nc, tcpdump)") : _("another terminal: sockstep join "
+		    "%ld (ss, nc, tcpdump)"), (long)getpid());
 		tui_style(TR_NORMAL);
 	}
 	snprintf(title, sizeof title, _("KERNEL now: the lab's sockets, port %u%s"),
