@@ -344,6 +344,10 @@ batch_divergence(const char *lesson, const struct options *o, FILE *got)
 	ro.steps = ro.replay = ro.record = NULL;
 	ro.port = 0;
 	ro.port_explicit = true;
+	/* On the network the student's run had (run: one host unless
+	 * asked), or every address would part the two runs. */
+	if (ro.hosts == 0)
+		ro.hosts = 1;
 	if ((ref = tmpfile()) == NULL)
 		return;
 	memset(&r, 0, sizeof r);

@@ -251,6 +251,12 @@ same_program(const struct titem *ri, const struct titem *gi)
 	    strcmp(ri->src, gi->src) == 0;
 }
 
+static bool
+addr_wild(const char *a)
+{
+	return strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0;
+}
+
 /* bind(), connect(): the address a program named. */
 static bool
 addr_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
@@ -280,7 +286,11 @@ addr_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
 	}
 	else if (vmap_same(&mp->ports, gp, rp) == 0)
 		d->kind = DV_PORT;
-	else if (vmap_same(&mp->addrs, gh, rh) == 0)
+	/* A wildcard bind() (the book's INADDR_ANY) against one address
+	 * is the same listener to a client of that address: not mapped,
+	 * or every later address would part the runs. */
+	else if (!addr_wild(rh) && !addr_wild(gh) &&
+	    vmap_same(&mp->addrs, gh, rh) == 0)
 		d->kind = DV_ADDR;
 	else
 		return false;

@@ -36,8 +36,11 @@ def ss_info(port, state=None):
     args = ["-tmni"]
     args += ["state", state] if state else ["-a"]
     args += [f"( sport = :{port} or dport = :{port} )"]
-    out = subprocess.run(in_lab(["ss", "-H"] + args), capture_output=True,
-                         text=True, check=True).stdout
+    # Both hosts of a lesson's lab: its clients are on the client host.
+    out = "".join(subprocess.run(in_lab(["ss", "-H"] + args, host=h),
+                                 capture_output=True, text=True,
+                                 check=True).stdout
+                  for h in ["server"] + (["client"] if client_ns() else []))
     rows, cur = {}, None
     for line in out.splitlines():
         if not line.strip():
