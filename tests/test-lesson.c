@@ -52,6 +52,60 @@ test_lesson(void)
 	    sizeof err) == -1);
 }
 
+/* The file as libinih reads it (issue 17 §1): a line that begins with a
+ * blank continues the value above; ';' is text; errors keep their
+ * file:line, a header's at the header. */
+static void
+test_lesson_ini(void)
+{
+	struct lesson l;
+	char err[256], *big;
+
+	CHECK(parse("[lesson]\ntitle.en = a long\n  title ; with a semicolon\n"
+	    "\n\ttoo\ntitle.zh = 第一行\n  第二行\nserver = s {port}\n"
+	    "[checks]\nend = client output\n    \"x\"\n", &l, err,
+	    sizeof err) == 0, "%s", err);
+	CHECK_STR(l.title[LANG_EN], "a long title ; with a semicolon too");
+	CHECK_STR(l.title[LANG_ZH], "第一行第二行");
+	CHECK(l.nchecks == 1 && l.checks[0].line == 10);
+	if (l.nchecks == 1)
+		CHECK_STR(l.checks[0].expr, "client output \"x\"");
+	lesson_finish(&l);
+	/* an error in a continued value is at its key's line */
+	CHECK(parse("[lesson]\ntitle.en = a\nclients = 1\n  2\n", &l, err,
+	    sizeof err) == -1);
+	CHECK(strstr(err, "t.ini:3: clients = 1 2") == err, "%s", err);
+	CHECK(parse("[lesson]\ntitle.en = a\n\n[lessons]\nx = 1\n", &l, err,
+	    sizeof err) == -1);
+	CHECK(strstr(err, "t.ini:4: unknown section [lessons]") == err, "%s",
+	    err);
+	CHECK(parse("[lesson]\ntitle.en = a\n[checks] x\n", &l, err,
+	    sizeof err) == -1);
+	CHECK_STR(err, "t.ini:3: bad section header (expected [name])");
+	CHECK(parse("[lesson]\ntitle.en = a\n[]\n", &l, err, sizeof err) == -1);
+	CHECK_STR(err, "t.ini:3: bad section header (expected [name])");
+	/* an indented line right under a header is a key, as inih reads it */
+	CHECK(parse("[lesson]\n  title.en = a\n  server = s\n", &l, err,
+	    sizeof err) == -1);
+	CHECK_STR(err, "t.ini: needs a server or a client command");
+	CHECK(parse("[lesson]\n  title.en = a\nserver = s\n", &l, err,
+	    sizeof err) == 0, "%s", err);
+	lesson_finish(&l);
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[input]\n"
+	    "client = x\n# c\n; c\n  nothing but text\n[checks]\n"
+	    "no equals here\n", &l, err, sizeof err) == -1);
+	CHECK_STR(err, "t.ini:10: expected 'key = value'");
+	big = malloc(5000);
+	if (big != NULL) {
+		memcpy(big, "[lesson]\ntitle.en = ", 20);
+		memset(big + 20, 'x', 4500);
+		big[4520] = '\0';
+		CHECK(parse(big, &l, err, sizeof err) == -1);
+		CHECK_STR(err, "t.ini:2: line too long");
+		free(big);
+	}
+}
+
 /* The one rule every view shows narration by, which check-lesson counts
  * by (issue 18 §5): before words at the call, after words only on its
  * return without an error; the most specific side wins; the line of the
@@ -383,6 +437,7 @@ int
 main(void)
 {
 	test_lesson();
+	test_lesson_ini();
 	test_narration_shown();
 	test_steps();
 	test_task_steps();
