@@ -84,8 +84,20 @@ session_open(struct session *s, const char *name, const struct options *o,
 	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
-	} else
+	} else {
+		char *diag;
+
 		session_user_programs(&s->lesson, o);
+		/* A lesson of one's own: its programs from its sources (the
+		 * compiler's whole output is main.c's to show, before). */
+		if (lesson_build(&s->lesson, err, sizeof err, &diag) == -1) {
+			free(diag);
+			snprintf(errbuf, errlen, "%s", err);
+			lesson_finish(&s->lesson);
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+	}
 	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
 	spec = o->steps != NULL ? o->steps : s->lesson.steps;
 	if (spec != NULL && strcmp(spec, "-") == 0)
