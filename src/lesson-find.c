@@ -113,38 +113,45 @@ lesson_dir_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Adds the lessons in root that names has not, unsorted. */
+static void
+lesson_list_root(const char *root, char ***names, size_t *n)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *de;
+	size_t j;
+	DIR *d;
+
+	if ((d = opendir(root)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", root, de->d_name);
+		if (!lesson_dir_has_file(path))
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strcmp((*names)[j], de->d_name) == 0)
+				break;
+		if (j < *n)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+}
+
 /* Sorted names of the lessons along the search path ("01-hello", ...);
  * a name the path has twice is listed once. */
 char **
 lesson_list(size_t *countp)
 {
 	struct lesson_root r[LESSON_ROOTS_MAX];
-	char path[PATH_MAX + 300], **names = NULL;
-	size_t nr = lesson_roots_get(r, LESSON_ROOTS_MAX), n = 0, i, j;
-	struct dirent *de;
-	DIR *d;
+	size_t nr = lesson_roots_get(r, LESSON_ROOTS_MAX), n = 0, i;
+	char **names = NULL;
 
-	*countp = 0;
-	for (i = 0; i < nr; i++) {
-		if ((d = opendir(r[i].text)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", r[i].text,
-			    de->d_name);
-			if (!lesson_dir_has_file(path))
-				continue;
-			for (j = 0; j < n; j++)
-				if (strcmp(names[j], de->d_name) == 0)
-					break;
-			if (j < n)
-				continue;
-			names = xreallocarray(names, n + 1, sizeof *names);
-			names[n++] = xstrdup(de->d_name);
-		}
-		closedir(d);
-	}
+	for (i = 0; i < nr; i++)
+		lesson_list_root(r[i].text, &names, &n);
 	if (n > 0)
 		qsort(names, n, sizeof *names, lesson_dir_cmp);
 	*countp = n;
@@ -168,20 +175,28 @@ lesson_find_name(const char *name)
 	return NULL;
 }
 
-/* The first lesson whose name begins with number num ("1" is 01-...). */
+/* The lesson whose name begins with number num ("1" is 01-...): in
+ * the first directory of the path that has one, the first by name. */
 static char *
 lesson_find_number(long num)
 {
+	struct lesson_root r[LESSON_ROOTS_MAX];
+	size_t nr = lesson_roots_get(r, LESSON_ROOTS_MAX), n, i, j;
 	char **names, *dir = NULL;
-	size_t n, i;
 
-	names = lesson_list(&n);
-	for (i = 0; i < n; i++) {
-		if (dir == NULL && atol(names[i]) == num)
-			dir = lesson_find_name(names[i]);
-		free(names[i]);
+	for (i = 0; i < nr && dir == NULL; i++) {
+		names = NULL;
+		n = 0;
+		lesson_list_root(r[i].text, &names, &n);
+		if (n > 0)
+			qsort(names, n, sizeof *names, lesson_dir_cmp);
+		for (j = 0; j < n; j++) {
+			if (dir == NULL && atol(names[j]) == num)
+				xasprintf(&dir, "%s/%s", r[i].text, names[j]);
+			free(names[j]);
+		}
+		free(names);
 	}
-	free(names);
 	return dir;
 }
 
