@@ -34,8 +34,9 @@ lesson_build_cmds(const struct lesson *l, const char **cmds, size_t max)
 	return n;
 }
 
-/* The first word of cmd when it names a program in the lesson's
- * directory (no slash); NULL for any other (a path, sh, python3). */
+/* The first word of cmd when it may name a program in the lesson's
+ * directory (no slash, no leading dot: never the cache's own files);
+ * NULL for a path. */
 static char *
 lesson_build_word(const char *cmd)
 {
@@ -45,8 +46,7 @@ lesson_build_word(const char *cmd)
 	if ((argv = lesson_argv(cmd, NULL, ports, "127.0.0.1", err,
 	    sizeof err)) == NULL)
 		return NULL;	/* said when it runs */
-	if (strchr(argv[0], '/') == NULL && strcmp(argv[0], ".") != 0 &&
-	    strcmp(argv[0], "..") != 0)
+	if (strchr(argv[0], '/') == NULL && argv[0][0] != '.')
 		w = xstrdup(argv[0]);
 	strv_free(argv);
 	return w;
@@ -99,13 +99,11 @@ lesson_build(struct lesson *l, char *err, size_t errlen, char **diag)
 			continue;
 		snprintf(src, sizeof src, "%s/%s.c", l->dir, w);
 		if (!lesson_build_is_file(src, false)) {
-			snprintf(src, sizeof src, "%s/%s", l->dir, w);
-			if (lesson_build_is_file(src, true)) {
-				prebuilt = xreallocarray(prebuilt,
-				    nprebuilt + 1, sizeof *prebuilt);
-				prebuilt[nprebuilt++] = w;
-			} else
-				free(w);
+			/* A program of the teacher's own, or none: either
+			 * way, not what the cache built of an old W.c. */
+			prebuilt = xreallocarray(prebuilt, nprebuilt + 1,
+			    sizeof *prebuilt);
+			prebuilt[nprebuilt++] = w;
 			continue;
 		}
 		rc = lesson_cc_build(src, exe, sizeof exe, diag);
@@ -117,19 +115,23 @@ lesson_build(struct lesson *l, char *err, size_t errlen, char **diag)
 			snprintf(err, errlen, "%s: %s", l->name, *diag);
 			free(*diag);	/* one line, said in err */
 			*diag = NULL;
-		}		else if (bindir == NULL && (slash = strrchr(exe, '/')) != NULL)
+		} else if (bindir == NULL && (slash = strrchr(exe, '/')) != NULL)
 			bindir = xstrndup(exe, (size_t)(slash - exe));
 		free(w);
 	}
-	/* A program of the teacher's own, beside the built ones. */
+	/* A program of the teacher's own, linked in beside the built ones
+	 * (none: the cache holds no program of that name, and PATH has the
+	 * last word). */
 	for (i = 0; i < nprebuilt; i++) {
 		if (rc == 0 && bindir != NULL) {
 			char *link, *target;
 
 			xasprintf(&link, "%s/%s", bindir, prebuilt[i]);
-			if (realpath(l->dir, src) != NULL) {
+			unlink(link);
+			snprintf(src, sizeof src, "%s/%s", l->dir, prebuilt[i]);
+			if (lesson_build_is_file(src, true) &&
+			    realpath(l->dir, src) != NULL) {
 				xasprintf(&target, "%s/%s", src, prebuilt[i]);
-				unlink(link);
 				if (symlink(target, link) == -1 && errno != EEXIST)
 					rc = -1, snprintf(err, errlen, "%s: %s",
 					    link, strerror(errno));
