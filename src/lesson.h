@@ -1,7 +1,8 @@
 /*
  * lesson.h - the lesson layer: lesson files, step SPECs, the checks a
  * lesson makes of the kernel, a learner's progress.  Files in,
- * decisions out: it runs nothing.
+ * decisions out: it runs nothing but the C compiler (lesson-cc.c), and
+ * never a lesson's program.
  */
 #ifndef LESSON_H
 #define LESSON_H
