@@ -55,8 +55,14 @@ session_check_built(const struct lesson *l, char **argv, const char *side,
 	if (argv == NULL || l->bindir == NULL || strchr(argv[0], '/') != NULL ||
 	    trace_resolve(argv[0], path, sizeof path, why, sizeof why) == 0)
 		return 0;
-	snprintf(err, errlen, _("%s: the %s program '%s' is not built (not "
-	    "in %s, nor on PATH)"), l->name, side, argv[0], l->bindir);
+	if (l->external)	/* its programs come from its sources */
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(no %s.c nor %s in %s, nor on PATH)"), l->name, side,
+		    argv[0], argv[0], argv[0], l->dir);
+	else
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(not in %s, nor on PATH)"), l->name, side, argv[0],
+		    l->bindir);
 	return -1;
 }
 
