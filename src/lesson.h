@@ -115,6 +115,18 @@ void	 lesson_roots(char *, size_t, char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
 
+/*
+ * lesson-cc.c: one C source built with $CC (default cc) -g -O0 into
+ * the cache ($XDG_CACHE_HOME/sockstep/build), rebuilt when its bytes,
+ * path or compiler change; the only thing this layer runs.  0: exe
+ * holds the program's path.  -1: the compiler failed, *diag its output
+ * as it is.  -2: another error (no compiler, no cache), *diag one line.
+ * *diag is malloc'd (the caller frees it) or NULL.  Call it while no
+ * lab runs (the lab reaps every child of sockstep's).
+ */
+int	 lesson_cc_build(const char *src_c, char *exe, size_t exesz,
+	    char **diag);
+
 /* steps.c: step SPECs ("s s+ c2 c+ w s! c<TEXT") */
 enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART,
 	STEP_TYPE };		/* c<TEXT: a line typed into the side */
