@@ -279,7 +279,7 @@ worker_command(const struct grade_job *job, const char *exe, char *err,
 		    _("lesson %s has no server") : _("lesson %s has no client"),
 		    l.name);
 	else if (strchr(exe, '\'') != NULL)
-		snprintf(err, errlen, "%s: a quote in the path", exe);
+		strlcpy(err, "a quote in the program's path", errlen);
 	else
 		xasprintf(&line, "'%s'%s", exe, cmd + strcspn(cmd, " \t"));
 	lesson_finish(&l);

@@ -44,7 +44,7 @@ struct unit {
 struct grade {
 	struct lesson	 lesson;
 	const char	*lesson_arg;	/* as the worker opens it */
-	char		 root[PATH_MAX];/* the private temporary directory */
+	char		 root[1024];	/* the private temporary directory */
 	struct unit	*units;
 	size_t		 nunits;
 	const struct options *o;
@@ -243,7 +243,9 @@ unit_dir(struct grade *g, const struct unit *u, const char *own)
 	    chown(own, uid, gid) == -1))
 		return -1;
 	if (u->src != NULL) {
-		snprintf(to, sizeof to, "%s/%s", own, u->prog);
+		if (snprintf(to, sizeof to, "%s/%s", own, u->prog) >=
+		    (int)sizeof to)
+			return -1;
 		return copy_file(u->src, to, uid, gid);
 	}
 	if (u->dir == NULL)
@@ -253,8 +255,10 @@ unit_dir(struct grade *g, const struct unit *u, const char *own)
 	while ((de = readdir(dp)) != NULL && n < COPY_MAX_FILES) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(from, sizeof from, "%s/%s", u->dir, de->d_name);
-		snprintf(to, sizeof to, "%s/%s", own, de->d_name);
+		if (snprintf(from, sizeof from, "%s/%s", u->dir,
+		    de->d_name) >= (int)sizeof from || snprintf(to, sizeof to,
+		    "%s/%s", own, de->d_name) >= (int)sizeof to)
+			continue;
 		if (copy_file(from, to, uid, gid) == 0)
 			n++;
 	}
@@ -325,9 +329,11 @@ grade_one(struct grade *g, const char *name, const struct unit *u,
 	pid_t pid;
 
 	memset(&job, 0, sizeof job);
-	snprintf(own, sizeof own, "%s/%s", g->root, name);
-	snprintf(jsonl, sizeof jsonl, "%s/transcripts/%s.jsonl", g->root,
-	    name);
+	/* g->root is short: mkdtemp's, checked when made */
+	if (snprintf(own, sizeof own, "%s/%s", g->root, name) >=
+	    (int)sizeof own || snprintf(jsonl, sizeof jsonl,
+	    "%s/transcripts/%s.jsonl", g->root, name) >= (int)sizeof jsonl)
+		own[0] = jsonl[0] = '\0';
 	job.lesson = g->lesson_arg;
 	job.lang = g->o->lang;
 	job.net = g->o->net;
@@ -493,11 +499,19 @@ cmd_grade(const char *lesson, const struct options *o, const char *results,
 		free(tmp);
 		goto fail;
 	}
-	strlcpy(g.root, tmp, sizeof g.root);
+	if (strlcpy(g.root, tmp, sizeof g.root) >= sizeof g.root - 64) {
+		rmdir(tmp);
+		snprintf(err, errlen, "TMPDIR %s: %s", tmpdir,
+		    strerror(ENAMETOOLONG));
+		free(tmp);
+		g.root[0] = '\0';
+		goto fail;
+	}
 	free(tmp);
-	snprintf(lpath, sizeof lpath, "%s/transcripts", g.root);
 	/* Passable for the runs' own directories, readable by none. */
-	if (chmod(g.root, 0711) == -1 || mkdir(lpath, 0700) == -1) {
+	if (snprintf(lpath, sizeof lpath, "%s/transcripts", g.root) >=
+	    (int)sizeof lpath || chmod(g.root, 0711) == -1 ||
+	    mkdir(lpath, 0700) == -1) {
 		snprintf(err, errlen, "%s: %s", g.root, strerror(errno));
 		goto fail;
 	}

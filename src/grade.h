@@ -11,7 +11,6 @@
 
 #include "output.h"
 
-#define GRADE_TIME_LIMIT	60	/* s per submission, --time-limit */
 #define GRADE_MAX_PROCS		48	/* a submission's tasks: more fail */
 #define GRADE_NPROC		64	/* RLIMIT_NPROC of the whole run */
 #define GRADE_OUTPUT_MAX	(64 * 1024)	/* bytes a submission prints */

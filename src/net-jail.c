@@ -7,6 +7,7 @@
  * capability: they cannot remount, unmount or unshare their way out.
  */
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -35,6 +36,12 @@ jail_drop_root(uid_t *uid, char *err, size_t errlen)
 	if (setgroups(0, NULL) == -1 || setresgid(JAIL_GID, JAIL_GID,
 	    JAIL_GID) == -1 || setresuid(JAIL_UID, JAIL_UID, JAIL_UID) == -1) {
 		snprintf(err, errlen, "giving up root: %s", strerror(errno));
+		return -1;
+	}
+	/* A changed uid leaves the process undumpable, its /proc files
+	 * root's: the lab could not write its own uid_map. */
+	if (prctl(PR_SET_DUMPABLE, 1) == -1) {
+		snprintf(err, errlen, "PR_SET_DUMPABLE: %s", strerror(errno));
 		return -1;
 	}
 	*uid = JAIL_UID;
@@ -90,14 +97,17 @@ jail_enter(const char *own, char *err, size_t errlen)
 	const char *what;
 	int fd;
 
-	what = "open";
-	if ((fd = open(own, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		goto fail;
+	fd = -1;
 	what = "unshare";
 	if (unshare(CLONE_NEWNS) == -1)
 		goto fail;
 	what = "private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		goto fail;
+	/* Opened in the new namespace (a bind takes its own mounts only),
+	 * before the tmpfs hides it when it is under /tmp. */
+	what = "open";
+	if ((fd = open(own, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto fail;
 	what = "tmpfs";
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
