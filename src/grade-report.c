@@ -190,6 +190,7 @@ grade_result_finish(struct grade_result *r)
 	free(r->reason);
 	free(r->reason_context);
 	free(r->jsonl);
+	free(r->divergence);
 	memset(r, 0, sizeof *r);
 }
 
@@ -256,6 +257,10 @@ grade_result_words(struct sbuf *b, const struct grade_result *r,
 		sbuf_add(b, ": ");
 		add_line(b, r->checks[i].why != NULL ? r->checks[i].why :
 		    _("not reached"));
+		if (r->divergence != NULL) {
+			sbuf_add(b, "; ");
+			add_line(b, r->divergence);
+		}
 		sbuf_finish(&name);
 		return;
 	}
@@ -288,7 +293,7 @@ grade_results_json(struct sbuf *b, const struct grade_entry *e, size_t n,
 {
 	struct sbuf name, out;
 	unsigned score = 0, max = 0;
-	bool first = true;
+	bool first = true, said;
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -310,6 +315,7 @@ grade_results_json(struct sbuf *b, const struct grade_entry *e, size_t n,
 		    _("builds, and runs within the limits"),
 		    r->complete && r->reason == NULL, sbuf_str(&out));
 		sbuf_finish(&out);
+		said = false;
 		for (k = 0; k < r->nchecks; k++) {
 			const struct grade_check *c = &r->checks[k];
 
@@ -320,10 +326,17 @@ grade_results_json(struct sbuf *b, const struct grade_entry *e, size_t n,
 				sbuf_addf(&out, _("not reached: %s"),
 				    r->reason != NULL ? r->reason :
 				    _("the run ended before this check"));
-			else if (!c->ok)
+			else if (!c->ok) {
+				/* The first failure leads with where the
+				 * run left the reference's. */
+				if (!said && r->divergence != NULL)
+					sbuf_addf(&out, "%s\n\n",
+					    r->divergence);
+				said = true;
 				sbuf_addf(&out, "%s\n\n%s", c->why != NULL ?
 				    c->why : "", c->context != NULL ?
 				    c->context : "");
+			}
 			json_test(b, &first, e[i].label, sbuf_str(&name),
 			    c->reached && c->ok, sbuf_str(&out));
 			sbuf_finish(&name);

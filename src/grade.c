@@ -50,6 +50,8 @@ struct grade {
 	const struct options *o;
 	unsigned	 time_limit;
 	bool		 said_jail;
+	char		 ref_jsonl[1100];	/* the reference run's transcript */
+	bool		 ref_ok;	/* ... which passed its own checks */
 };
 
 static volatile sig_atomic_t grade_signal;
@@ -398,6 +400,31 @@ grade_one(struct grade *g, const char *name, const struct unit *u,
 	}
 }
 
+/*
+ * The first divergence of a failed run from the reference run, in
+ * words, into r->divergence (the class's line and the results file show
+ * it).  Both transcripts (batch --json) are in the private directory
+ * until the end of the class's run: g->ref_jsonl, r->jsonl.
+ */
+static void
+grade_divergence(const struct grade *g, struct grade_result *r)
+{
+	if (grade_result_passed(r) || r->jsonl == NULL || !g->ref_ok)
+		return;
+	/*
+	 * DIVERGENCE (issue 17 §3): wire `sockstep diff`'s C API here,
+	 * once its branch is merged (#include "diff.h"):
+	 *
+	 *	char *words = NULL, derr[256];
+	 *
+	 *	if (tdiff_files(g->ref_jsonl, r->jsonl, &words, derr,
+	 *	    sizeof derr) == 1)
+	 *		r->divergence = words;
+	 *	else
+	 *		free(words);
+	 */
+}
+
 /* The class's list: one line a run, nothing of a program's in it. */
 static void
 grade_print(const struct grade *g, const struct unit *u,
@@ -416,14 +443,6 @@ grade_print(const struct grade *g, const struct unit *u,
 	else
 		printf(_("failed (%u/%zu): %s\n"), score, r->nchecks + 1,
 		    sbuf_str(&words));
-	/*
-	 * DIVERGENCE (issue 17 §3): the words of the first divergence go
-	 * here, once `sockstep diff` has its C API:
-	 *	tdiff_files(reference.jsonl, r->jsonl, &words, err, sizeof err)
-	 * (0 same, 1 differ with *words malloc'd, -1 error); both
-	 * transcripts are in the private directory, reference.jsonl and
-	 * r->jsonl, until the end of the class's run.
-	 */
 	fflush(stdout);
 	sbuf_finish(&words);
 }
@@ -519,7 +538,10 @@ cmd_grade(const char *lesson, const struct options *o, const char *results,
 	/* The lesson's own programs first: the reference transcript, and
 	 * a lesson that fails here would fail every submission. */
 	grade_one(&g, "reference", NULL, &ref);
-	if (!grade_result_passed(&ref)) {
+	if (ref.jsonl != NULL)
+		strlcpy(g.ref_jsonl, ref.jsonl, sizeof g.ref_jsonl);
+	g.ref_ok = grade_result_passed(&ref);
+	if (!g.ref_ok) {
 		struct sbuf w;
 
 		sbuf_init(&w);
@@ -536,6 +558,7 @@ cmd_grade(const char *lesson, const struct options *o, const char *results,
 		grade_one(&g, name, &g.units[i], &entries[i].res);
 		if (grade_signal)
 			break;
+		grade_divergence(&g, &entries[i].res);
 		grade_print(&g, &g.units[i], &entries[i].res);
 		if (!grade_result_passed(&entries[i].res))
 			rc = 1;

@@ -47,6 +47,10 @@ struct grade_result {
 	struct grade_check *checks;
 	size_t		 nchecks;	/* the lesson's */
 	char		*jsonl;		/* its transcript's path, NULL none */
+	/* The first divergence from the reference run, in words (the
+	 * diff's, issue 17 §3), or NULL: after the first failing check on
+	 * the class's line, first in its test's output. */
+	char		*divergence;
 };
 /* grade-report.c: the wire between worker and grader: records of a
  * type byte and length-prefixed strings, the worker's only voice. */
