@@ -393,6 +393,12 @@ worker_run(struct worker *w, const char *cmd)
 	lab_set_stop(w->d.s.lab, &worker_stop);
 	if (lab_resolve(w->d.s.lab, err, sizeof err) == -1 ||
 	    drive_start(&w->d, err, sizeof err) == -1) {
+		/* A start cut short by a limit is that limit's failure. */
+		if (worker_why != STOP_NONE &&
+		    (reason = worker_reason(w)) != NULL) {
+			grade_report_reason(job->report_fd, reason, "");
+			free(reason);
+		}
 		worker_fail(job, _("could not start the programs"), err);
 		return;
 	}
