@@ -229,6 +229,18 @@ check(rc == 0 and re.match(r"^passed \((\d+)/\1\)$", out.strip()), f"--server FI
 d = gradescope_ok(r1, "one")
 check(d is not None and d["score"] == d["max_score"], f"one: full score {d and d['score']}")
 
+# 3b. A built program as the submission, and a client's source: each
+# graded on its own side.
+built = os.path.join(tmp, "built")
+os.makedirs(built)
+shutil.copy(os.path.join(os.path.dirname(os.path.abspath(SOCKSTEP)), "lessons",
+                         "01-hello", "server"), os.path.join(built, "server"))
+cli = submit(tmp, "cli", open(os.path.join(SRC, "lessons", "01-hello", "client.c")).read(),
+             "client.c")
+rc, out, err = grade([built, cli])
+check(rc == 0 and re.search(r"^built \(server\): passed", out, re.M) and
+      re.search(r"^cli \(client\): passed", out, re.M), f"a built server, a client: {rc} {out!r} {err}")
+
 # 4. Mistakes: one line, exit 2.
 bad(["grade", "--server", "x.c"], "--lesson", "no lesson")
 bad(["grade", "--lesson", "1"], "what to grade", "nothing to grade")
