@@ -272,6 +272,12 @@ p = subprocess.run([os.path.join(SRC, "contrib", "gradescope", "run_autograder")
 d = gradescope_ok(os.path.join(root, "results", "results.json"), "empty submission")
 check(d is not None and d["score"] == 0, f"empty submission: zero {d and d['score']}")
 
+# setup.sh is only checked for its syntax here: it installs packages and
+# builds sockstep, minutes of CI that the build itself already covers.
+p = subprocess.run(["bash", "-n", os.path.join(SRC, "contrib", "gradescope", "setup.sh")],
+                   capture_output=True, text=True)
+check(p.returncode == 0, f"setup.sh parses: {p.stderr}")
+
 # Nothing left behind: no program of a grading, no private directory.
 ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
 check("sockstep-grade-" not in ps, f"no process left: {[l for l in ps.splitlines() if 'sockstep-grade-' in l]}")
