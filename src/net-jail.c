@@ -95,6 +95,7 @@ jail_enter(const char *own, char *err, size_t errlen)
 	struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
 	char src[64];
 	const char *what;
+	bool pts;
 	int fd;
 
 	fd = -1;
@@ -120,12 +121,23 @@ jail_enter(const char *own, char *err, size_t errlen)
 	what = "bind";
 	if (mount(src, own, NULL, MS_BIND, NULL) == -1)
 		goto fail;
+	/* Terminals of its own: the grader's terminal (a device, which a
+	 * read-only mount still lets one write) is not among them.  Where
+	 * a devpts of our own is refused, the host's stays. */
+	pts = mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	    "newinstance,ptmxmode=0666,mode=0620") == 0;
+	if (pts && mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND,
+	    NULL) == -1) {
+		what = "ptmx";
+		goto fail;
+	}
 	what = "read-only";
 	if (mount_setattr(-1, "/", AT_RECURSIVE, &ro, sizeof ro) == -1)
 		goto fail;
 	what = "writable /tmp";
 	if (mount_setattr(-1, "/tmp", 0, &rw, sizeof rw) == -1 ||
-	    mount_setattr(-1, own, 0, &rw, sizeof rw) == -1)
+	    mount_setattr(-1, own, 0, &rw, sizeof rw) == -1 ||
+	    (pts && mount_setattr(-1, "/dev/pts", 0, &rw, sizeof rw) == -1))
 		goto fail;
 	close(fd);
 	return chdir(own);
