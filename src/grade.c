@@ -148,9 +148,16 @@ grade_units(struct grade *g, char *const dirs[], size_t ndirs, char *err,
 	for (side = 0; side < 2; side++) {
 		if (given[side] == NULL)
 			continue;
+		if ((side == 0 ? g->lesson.server_cmd :
+		    g->lesson.client_cmd) == NULL) {
+			snprintf(err, errlen, side == 0 ?
+			    _("lesson %s has no server") :
+			    _("lesson %s has no client"), g->lesson.name);
+			return -1;
+		}
 		if (stat(given[side], &st) == -1 || !S_ISREG(st.st_mode)) {
 			snprintf(err, errlen, "--%s %s: %s", sides[side],
-			    given[side], errno != 0 && !S_ISREG(st.st_mode) ?
+			    given[side], access(given[side], F_OK) == -1 ?
 			    strerror(errno) : _("not a file"));
 			return -1;
 		}
