@@ -485,9 +485,9 @@ grade_worker(const struct grade_job *job)
 		}
 	}
 	/* After the user namespace: RLIMIT_NPROC counts the run's own
-	 * processes there, not the user's elsewhere. */
-	if (jail_limits(job->time_limit, GRADE_NPROC, GRADE_FSIZE, err,
-	    sizeof err) == -1) {
+	 * processes there; outside one, on top of the user's running ones. */
+	if (jail_limits(job->time_limit, GRADE_NPROC + (net.userns ? 0 :
+	    jail_tasks_of(uid)), GRADE_FSIZE, err, sizeof err) == -1) {
 		worker_fail(job, _("could not limit the submission"), err);
 		free(cmd);
 		return 1;

@@ -690,6 +690,9 @@ gid_t		 jail_gid(void);
  * absolute directory) writable and the cwd.  Needs CAP_SYS_ADMIN over
  * the user namespace (root, or inside the lab's). */
 int		 jail_enter(const char *own, char *err, size_t);
+/* Tasks (threads included) of uid now: what RLIMIT_NPROC counts
+ * outside a user namespace of one's own. */
+unsigned	 jail_tasks_of(uid_t);
 /* RLIMIT_CPU (soft cpu_s, hard 5 s more), RLIMIT_NPROC, RLIMIT_FSIZE,
  * no core files: inherited by every program of the run. */
 int		 jail_limits(unsigned cpu_s, unsigned procs, unsigned long fsize,

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -146,6 +147,46 @@ fail:
 	if (fd != -1)
 		close(fd);
 	return -1;
+}
+
+/*
+ * Tasks of uid already running, as RLIMIT_NPROC counts them (threads
+ * too): outside a user namespace of its own the limit counts the whole
+ * host's, so a run's allowance goes on top of them.
+ */
+unsigned
+jail_tasks_of(uid_t uid)
+{
+	char path[64], line[128];
+	struct dirent *de;
+	unsigned n = 0;
+	unsigned long u, th;
+	bool mine;
+	DIR *dp;
+	FILE *f;
+
+	if ((dp = opendir("/proc")) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%.20s/status", de->d_name);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		mine = false;
+		th = 1;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "Uid: %lu", &u) == 1)
+				mine = u == (unsigned long)uid;
+			else if (sscanf(line, "Threads: %lu", &th) == 1)
+				break;
+		}
+		fclose(f);
+		if (mine)
+			n += (unsigned)th;
+	}
+	closedir(dp);
+	return n;
 }
 
 /* The limits every program of the run inherits (the worker's own too):

@@ -186,10 +186,14 @@ if d:
           "good's tests all pass")
     # What the traced programs did, in the failed tests' transcripts.
     nh = [t for n, t in tests.items() if n.startswith("nohtons ") and t["status"] == "failed"]
-    swapped = ((9190 & 0xff) << 8) | (9190 >> 8)
-    check(nh and re.search(r"bind\(3, \{AF_INET, [0-9.]+:%d\}" % swapped, nh[0]["output"]) and
+    # The lab's port, as the client's connect() shows it, and the server's
+    # bind() with its bytes swapped.
+    m = nh and re.search(r"connect\(3, \{AF_INET, [0-9.]+:(\d+)\}", nh[0]["output"])
+    port = int(m.group(1)) if m else 0
+    swapped = ((port & 0xff) << 8) | (port >> 8)
+    check(m and re.search(r"bind\(3, \{AF_INET, [0-9.]+:%d\}" % swapped, nh[0]["output"]) and
           "client connect = 0" in nh[0]["name"],
-          f"nohtons: the client is refused, the transcript shows bind() to port {swapped}: {nh[:1]}")
+          f"nohtons: the client is refused at {port}, the transcript shows bind() to port {swapped}: {nh[:1]}")
     check("connect() = 0" in verdict.get("nohtons", ("",) * 4)[3] or
           "connect = 0" in verdict.get("nohtons", ("",) * 4)[3], f"nohtons's reason: {verdict.get('nohtons')}")
     wc = tests.get("wrongclose (server): at the end: client output \"Message from server: Hello World!\"")
@@ -202,12 +206,19 @@ if d:
     hout = "".join(t["output"] for t in ho)
     check("hostile: wrote" not in hout, f"hostile wrote nothing: {hout[:2000]}")
 
-# The hostile one's attempts, from outside.
-check(not os.path.exists(PWNED), "hostile could not write beside the results file")
-check(not os.path.exists(os.path.join(good, "pwned")) and
-      open(os.path.join(good, "server.c")).read() == good_before,
-      "hostile could not write another submission's directory")
-check(not os.path.exists(HOSTILE_MARK), "hostile's /tmp was its own")
+# The hostile one's attempts, from outside.  Without user namespaces
+# (SOCKSTEP_NET_REFUSE=1, a container) grade says the submissions are not
+# isolated: as root they still run as nobody, who cannot write here.
+isolated = "not isolated" not in err
+check(isolated or os.environ.get("SOCKSTEP_NET_REFUSE") == "1",
+      f"the submissions are isolated here: {err}")
+if isolated or os.geteuid() == 0:
+    check(not os.path.exists(PWNED), "hostile could not write beside the results file")
+    check(not os.path.exists(os.path.join(good, "pwned")) and
+          open(os.path.join(good, "server.c")).read() == good_before,
+          "hostile could not write another submission's directory")
+if isolated:
+    check(not os.path.exists(HOSTILE_MARK), "hostile's /tmp was its own")
 if os.path.exists(HOSTILE_MARK):
     os.unlink(HOSTILE_MARK)
 
