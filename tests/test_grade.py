@@ -276,8 +276,16 @@ check(p.returncode == 0, f"run_autograder: {p.returncode} {p.stderr}")
 d = gradescope_ok(os.path.join(root, "results", "results.json"), "run_autograder")
 check(d is not None and d["score"] == d["max_score"] and d["score"] > 0,
       f"run_autograder: full score {d and d['score']}")
+# A folder uploaded whole: graded inside it.
+os.makedirs(os.path.join(root, "submission", "hw1"))
+os.rename(os.path.join(root, "submission", "server.c"),
+          os.path.join(root, "submission", "hw1", "server.c"))
+p = subprocess.run([os.path.join(SRC, "contrib", "gradescope", "run_autograder")],
+                   env=env, capture_output=True, text=True, timeout=300)
+d = gradescope_ok(os.path.join(root, "results", "results.json"), "a folder")
+check(d is not None and d["score"] == d["max_score"], f"a folder: full score {d and d['score']}")
 # An empty submission still gets a results file, with a failing score.
-os.unlink(os.path.join(root, "submission", "server.c"))
+shutil.rmtree(os.path.join(root, "submission", "hw1"))
 p = subprocess.run([os.path.join(SRC, "contrib", "gradescope", "run_autograder")],
                    env=env, capture_output=True, text=True, timeout=300)
 d = gradescope_ok(os.path.join(root, "results", "results.json"), "empty submission")
