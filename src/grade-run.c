@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,10 +442,17 @@ grade_worker(const struct grade_job *job)
 	struct net_lab net;
 	char err[1024], exe[4096], *cmd = NULL;
 	uid_t uid;
+	int fd;
 
 	memset(&w, 0, sizeof w);
 	w.job = job;
 	worker_signals();
+	/* Nothing of the grader's terminal: the compiler reads no input
+	 * (an #include of /dev/stdin), the programs have their own. */
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1) {
+		dup2(fd, 0);
+		close(fd);
+	}
 	alarm(job->time_limit);
 	if (jail_drop_root(&uid, err, sizeof err) == -1) {
 		worker_fail(job, _("could not isolate the submission"), err);
