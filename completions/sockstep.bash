@@ -3,7 +3,7 @@ _sockstep()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="lesson batch replay run lessons check-lesson join grade"
+	local cmds="lesson batch replay run lessons check-lesson new-lesson join grade"
 	local opts="--port --clients --lang --theme --net --help --version"
 	case $prev in
 	--port|--clients|--delay|--time-limit) return ;;
@@ -21,6 +21,7 @@ _sockstep()
 		COMPREPLY=($(compgen -W "$(sockstep lessons 2>/dev/null | awk '{print $1}')" -- "$cur"))
 		return ;;
 	check-lesson) _filedir -d; return ;;
+	new-lesson) return ;;
 	esac
 	if [[ $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$cmds $opts" -- "$cur"))

@@ -14,8 +14,9 @@
  * its absolute path), so a lesson's programs sit side by side under
  * their own names and the directory can be the lesson's program
  * directory.  Beside each program, NAME.key holds what it was built
- * from (the path, the compiler, a hash of the source's bytes): a
- * program is rebuilt when that differs, whatever the clocks say.  A
+ * from (the path, the compiler, a hash of the source's bytes and of the
+ * headers beside it): a program is rebuilt when that differs, whatever
+ * the clocks say.  A
  * lock on the directory keeps two sockstep processes from building the
  * same program at once; the new program is renamed into place whole.
  */
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -287,6 +289,52 @@ cc_read_key(const char *path)
 	return xstrdup(buf);
 }
 
+static int
+cc_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The headers beside the source (a lesson's common.h), by name and
+ * bytes: a change to one is a change to the program.  Headers elsewhere
+ * (the system's) are not looked at. */
+static void
+cc_key_headers(const char *dir, struct sbuf *key)
+{
+	char **names = NULL, *path, *text, *diag = NULL;
+	struct dirent *de;
+	size_t n = 0, i, len, nl;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < 256) {
+		nl = strlen(de->d_name);
+		if (nl < 3 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + nl - 2, ".h") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, cc_name_cmp);
+	for (i = 0; i < n; i++) {
+		xasprintf(&path, "%s/%s", dir, names[i]);
+		if ((text = cc_read_source(path, &len, &diag)) != NULL) {
+			sbuf_addf(key, "header %s %zu %016llx\n", names[i], len,
+			    (unsigned long long)cc_hash(text, len,
+			    CC_HASH_INIT));
+			free(text);
+		}
+		free(diag);
+		diag = NULL;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
 /* The build itself, with the directory locked. */
 static int
 cc_build_locked(const char *src, const char *dir, const char *stem,
@@ -411,6 +459,9 @@ lesson_cc_build(const char *src_c, char *exe, size_t exesz, char **diag)
 		sbuf_addf(&kb, " %s", cc_flags[n]);
 	sbuf_addf(&kb, "\nbytes %zu fnv1a64 %016llx\n", len,
 	    (unsigned long long)cc_hash(text, len, CC_HASH_INIT));
+	*slash = '\0';
+	cc_key_headers(abs, &kb);
+	*slash = '/';
 	key = xstrdup(sbuf_str(&kb));
 	sbuf_finish(&kb);
 	xasprintf(&lock, "%s/.lock", dir);

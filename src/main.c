@@ -29,6 +29,7 @@ N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]
 "                    [--stdin SIDE=FILE]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
+"       sockstep new-lesson NAME\n"
 "       sockstep join [PID] [-- CMD ARGS]\n"
 "       sockstep grade --lesson L [--server PROG|FILE.c] [--client PROG|FILE.c]\n"
 "                      [--results FILE] [--time-limit S] [DIR...]\n"
@@ -45,6 +46,8 @@ N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "                that lesson's other side, its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
 "  check-lesson  check a lesson file, then run it and evaluate its checks\n"
+"  new-lesson    write a lesson skeleton (lesson.ini, server.c, client.c)\n"
+"                in the directory NAME, here\n"
 "  join          from another terminal: a shell (or CMD) in a running lab's\n"
 "                private network, for ss, nc or tcpdump\n"
 "  grade         grade students' programs against a lesson: each DIR holds\n"
@@ -439,7 +442,7 @@ cmd_lessons(enum lang lang)
 	struct lesson l;
 	struct progress prog;
 	const struct progress_entry *pe;
-	char **names, err[512], text[PATH_MAX], bin[PATH_MAX], note[PATH_MAX * 3];
+	char **names, err[512], path[PATH_MAX * 4], note[PATH_MAX * 3];
 	char mark[64];
 	size_t n, i;
 
@@ -448,8 +451,8 @@ cmd_lessons(enum lang lang)
 		fprintf(stderr, "sockstep: %s\n", note);
 	names = lesson_list(&n);
 	if (n == 0) {
-		lesson_roots(text, sizeof text, bin, sizeof bin);
-		user_error(_("no lessons found in %s"), text);
+		lesson_search_path(path, sizeof path);
+		user_error(_("no lessons found in %s"), path);
 	}
 	for (i = 0; i < n; i++) {
 		pe = progress_get(&prog, names[i]);
@@ -473,6 +476,34 @@ cmd_lessons(enum lang lang)
 	free(names);
 	progress_finish(&prog);
 	return 0;
+}
+
+/*
+ * A lesson of one's own is built before anything runs, here, where the
+ * compiler's whole output can go to stderr as it is (issue 17 §1); the
+ * session finds the programs in the cache then.  A lesson that cannot
+ * be opened is the view's to say.
+ */
+static void
+lesson_prebuild(const char *name, const struct options *o)
+{
+	struct lesson l;
+	char err[1024], *diag = NULL;
+	size_t n;
+
+	if (name == NULL || lesson_open(&l, name, err, sizeof err) == -1)
+		return;
+	l.server_is_user = o->run_server != NULL;
+	l.client_is_user = o->run_client != NULL;
+	if (lesson_build(&l, err, sizeof err, &diag) == -1) {
+		lesson_finish(&l);
+		if (diag != NULL && (n = strlen(diag)) > 0)
+			fprintf(stderr, "%s%s", diag,
+			    diag[n - 1] == '\n' ? "" : "\n");
+		free(diag);
+		user_error("%s", err);
+	}
+	lesson_finish(&l);
 }
 
 /* A view's answer: -1 is a mistake of the user's, said in one line. */
@@ -509,6 +540,7 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, _("sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n"), file, lesson);
 	o->replay = file;
+	lesson_prebuild(lesson, o);
 	/* A replay types what the record typed, and the lesson's lines
 	 * for a side it typed nothing into: no keyboard, even on screen. */
 	o->keyboard = false;
@@ -539,6 +571,7 @@ verb_run(int argc, char **argv)
 		usage_error(_("run: --json and --steps need --batch"));
 	if (o.record != NULL || o.replay != NULL)
 		usage_error(_("run: --record and --replay belong to lessons"));
+	lesson_prebuild(o.run_lesson, &o);
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
@@ -584,6 +617,7 @@ verb_batch(int argc, char **argv)
 			    "record, not '%s'"), operand);
 		return cmd_replay(o.replay, &o, true);
 	}
+	lesson_prebuild(operand != NULL ? operand : "1", &o);
 	return view_done(cmd_batch(operand != NULL ? operand : "1", &o, err,
 	    sizeof err), err);
 }
@@ -600,7 +634,27 @@ verb_check_lesson(int argc, char **argv)
 	o.steps = NULL;
 	o.clients = 0;
 	o.port = 0;
+	lesson_prebuild(operand, &o);
 	return view_done(cmd_check_lesson(operand, &o, err, sizeof err), err);
+}
+
+/* sockstep new-lesson NAME: a skeleton that check-lesson passes. */
+static int
+verb_new_lesson(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
+
+	if (operand == NULL)
+		usage_error(_("new-lesson: which name? (a directory made here)"));
+	if (lesson_new(operand, err, sizeof err) == -1)
+		user_error("%s", err);
+	printf(_("wrote %s/lesson.ini, %s/server.c and %s/client.c\n"
+	    "check it:  sockstep check-lesson %s\n"
+	    "follow it: sockstep lesson %s\n"), operand, operand, operand,
+	    operand, operand);
+	return 0;
 }
 
 static int
@@ -643,6 +697,7 @@ verb_lesson(int argc, char **argv)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
 	o.keyboard = true;
+	lesson_prebuild(operand, &o);
 	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
 }
 
@@ -762,6 +817,7 @@ static const struct verb {
 	{ "run", verb_run },
 	{ "batch", verb_batch },
 	{ "check-lesson", verb_check_lesson },
+	{ "new-lesson", verb_new_lesson },
 	{ "lessons", verb_lessons },
 	{ "list", verb_lessons },
 	{ "replay", verb_replay },

@@ -55,8 +55,14 @@ session_check_built(const struct lesson *l, char **argv, const char *side,
 	if (argv == NULL || l->bindir == NULL || strchr(argv[0], '/') != NULL ||
 	    trace_resolve(argv[0], path, sizeof path, why, sizeof why) == 0)
 		return 0;
-	snprintf(err, errlen, _("%s: the %s program '%s' is not built (not "
-	    "in %s, nor on PATH)"), l->name, side, argv[0], l->bindir);
+	if (l->external)	/* its programs come from its sources */
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(no %s.c nor %s in %s, nor on PATH)"), l->name, side,
+		    argv[0], argv[0], argv[0], l->dir);
+	else
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(not in %s, nor on PATH)"), l->name, side, argv[0],
+		    l->bindir);
 	return -1;
 }
 
@@ -84,8 +90,20 @@ session_open(struct session *s, const char *name, const struct options *o,
 	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
-	} else
+	} else {
+		char *diag;
+
 		session_user_programs(&s->lesson, o);
+		/* A lesson of one's own: its programs from its sources (the
+		 * compiler's whole output is main.c's to show, before). */
+		if (lesson_build(&s->lesson, err, sizeof err, &diag) == -1) {
+			free(diag);
+			snprintf(errbuf, errlen, "%s", err);
+			lesson_finish(&s->lesson);
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+	}
 	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
 	spec = o->steps != NULL ? o->steps : s->lesson.steps;
 	if (spec != NULL && strcmp(spec, "-") == 0)

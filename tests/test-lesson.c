@@ -365,7 +365,7 @@ program_output(const char *exe, char *out, size_t len)
 static void
 test_cc_build(void)
 {
-	char tmpl[] = "/tmp/sockstep-cc-XXXXXX", src[256], cache[256];
+	char tmpl[] = "/tmp/sockstep-cc-XXXXXX", src[256], cache[300];
 	char exe[4096], exe2[4096], out[256], *diag;
 	struct stat a, b;
 	const char *oldcc = getenv("CC");
@@ -400,6 +400,21 @@ test_cc_build(void)
 	CHECK(stat(exe2, &b) == 0 && a.st_ino != b.st_ino);
 	program_output(exe2, out, sizeof out);
 	CHECK_STR(out, "two\n");
+	/* a header beside it changed: built again */
+	snprintf(out, sizeof out, "%s/greeting.h", tmpl);
+	write_text(out, "#define GREETING \"three\"\n");
+	write_text(src, "#include <stdio.h>\n#include \"greeting.h\"\n"
+	    "int main(void) { puts(GREETING); return 0; }\n");
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK(stat(exe2, &a) == 0);
+	snprintf(out, sizeof out, "%s/greeting.h", tmpl);
+	write_text(out, "#define GREETING \"four\"\n");
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK(stat(exe2, &b) == 0 && a.st_ino != b.st_ino);
+	program_output(exe2, out, sizeof out);
+	CHECK_STR(out, "four\n");
 	/* a syntax error: -1 and the compiler's message naming the line */
 	write_text(src, "int main(void) { return 0 }\n");
 	rc = lesson_cc_build(src, exe2, sizeof exe2, &diag);
@@ -424,6 +439,14 @@ test_cc_build(void)
 	else
 		unsetenv("CC");
 	free(savecc);
+	/* a cache that cannot be made (under a file: root too): -2 */
+	snprintf(cache, sizeof cache, "%s/cache", src);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	rc = lesson_cc_build(src, exe2, sizeof exe2, &diag);
+	CHECK(rc == -2 && diag != NULL && strstr(diag, "cache") != NULL &&
+	    strchr(diag, '\n') == NULL, "rc %d: %s", rc,
+	    diag != NULL ? diag : "(null)");
+	free(diag);
 	/* a source that is not there: -2 */
 	snprintf(src, sizeof src, "%s/none.c", tmpl);
 	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == -2);
