@@ -33,6 +33,8 @@ N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]
 "       sockstep diff REFERENCE.jsonl YOURS.jsonl\n"
 "       sockstep new-lesson NAME\n"
 "       sockstep join [PID] [--host server|client] [-- CMD ARGS]\n"
+"       sockstep grade --lesson L [--server PROG|FILE.c] [--client PROG|FILE.c]\n"
+"                      [--results FILE] [--time-limit S] [DIR...]\n"
 "       sockstep --help | --version\n");
 
 /* Paragraphs, each a message of its own for the translators. */
@@ -51,7 +53,11 @@ N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "  new-lesson    write a lesson skeleton (lesson.ini, server.c, client.c)\n"
 "                in the directory NAME, here\n"
 "  join          from another terminal: a shell (or CMD) in a running lab's\n"
-"                private network, for ss, nc or tcpdump\n"),
+"                private network, for ss, nc or tcpdump\n"
+"  grade         grade students' programs against a lesson: each DIR holds\n"
+"                server.c and/or client.c (or programs server, client);\n"
+"                --results FILE writes Gradescope's results.json,\n"
+"                --time-limit S bounds each submission (default 60)\n"),
 N_("options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
 "                s = step the server, c = client 1, c2..c9 = client N,\n"
@@ -253,6 +259,8 @@ static const struct option long_options[] = {
 	{ "stdin", required_argument, NULL, 'I' },
 	{ "net", required_argument, NULL, 'N' },
 	{ "hosts", required_argument, NULL, 'H' },
+	{ "results", required_argument, NULL, 'G' },
+	{ "time-limit", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -408,6 +416,16 @@ parse_options(int argc, char **argv, struct options *o)
 			if (errstr != NULL)
 				usage_error(_("--hosts %s: expected 1 or 2"),
 				    optarg);
+			break;
+		case 'G':
+			o->results = optarg;
+			break;
+		case 'M':
+			o->time_limit = (unsigned)strtonum(optarg, 1, 86400,
+			    &errstr);
+			if (errstr != NULL)
+				usage_error(_("--time-limit %s: %s (1 to 86400 "
+				    "s)"), optarg, number_word(errstr));
 			break;
 		case 'h':
 			usage();
@@ -828,6 +846,30 @@ verb_join(int argc, char **argv)
 }
 
 /*
+ * sockstep grade --lesson L [--server F] [--client F] [--results FILE]
+ * [--time-limit S] [DIR...]: the submissions are the operands.
+ */
+static int
+verb_grade(int argc, char **argv)
+{
+	struct options o;
+	char err[1024];
+
+	parse_options(argc, argv, &o);
+	if (o.run_lesson == NULL)
+		usage_error(_("grade: which lesson? --lesson NAME|NUMBER|DIR"));
+	if (o.run_batch || o.json || o.steps != NULL || o.record != NULL ||
+	    o.replay != NULL || o.export_fmt != EXPORT_NONE ||
+	    o.delay_ms != 0 || o.nstdin > 0 || o.clients != 0)
+		usage_error(_("grade takes the lesson's own steps, clients and "
+		    "input: leave out --batch, --json, --steps, --clients, "
+		    "--stdin, --record, --replay, --export and --delay"));
+	return view_done(cmd_grade(o.run_lesson, &o, o.results,
+	    o.time_limit != 0 ? o.time_limit : GRADE_DEFAULT_TIME_LIMIT,
+	    argv + optind, (size_t)(argc - optind), err, sizeof err), err);
+}
+
+/*
  * The verbs: a new one is a row here and a verb_ function above it
  * (its options checked there, its view called through view_done).
  * Each gets argv from its own name on.
@@ -846,6 +888,7 @@ static const struct verb {
 	{ "replay", verb_replay },
 	{ "lesson", verb_lesson },
 	{ "join", verb_join },
+	{ "grade", verb_grade },
 };
 
 /*

@@ -753,6 +753,24 @@ int		 net_rt_addr_up(struct nl_sock *, const char *ifname,
 int		 net_mode_parse(const char *, enum net_mode *);
 const char	*net_mode_name(enum net_mode);
 
+/* net-jail.c: a graded submission's jail (sockstep grade's worker) */
+/* Root gives way to nobody (65534) for the rest of the process; any
+ * other user stays.  *uid: the user the programs will run as. */
+int		 jail_drop_root(uid_t *uid, char *err, size_t);
+uid_t		 jail_uid(void);	/* who jail_drop_root makes us */
+gid_t		 jail_gid(void);
+/* A mount namespace: everything read-only, a private /tmp, own (an
+ * absolute directory) writable and the cwd.  Needs CAP_SYS_ADMIN over
+ * the user namespace (root, or inside the lab's). */
+int		 jail_enter(const char *own, char *err, size_t);
+/* Tasks (threads included) of uid now: what RLIMIT_NPROC counts
+ * outside a user namespace of one's own. */
+unsigned	 jail_tasks_of(uid_t);
+/* RLIMIT_CPU (soft cpu_s, hard 5 s more), RLIMIT_NPROC, RLIMIT_FSIZE,
+ * no core files: inherited by every program of the run. */
+int		 jail_limits(unsigned cpu_s, unsigned procs, unsigned long fsize,
+		    char *err, size_t);
+
 /* net-join.c: the running labs, and entering one (sockstep join) */
 struct net_labinfo {
 	pid_t	 pid;		/* a sockstep that made a lab network */
