@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diff.h"
 #include "output.h"
 #include "views.h"
 
@@ -34,6 +35,9 @@ struct batch {
 						 * be taken is a finding, not an error */
 	void			(*problem)(void *, const char *);
 	void			*problem_arg;
+	/* run --lesson: the run in JSON as well, to compare with the
+	 * lesson's own when a check fails (issue 17 §3) */
+	struct output		*shadow;
 };
 
 #define SHOWN_BEFORE	0x1
@@ -81,6 +85,8 @@ batch_observe(struct lab *lab, const struct lab_event *ev, void *arg)
 		    SHOWN_BEFORE;
 	if (b->out != NULL)
 		output_event(b->out, lab, ev);
+	if (b->shadow != NULL)
+		output_event(b->shadow, lab, ev);
 }
 
 /* A step begins: when it is the guided order's next, the screen asks
@@ -117,6 +123,8 @@ batch_stepped(struct drive *d, const struct step *st, bool guided,
 	b->why[0] = '\0';
 	if (b->out != NULL)
 		output_step(b->out, d->s.lab, st->token);
+	if (b->shadow != NULL)
+		output_step(b->shadow, d->s.lab, st->token);
 }
 
 static void
@@ -248,6 +256,11 @@ batch_steps(struct batch *b, char *err, size_t errlen)
 	for (i = 0; i < b->d.s.nsteps && !batch_signal; i++) {
 		const struct step *st = &b->d.s.steps[i];
 
+		/* A skipped step counts: the JSON's "step" is its number. */
+		if (b->out != NULL)
+			b->out->nstep = i;
+		if (b->shadow != NULL)
+			b->shadow->nstep = i;
 		if (batch_one(b, st, perr, sizeof perr) == 0 || batch_signal)
 			continue;
 		if (!b->grading) {
@@ -270,6 +283,8 @@ batch_close(struct batch *b)
 		output_end(b->out, b->d.s.lab);
 	output_destroy(b->out);
 	b->out = NULL;
+	output_destroy(b->shadow);
+	b->shadow = NULL;
 	if (b->d.s.lab != NULL)
 		lab_remove_observer(b->d.s.lab, batch_observe, b);
 	drive_close(&b->d);
@@ -304,7 +319,58 @@ batch_start(struct batch *b, char *err, size_t errlen)
 	lab_settle(b->d.s.lab);
 	if (b->out != NULL)
 		output_step(b->out, b->d.s.lab, NULL);
+	if (b->shadow != NULL)
+		output_step(b->shadow, b->d.s.lab, NULL);
 	return 0;
+}
+
+/*
+ * run --lesson with a check failed: the lesson with its own programs,
+ * in its guided order, on any free port (the student's may linger in
+ * TIME-WAIT on the host's network), and the first point where the
+ * student's run leaves it, in words on stderr (diff.h).  A reference
+ * that cannot run all its steps says nothing.
+ */
+static void
+batch_divergence(const char *lesson, const struct options *o, FILE *got)
+{
+	struct options ro = *o;
+	struct batch r;
+	FILE *ref;
+	char err[512], refp[64], gotp[64], *words = NULL;
+	int ok = -1;
+
+	ro.run_server = ro.run_client = ro.run_lesson = NULL;
+	ro.steps = ro.replay = ro.record = NULL;
+	ro.port = 0;
+	ro.port_explicit = true;
+	/* On the network the student's run had (run: one host unless
+	 * asked), or every address would part the two runs. */
+	if (ro.hosts == 0)
+		ro.hosts = 1;
+	if ((ref = tmpfile()) == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	if (drive_open(&r.d, lesson, &ro, &batch_hooks, &r, err,
+	    sizeof err) == 0) {
+		r.out = output_create(ref, OUTPUT_JSON, &r.d.s, o->lang);
+		if (batch_start(&r, err, sizeof err) == 0 &&
+		    (ok = batch_steps(&r, err, sizeof err)) == 0 &&
+		    !lab_all_done(r.d.s.lab))
+			lab_kill_all(r.d.s.lab, "end of the steps");
+		batch_close(&r);
+	}
+	fflush(ref);
+	fflush(got);
+	/* The files have no names: their fds, opened anew from the start. */
+	snprintf(refp, sizeof refp, "/proc/self/fd/%d", fileno(ref));
+	snprintf(gotp, sizeof gotp, "/proc/self/fd/%d", fileno(got));
+	if (ok == 0 && !batch_signal &&
+	    tdiff_files(refp, gotp, &words, err, sizeof err) == 1)
+		fprintf(stderr, _("sockstep: where this run first leaves the "
+		    "run of the lesson's own programs:\n%s"), words);
+	free(words);
+	fclose(ref);
 }
 
 int
@@ -312,6 +378,7 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
     size_t errlen)
 {
 	struct batch b;
+	FILE *shadow = NULL;
 	int rc = 0;
 
 	memset(&b, 0, sizeof b);
@@ -324,8 +391,12 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 	b.d.checks_on = o->steps == NULL ||
 	    (o->replay != NULL && record_is_guided(&b.d.s));
 	b.out = output_create(stdout, output_fmt_of(o), &b.d.s, o->lang);
+	if (b.grading && (shadow = tmpfile()) != NULL)
+		b.shadow = output_create(shadow, OUTPUT_JSON, &b.d.s, o->lang);
 	if (batch_start(&b, err, errlen) == -1) {
 		batch_close(&b);
+		if (shadow != NULL)
+			fclose(shadow);
 		return -1;
 	}
 	if (o->steps != NULL && strcmp(o->steps, "-") == 0)
@@ -336,6 +407,8 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 		rc = batch_steps(&b, err, errlen);
 	if (rc == -1) {
 		batch_close(&b);
+		if (shadow != NULL)
+			fclose(shadow);
 		return -1;
 	}
 	if (batch_signal)
@@ -353,6 +426,11 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 		fprintf(stderr, "sockstep: %u of %u checks failed\n",
 		    b.d.checks_failed, b.d.checks_failed + b.d.checks_passed);
 	batch_close(&b);
+	if (shadow != NULL) {
+		if (rc == 1 && !batch_signal && o->steps == NULL)
+			batch_divergence(lesson, o, shadow);
+		fclose(shadow);
+	}
 	if (batch_signal)
 		rc = 128 + batch_signal;
 	return rc;

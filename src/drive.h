@@ -43,6 +43,10 @@ struct options {
 	bool		 keyboard;	/* the screen: the learner types, the
 					 * lesson's [input] is not fed */
 	enum net_mode	 net;		/* --net lab|host (net-lab.c, issue 16) */
+	int		 hosts;		/* --hosts 1|2; 0: lessons 2, run 1 */
+	/* sockstep grade (grade.c, issue 17 §2) */
+	const char	*results;	/* --results FILE: Gradescope JSON */
+	unsigned	 time_limit;	/* --time-limit S; 0: the default */
 };
 /* Everything a run needs, built from a lesson and the options. */
 struct session {

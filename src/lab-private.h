@@ -87,10 +87,14 @@ struct lab {
 		struct sockaddr_storage	 src, dst;
 	}			 wire_timed[LAB_WIRE_TIMED];
 	unsigned		 wire_ntimed;
+	int			 client_ns;	/* clients' netns, -1: ours */
 };
 #define LAB_WIRE_END	UINT64_MAX	/* wire_cause: sockstep ends them */
 
 void	lab_emit(struct lab *, struct lab_event *);
+/* The network namespace a side's program runs in: the server on
+ * sockstep's host, clients on the client host when there are two. */
+int	lab_side_netns(const struct lab *, const struct side *);
 bool	lab_call_keeps_set(const struct sc_call *);
 void	lab_dispatch(struct lab *, const struct trace_event *);
 int	lab_resume_call(struct lab *, struct task *);

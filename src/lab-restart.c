@@ -124,7 +124,8 @@ lab_restart_side(struct lab *lab, struct side *side, char **argv,
 	if (trace_resolve(argv[0], path, sizeof path, err, errlen) == -1)
 		return -1;
 	lab_restart_clear(lab, side);
-	if (trace_spawn_start(path, argv, &sp, err, errlen) == -1)
+	if (trace_spawn_start(path, argv, lab_side_netns(lab, side), &sp, err,
+	    errlen) == -1)
 		return -1;
 	if (trace_spawn_finish(&sp, &pid, &leader, &pty, err, errlen) == -1)
 		return -1;

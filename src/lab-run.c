@@ -879,7 +879,8 @@ lab_start(struct lab *lab, char *err, size_t errlen)
 	/* Every side's session set up at once, then each program seized. */
 	for (i = 0; i < lab->nsides; i++)
 		if (trace_spawn_start(lab->sides[i]->path, lab->sides[i]->argv,
-		    &sp[i], err, errlen) == -1)
+		    lab_side_netns(lab, lab->sides[i]), &sp[i], err,
+		    errlen) == -1)
 			goto fail;
 	for (i = 0; i < lab->nsides; i++) {
 		struct side *side = lab->sides[i];

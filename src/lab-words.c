@@ -18,6 +18,14 @@ listener_queue_words(struct sbuf *b, const struct ksock *k, const char *label)
 	    k->rqueue, k->wqueue);
 }
 
+/* ", SYN queue 1": requests answered, waiting for their last ACK. */
+void
+syn_queue_words(struct sbuf *b, const struct ksock *k)
+{
+	if (k->state == TCP_LISTEN_STATE && k->synq > 0)
+		sbuf_addf(b, _(", SYN queue %u"), k->synq);
+}
+
 void
 wait_status_format(struct sbuf *b, int status)
 {
@@ -93,6 +101,63 @@ unread_words(struct sbuf *b, const struct ksock *k)
 }
 
 /*
+ * Bytes written and not yet acknowledged by the peer (some perhaps not
+ * even sent: *notsent of them).  sock_diag's count is write_seq -
+ * snd_una, so a SYN or FIN sent and not acknowledged yet counts one
+ * sequence number that is not a byte: in SYN-SENT always (`ss` shows
+ * Send-Q 1 there), and once our FIN is out (the states below).
+ */
+uint32_t
+ksock_unacked(const struct ksock *k, uint32_t *notsent)
+{
+	bool ctl = k->state == TCP_SYN_SENT || k->state == TCP_FIN_WAIT1 ||
+	    k->state == TCP_CLOSING || k->state == TCP_LAST_ACK;
+
+	*notsent = 0;
+	if (k->state == TCP_LISTEN_STATE || !k->in_diag || k->wqueue == 0)
+		return 0;
+	*notsent = k->has_info ? k->notsent : 0;
+	return ctl ? k->wqueue - 1 : k->wqueue;
+}
+
+/*
+ * ", 5 bytes unacked, 2 SYNs resent": what the sending side
+ * holds for the peer, and what it had to send again (tcp_info).  Short: a SYN-SENT row
+ * has its two addresses before it on an 80-column screen.
+ */
+void
+sent_words(struct sbuf *b, const struct ksock *k)
+{
+	uint32_t notsent, n = ksock_unacked(k, &notsent);
+
+	if (n > 0)
+		sbuf_addf(b, ngettext(", %u byte unacked", ", %u bytes unacked",
+		    n), n);
+	if (n > 0 && notsent > 0)
+		sbuf_addf(b, _(" (%u not sent yet)"), notsent);
+	if (!k->has_info || k->total_retrans == 0)
+		return;
+	if (k->state == TCP_SYN_SENT)
+		sbuf_addf(b, ngettext(", %u SYN resent", ", %u SYNs resent",
+		    k->total_retrans), k->total_retrans);
+	else
+		sbuf_addf(b, ngettext(", %u segment resent",
+		    ", %u segments resent", k->total_retrans),
+		    k->total_retrans);
+}
+
+/* "ListenOverflows 2, ListenDrops 2": the lab's counters, "" if 0. */
+void
+listen_drops_words(struct sbuf *b, const struct kview *kv)
+{
+	if (kv->netstat_ok && (kv->listen_overflows > 0 ||
+	    kv->listen_drops > 0))
+		sbuf_addf(b, "ListenOverflows %llu, ListenDrops %llu",
+		    (unsigned long long)kv->listen_overflows,
+		    (unsigned long long)kv->listen_drops);
+}
+
+/*
  * "queue 1/5 | client 127.0.0.1:37936 ESTABLISHED | server blocked in
  * accept".  The words are translated (--lang zh); addresses, TCP state
  * and call names are the kernel's and stay as they are.
@@ -115,6 +180,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sep = " | ";
 		if (k->state == TCP_LISTEN_STATE) {
 			listener_queue_words(b, k, _("queue"));
+			syn_queue_words(b, k);
 			ksock_holders_words(b, lab, k, NULL);
 			continue;
 		}
@@ -130,6 +196,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			sbuf_add(b, _("in accept queue "));
 			sc_format_addr_port(b, &k->peer);
 			unread_words(b, k);
+			sent_words(b, k);
 			continue;
 		}
 		if (k->side >= 0 && lab_task_name(lab, k->pid) != NULL)
@@ -141,6 +208,7 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			sbuf_addf(b, _("fd %d unbound"), k->fd);
 		sbuf_addf(b, " %s", tcp_state_name(k->state));
 		unread_words(b, k);
+		sent_words(b, k);
 		ksock_holders_words(b, lab, k, NULL);
 	}
 	for (i = 0; i < kv->nblocked; i++) {
@@ -159,6 +227,12 @@ kview_summary(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		}
 		sbuf_addf(b, _("%s%s blocked in %s"), sep,
 		    owner != NULL ? owner : "?", d->name);
+		sep = " | ";
+	}
+	if (kv->netstat_ok && (kv->listen_overflows > 0 ||
+	    kv->listen_drops > 0)) {
+		sbuf_add(b, sep);
+		listen_drops_words(b, kv);
 		sep = " | ";
 	}
 	if (kv->nunseen > 0) {

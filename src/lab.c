@@ -110,6 +110,12 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 	lab->wire_fd = -1;
 	if (cfg->wire_off != NULL)
 		strlcpy(lab->wire_off, cfg->wire_off, sizeof lab->wire_off);
+	lab->client_ns = cfg->client_ns;
+	if (cfg->client_ns >= 0) {
+		lab->kv.nhosts = 2;
+		lab->kv.hostfd[0] = cfg->diag[0];
+		lab->kv.hostfd[1] = cfg->diag[1];
+	}
 	TAILQ_INIT(&lab->tasks);
 	if (cfg->server_argv != NULL)
 		lab->sides[lab->nsides++] = side_create(0, true,
@@ -118,6 +124,12 @@ lab_create(const struct lab_config *cfg, char *err, size_t errlen)
 		lab->sides[lab->nsides++] = side_create(i + 1, false,
 		    cfg->client_argv);
 	return lab;
+}
+
+int
+lab_side_netns(const struct lab *lab, const struct side *side)
+{
+	return side->is_server ? -1 : lab->client_ns;
 }
 
 /* Observers hear every event in the order they were added. */

@@ -10,6 +10,11 @@
  *	accept-queue = 3		connections waiting for accept()
  *	accept-queue unread = 10	bytes sent to them, not read yet
  *	server unread = 5		bytes a side's sockets hold unread
+ *	syn-queue = 1			the listener's half-open requests (sock_diag)
+ *	listen-overflows >= 1		TcpExt ListenOverflows (/proc/net/netstat)
+ *	listen-drops >= 1		TcpExt ListenDrops
+ *	client unacked = 0		bytes a side wrote, not acknowledged yet
+ *	client4 retransmits >= 1	segments a side's sockets sent again (tcp_info)
  *	client connect = -1 ECONNREFUSED	the last return of a call
  *	server accept >= 0
  *	server blocked accept		asleep in that call (/proc)
@@ -28,6 +33,7 @@
 enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
 	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_UNREAD, CK_ORPHANS,
+	CK_SYNQ, CK_OVERFLOWS, CK_LDROPS, CK_UNACKED, CK_RETRANS,
 };
 
 /* The forms that count something in the kernel view, without a side:
@@ -46,6 +52,22 @@ static const struct {
 	{ "sockets", NULL, true, CK_SOCKETS },
 	/* No process holds it: a TIME-WAIT, or one its program left. */
 	{ "orphans", NULL, true, CK_ORPHANS },
+	/* issue 16 §3: the queue before the accept queue, and the lab
+	 * namespace's counts of requests a full listener dropped */
+	{ "syn-queue", NULL, false, CK_SYNQ },
+	{ "listen-overflows", NULL, false, CK_OVERFLOWS },
+	{ "listen-drops", NULL, false, CK_LDROPS },
+};
+
+/* SIDE WORD OP N: a count over the side's sockets. */
+static const struct {
+	const char	*word;
+	enum check_kind	 kind;
+} check_side_counts[] = {
+	{ "local-port", CK_LOCALPORT },
+	{ "unread", CK_UNREAD },
+	{ "unacked", CK_UNACKED },
+	{ "retransmits", CK_RETRANS },
 };
 enum check_op { OP_EQ, OP_NE, OP_GE, OP_LE, OP_GT, OP_LT };
 
@@ -189,7 +211,8 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 	if (!is_side_name(w[0])) {
 		snprintf(err, errlen, "'%s' is not a side (server, client, "
 		    "client2...) nor queue, backlog, sockets, orphans, "
-		    "accept-queue", w[0]);
+		    "accept-queue, syn-queue, listen-overflows, listen-drops",
+		    w[0]);
 		return -1;
 	}
 	strlcpy(c->side, w[0], sizeof c->side);
@@ -221,10 +244,14 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
-	if ((strcmp(w[1], "local-port") == 0 || strcmp(w[1], "unread") ==
-	    0) && n == 4) {
-		c->kind = w[1][0] == 'l' ? CK_LOCALPORT : CK_UNREAD;
+	for (i = 0; i < sizeof check_side_counts / sizeof check_side_counts[0];
+	    i++) {
+		if (strcmp(w[1], check_side_counts[i].word) != 0 || n != 4)
+			continue;
+		c->kind = check_side_counts[i].kind;
 		if (parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+			goto bad;
+		if (c->value_port2 && c->kind != CK_LOCALPORT)
 			goto bad;
 		return 0;
 	}
@@ -406,6 +433,35 @@ check_eval(const struct check_expr *c, struct lab *lab,
 		return eval_count(c, c->kind == CK_QUEUE ? ls->rqueue :
 		    ls->wqueue, c->kind == CK_QUEUE ? "accept queue" :
 		    "backlog", want, why, len);
+	case CK_SYNQ:
+		if (ls == NULL) {
+			snprintf(why, len, "no listening socket on the port");
+			return false;
+		}
+		return eval_count(c, ls->synq, "SYN queue", want, why, len);
+	case CK_OVERFLOWS:
+	case CK_LDROPS:
+		if (!kv->netstat_ok) {
+			snprintf(why, len, "/proc/net/netstat could not be read");
+			return false;
+		}
+		return eval_count(c, c->kind == CK_OVERFLOWS ?
+		    (long long)kv->listen_overflows :
+		    (long long)kv->listen_drops, c->kind == CK_OVERFLOWS ?
+		    "ListenOverflows" : "ListenDrops", want, why, len);
+	case CK_UNACKED:
+	case CK_RETRANS:
+		for (i = 0; i < kv->nsocks; i++) {
+			const struct ksock *k = &kv->socks[i];
+			uint32_t notsent;
+
+			if (k->side != side->index)
+				continue;
+			n += c->kind == CK_UNACKED ? ksock_unacked(k, &notsent) :
+			    k->has_info ? k->total_retrans : 0;
+		}
+		return eval_count(c, n, c->kind == CK_UNACKED ? "bytes unacked" :
+		    "segments sent again", want, why, len);
 	case CK_SOCKETS:
 		for (i = 0; i < kv->nsocks; i++)
 			if (strcmp(tcp_state_name(kv->socks[i].state),

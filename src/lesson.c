@@ -1,6 +1,6 @@
 /*
- * lesson.c - loading and checking a lesson file.  The format is INI-like
- * so a teacher can write it without reading C:
+ * lesson.c - loading and checking a lesson file.  The format is INI, as
+ * libinih reads it, so a teacher can write it without reading C:
  *
  *	[lesson]
  *	title.en = Hello World: the whole call flow
@@ -9,7 +9,8 @@
  *	client = client {ip} {port}
  *	steps = s s s c c s s s s c c
  *	[programs]
- *	book = server {port}		(started by the step s!book)
+ *	book = server {port}
+ *	    (a line that begins with a blank continues the value above)
  *
  * Every mistake is reported as "file:line: message".  The parser never
  * executes anything; lesson_argv() only builds argument vectors.
@@ -19,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,20 +56,6 @@ static const struct lesson_key lesson_keys[] = {
 	  .offset = offsetof(struct lesson, clients), .min = 1,
 	  .max = SOCKSTEP_MAX_CLIENTS },
 };
-
-static char *
-trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r'))
-		*--end = '\0';
-	return s;
-}
 
 const char *const lang_names[LANG_COUNT] = { [LANG_EN] = "en", [LANG_ZH] = "zh" };
 
@@ -394,13 +382,214 @@ lesson_check_text(const char *text, size_t len, const char *fname,
 	return 0;
 }
 
+/*
+ * The lesson file is INI as libinih reads it (issue 17 §1: a public
+ * format, parsed by a library anyone can read the rules of).  The
+ * options are Debian's run-time ones (INI_RUNTIME_OPTIONS), set before
+ * each parse: lines of up to LESSON_MAX_LINE bytes; no inline comments
+ * (a ';' is text in a narration); a line that begins with a blank
+ * continues the value above it, as in Python's configparser; the first
+ * error ends the parse.
+ *
+ * Debian's library calls the handler without a line number and says
+ * nothing at a section header, so the reader below, which hands inih
+ * one line at a time, counts the lines and sorts each the way inih
+ * will (comment, continuation, header, key), in inih's own order: a
+ * key's handler then knows its line, a continuation knows it is one,
+ * and a bad or unknown [section] is an error at its own line, as
+ * before.
+ */
+enum lesson_line { LL_BLANK, LL_CONT, LL_HEADER, LL_KEY };
+
+struct lesson_ini {
+	struct lesson	*l;
+	const char	*fname;
+	const char	*p, *end;	/* what is left to read */
+	unsigned	 lineno;	/* of the line inih has now */
+	enum lesson_line kind;		/* of that line */
+	bool		 named;		/* a key since the last header: an
+					 * indented line continues it */
+	int		 section;	/* lesson_sections[]; -1 none yet */
+	/* A key is set once its value is whole: at the next key or
+	 * header, or at the end. */
+	char		*key, *value;
+	unsigned	 keyline;
+	int		 keysection;
+	char		*err;
+	size_t		 errlen;
+	bool		 failed;	/* err holds the first error */
+};
+
+static void
+lesson_ini_fail(struct lesson_ini *st, const char *fmt, ...) PRINTFLIKE(2, 3);
+
+static void
+lesson_ini_fail(struct lesson_ini *st, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (st->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(st->err, st->errlen, "%s:%u: %s", st->fname, st->lineno, msg);
+	st->failed = true;
+}
+
+/* The key read last, now that its value is whole. */
+static bool
+lesson_ini_flush(struct lesson_ini *st)
+{
+	char where[512];
+	int rc = 0;
+
+	if (st->key == NULL)
+		return !st->failed;
+	if (!st->failed) {
+		snprintf(where, sizeof where, "%s:%u", st->fname, st->keyline);
+		rc = lesson_sections[st->keysection].set(st->l, st->key,
+		    st->value, st->keyline, where, st->err, st->errlen);
+		if (rc == -1)
+			st->failed = true;
+	}
+	free(st->key);
+	free(st->value);
+	st->key = st->value = NULL;
+	return rc == 0 && !st->failed;
+}
+
+/* [name] at the start of a line, nothing after it: one of ours. */
+static bool
+lesson_ini_header(struct lesson_ini *st, const char *s, size_t n)
+{
+	char name[64];
+	const char *close = memchr(s, ']', n);
+	size_t len;
+
+	if (close == NULL || close + 1 != s + n || (len = (size_t)(close -
+	    s - 1)) == 0) {
+		lesson_ini_fail(st, "bad section header (expected [name])");
+		return false;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name - 1 ?
+	    len : sizeof name - 1), s + 1);
+	if (len >= sizeof name || (st->section = lesson_section(name)) < 0) {
+		lesson_ini_fail(st, "unknown section [%.*s] (lesson, narration, "
+		    "predict, checks, programs, input)", (int)len, s + 1);
+		return false;
+	}
+	return true;
+}
+
+/* inih's fgets: one line, counted and sorted; NULL ends the parse
+ * (the end, or an error found here). */
+static char *
+lesson_ini_read(char *buf, int size, void *arg)
+{
+	struct lesson_ini *st = arg;
+	const char *nl, *s, *e;
+	size_t n;
+
+	if (st->failed || st->p >= st->end || size < 2)
+		return NULL;
+	nl = memchr(st->p, '\n', (size_t)(st->end - st->p));
+	n = nl != NULL ? (size_t)(nl - st->p) + 1 : (size_t)(st->end - st->p);
+	if (n > (size_t)size - 1)	/* cannot be: lines were measured */
+		n = (size_t)size - 1;
+	memcpy(buf, st->p, n);
+	buf[n] = '\0';
+	st->p += n;
+	st->lineno++;
+	/* inih's order: comment, continuation, header, key (isspace) */
+	for (s = buf; *s != '\0' && isspace((unsigned char)*s); s++)
+		;
+	for (e = buf + n; e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	if (s == e || *s == '#' || *s == ';')
+		st->kind = LL_BLANK;
+	else if (st->named && s > buf)
+		st->kind = LL_CONT;
+	else if (*s == '[') {
+		st->kind = LL_HEADER;
+		st->named = false;
+		if (!lesson_ini_flush(st) ||
+		    !lesson_ini_header(st, s, (size_t)(e - s)))
+			return NULL;
+	} else {
+		st->kind = LL_KEY;
+		st->named = true;
+	}
+	return buf;
+}
+
+/*
+ * inih's handler.  A continuation line adds to the value above, one
+ * space between (none between two Chinese characters, which have no
+ * space between them).
+ */
+static int
+lesson_ini_key(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct lesson_ini *st = arg;
+	char *joined;
+	size_t n;
+
+	(void)section;	/* the reader knew it first, at its header */
+	if (st->failed)
+		return 0;
+	if (st->kind == LL_CONT && st->key != NULL) {
+		n = strlen(st->value);
+		xasprintf(&joined, "%s%s%s", st->value, n == 0 ? "" :
+		    (unsigned char)st->value[n - 1] >= 0x80 &&
+		    (unsigned char)value[0] >= 0x80 ? "" : " ", value);
+		free(st->value);
+		st->value = joined;
+		return 1;
+	}
+	if (!lesson_ini_flush(st))
+		return 0;
+	if (st->section < 0) {
+		lesson_ini_fail(st, "key before any [section]");
+		return 0;
+	}
+	st->key = xstrdup(name);
+	st->value = xstrdup(value);
+	st->keyline = st->lineno;
+	st->keysection = st->section;
+	return 1;
+}
+
+/* The longest line is inih's buffer: a longer one is an error here. */
+static int
+lesson_check_lines(const char *text, size_t len, const char *fname,
+    char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len, *nl;
+	unsigned lineno = 0;
+
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > LESSON_MAX_LINE) {
+			snprintf(err, errlen, "%s:%u: line too long", fname,
+			    lineno);
+			return -1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
 int
 lesson_parse(struct lesson *l, const char *text, size_t len,
     const char *fname, char *err, size_t errlen)
 {
-	char where[512], *copy, *line, *next, *p, *eq;
-	unsigned lineno = 0;
-	int rc = -1, section = -1;
+	struct lesson_ini st;
+	int rc = -1, line;
 
 	memset(l, 0, sizeof *l);
 	l->clients = 1;
@@ -421,53 +610,37 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 	}
 	if (lesson_check_text(text, len, fname, err, errlen) == -1)
 		return -1;
-	copy = xstrndup(text, len);
-	for (line = copy; line != NULL; line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		snprintf(where, sizeof where, "%s:%u", fname, lineno);
-		if (strlen(line) > LESSON_MAX_LINE) {
-			snprintf(err, errlen, "%s: line too long", where);
-			goto out;
-		}
-		p = trim(line);
-		if (*p == '\0' || *p == '#' || *p == ';')
-			continue;
-		if (*p == '[') {
-			char *close = strchr(p, ']');
-
-			if (close == NULL || close[1] != '\0' ||
-			    close - p - 1 <= 0) {
-				snprintf(err, errlen, "%s: bad section header "
-				    "(expected [name])", where);
-				goto out;
-			}
-			*close = '\0';
-			if ((section = lesson_section(p + 1)) < 0) {
-				snprintf(err, errlen, "%s: unknown section [%s] "
-				    "(lesson, narration, predict, checks, "
-				    "programs, input)",
-				    where, p + 1);
-				goto out;
-			}
-			continue;
-		}
-		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err, errlen, "%s: expected 'key = value'",
-			    where);
-			goto out;
-		}
-		if (section < 0) {
-			snprintf(err, errlen, "%s: key before any [section]",
-			    where);
-			goto out;
-		}
-		*eq = '\0';
-		if (lesson_sections[section].set(l, trim(p), trim(eq + 1),
-		    lineno, where, err, errlen) == -1)
-			goto out;
+	if (lesson_check_lines(text, len, fname, err, errlen) == -1)
+		return -1;
+	memset(&st, 0, sizeof st);
+	st.l = l;
+	st.fname = fname;
+	st.p = text;
+	st.end = text + len;
+	st.section = -1;
+	st.err = err;
+	st.errlen = errlen;
+	/* Debian's run-time options (see above), set for each parse. */
+	ini_allow_multiline = true;
+	ini_allow_bom = false;		/* taken off above */
+	ini_allow_inline_comments = false;
+	ini_allow_no_value = false;
+	ini_use_stack = true;
+	ini_max_line = LESSON_MAX_LINE + 3;	/* '\r', '\n', '\0' */
+	ini_stop_on_first_error = true;
+	line = ini_parse_stream(lesson_ini_read, &st, lesson_ini_key, &st);
+	if (!st.failed && line == 0)
+		lesson_ini_flush(&st);
+	free(st.key);
+	free(st.value);
+	if (!st.failed && line != 0) {
+		/* inih's own error, at a line no handler saw: no '='. */
+		st.lineno = (unsigned)line;
+		lesson_ini_fail(&st, line > 0 ? "expected 'key = value'" :
+		    "out of memory");
 	}
+	if (st.failed)
+		goto out;
 	if (l->title[LANG_EN] == NULL && l->title[LANG_ZH] == NULL) {
 		snprintf(err, errlen, _("%s: no title.en or title.zh"), fname);
 		goto out;
@@ -480,7 +653,6 @@ lesson_parse(struct lesson *l, const char *text, size_t len,
 	lesson_fill_facts(l);
 	rc = 0;
 out:
-	free(copy);
 	if (rc == -1)
 		lesson_finish(l);
 	return rc;

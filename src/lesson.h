@@ -1,7 +1,8 @@
 /*
  * lesson.h - the lesson layer: lesson files, step SPECs, the checks a
  * lesson makes of the kernel, a learner's progress.  Files in,
- * decisions out: it runs nothing.
+ * decisions out: it runs nothing but the C compiler (lesson-cc.c), and
+ * never a lesson's program.
  */
 #ifndef LESSON_H
 #define LESSON_H
@@ -111,9 +112,30 @@ const struct lesson_program *lesson_program(const struct lesson *,
 void	 lesson_fill_facts(struct lesson *);
 char	**lesson_argv(const char *cmd, const char *bindir, const uint16_t ports[2],
 	    const char *ip, char *err, size_t);
-void	 lesson_roots(char *, size_t, char *, size_t);
+/* The search path: $SOCKSTEP_LESSONS, $XDG_DATA_HOME/sockstep/lessons,
+ * the built-in lessons ("a:b:c", for a message). */
+void	 lesson_search_path(char *, size_t);
 char	**lesson_list(size_t *);
 int	 lesson_open(struct lesson *, const char *, char *, size_t);
+/* lesson-build.c: the programs of a lesson that is not built-in, built
+ * from the sources beside its lesson.ini (lesson_cc_build); sets bindir.
+ * -1: err one line, and *diag the compiler's output when it failed
+ * (malloc'd, the caller frees it; NULL otherwise). */
+int	 lesson_build(struct lesson *, char *err, size_t errlen, char **diag);
+/* lesson-new.c: a lesson skeleton in the directory NAME, made here */
+int	 lesson_new(const char *name, char *err, size_t errlen);
+
+/*
+ * lesson-cc.c: one C source built with $CC (default cc) -g -O0 into
+ * the cache ($XDG_CACHE_HOME/sockstep/build), rebuilt when its bytes,
+ * path or compiler change; the only thing this layer runs.  0: exe
+ * holds the program's path.  -1: the compiler failed, *diag its output
+ * as it is.  -2: another error (no compiler, no cache), *diag one line.
+ * *diag is malloc'd (the caller frees it) or NULL.  Call it while no
+ * lab runs (the lab reaps every child of sockstep's).
+ */
+int	 lesson_cc_build(const char *src_c, char *exe, size_t exesz,
+	    char **diag);
 
 /* steps.c: step SPECs ("s s+ c2 c+ w s! c<TEXT") */
 enum step_op { STEP_ONE, STEP_RUN, STEP_ALL, STEP_WAIT, STEP_RESTART,

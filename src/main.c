@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diff.h"
 #include "output.h"
 #include "views.h"
 #include "config.h"
@@ -26,10 +27,14 @@ N_("usage: sockstep [lesson NAME|NUMBER] [--port P] [--clients N] [--lang en|zh]
 "       sockstep replay FILE [--delay MS]\n"
 "       sockstep run [--server 'CMD'] [--client 'CMD'] [--lesson NAME]\n"
 "                    [--clients N] [--port P] [--batch [--json] [--steps SPEC]]\n"
-"                    [--stdin SIDE=FILE]\n"
+"                    [--stdin SIDE=FILE] [--hosts N]\n"
 "       sockstep list | lessons\n"
 "       sockstep check-lesson DIR|NAME\n"
-"       sockstep join [PID] [-- CMD ARGS]\n"
+"       sockstep diff REFERENCE.jsonl YOURS.jsonl\n"
+"       sockstep new-lesson NAME\n"
+"       sockstep join [PID] [--host server|client] [-- CMD ARGS]\n"
+"       sockstep grade --lesson L [--server PROG|FILE.c] [--client PROG|FILE.c]\n"
+"                      [--results FILE] [--time-limit S] [DIR...]\n"
 "       sockstep --help | --version\n");
 
 /* Paragraphs, each a message of its own for the translators. */
@@ -43,8 +48,16 @@ N_("  lesson NAME   open the TUI on a lesson (default: 1, 01-hello)\n"
 "                that lesson's other side, its guided order and its checks\n"
 "  list          the lessons, with your progress\n"
 "  check-lesson  check a lesson file, then run it and evaluate its checks\n"
+"  diff          compare two --json transcripts: where your run first\n"
+"                leaves the reference's, in words (exit 1 if it does)\n"
+"  new-lesson    write a lesson skeleton (lesson.ini, server.c, client.c)\n"
+"                in the directory NAME, here\n"
 "  join          from another terminal: a shell (or CMD) in a running lab's\n"
-"                private network, for ss, nc or tcpdump\n"),
+"                private network, for ss, nc or tcpdump\n"
+"  grade         grade students' programs against a lesson: each DIR holds\n"
+"                server.c and/or client.c (or programs server, client);\n"
+"                --results FILE writes Gradescope's results.json,\n"
+"                --time-limit S bounds each submission (default 60)\n"),
 N_("options:\n"
 "  --steps SPEC  steps to take, separated by spaces or commas:\n"
 "                s = step the server, c = client 1, c2..c9 = client N,\n"
@@ -74,10 +87,14 @@ N_("  --stdin SIDE=FILE  lines for a side's terminal (SIDE: server, client,\n"
 "                client2, ...): one is typed each time the side waits for\n"
 "                input, end-of-file after the last; repeatable\n"),
 N_("the lab network:\n"
-"  --net lab     each run on a private host of its own (a network\n"
-"                namespace: lo only, 127.0.0.1 is {ip}); the default where\n"
-"                user namespaces are allowed, else the host's, said once\n"
+"  --net lab     each run on a private network of its own (network\n"
+"                namespaces, nothing leads out); the default where user\n"
+"                namespaces are allowed, else the host's, said once\n"
 "  --net host    the host's own loopback, shared with everything else\n"),
+N_("  --hosts N     2: a server host and a client host joined by a link,\n"
+"                10.1.0.1 (the server's, {ip}) and 10.1.0.2 (the clients');\n"
+"                1: one host, lo only, 127.0.0.1 is {ip} (default: 2 for\n"
+"                lessons, 1 for run)\n"),
 };
 
 static void
@@ -241,6 +258,9 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, 'T' },
 	{ "stdin", required_argument, NULL, 'I' },
 	{ "net", required_argument, NULL, 'N' },
+	{ "hosts", required_argument, NULL, 'H' },
+	{ "results", required_argument, NULL, 'G' },
+	{ "time-limit", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -391,6 +411,22 @@ parse_options(int argc, char **argv, struct options *o)
 				usage_error(_("--net %s: expected lab or host"),
 				    optarg);
 			break;
+		case 'H':
+			o->hosts = (int)strtonum(optarg, 1, 2, &errstr);
+			if (errstr != NULL)
+				usage_error(_("--hosts %s: expected 1 or 2"),
+				    optarg);
+			break;
+		case 'G':
+			o->results = optarg;
+			break;
+		case 'M':
+			o->time_limit = (unsigned)strtonum(optarg, 1, 86400,
+			    &errstr);
+			if (errstr != NULL)
+				usage_error(_("--time-limit %s: %s (1 to 86400 "
+				    "s)"), optarg, number_word(errstr));
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -421,7 +457,7 @@ cmd_lessons(enum lang lang)
 	struct lesson l;
 	struct progress prog;
 	const struct progress_entry *pe;
-	char **names, err[512], text[PATH_MAX], bin[PATH_MAX], note[PATH_MAX * 3];
+	char **names, err[512], path[PATH_MAX * 4], note[PATH_MAX * 3];
 	char mark[64];
 	size_t n, i;
 
@@ -430,8 +466,8 @@ cmd_lessons(enum lang lang)
 		fprintf(stderr, "sockstep: %s\n", note);
 	names = lesson_list(&n);
 	if (n == 0) {
-		lesson_roots(text, sizeof text, bin, sizeof bin);
-		user_error(_("no lessons found in %s"), text);
+		lesson_search_path(path, sizeof path);
+		user_error(_("no lessons found in %s"), path);
 	}
 	for (i = 0; i < n; i++) {
 		pe = progress_get(&prog, names[i]);
@@ -455,6 +491,34 @@ cmd_lessons(enum lang lang)
 	free(names);
 	progress_finish(&prog);
 	return 0;
+}
+
+/*
+ * A lesson of one's own is built before anything runs, here, where the
+ * compiler's whole output can go to stderr as it is (issue 17 §1); the
+ * session finds the programs in the cache then.  A lesson that cannot
+ * be opened is the view's to say.
+ */
+static void
+lesson_prebuild(const char *name, const struct options *o)
+{
+	struct lesson l;
+	char err[1024], *diag = NULL;
+	size_t n;
+
+	if (name == NULL || lesson_open(&l, name, err, sizeof err) == -1)
+		return;
+	l.server_is_user = o->run_server != NULL;
+	l.client_is_user = o->run_client != NULL;
+	if (lesson_build(&l, err, sizeof err, &diag) == -1) {
+		lesson_finish(&l);
+		if (diag != NULL && (n = strlen(diag)) > 0)
+			fprintf(stderr, "%s%s", diag,
+			    diag[n - 1] == '\n' ? "" : "\n");
+		free(diag);
+		user_error("%s", err);
+	}
+	lesson_finish(&l);
 }
 
 /* A view's answer: -1 is a mistake of the user's, said in one line. */
@@ -491,6 +555,7 @@ cmd_replay(const char *file, struct options *o, bool batch)
 		fprintf(stderr, _("sockstep: %s runs the lesson in %s, not a "
 		    "built-in one\n"), file, lesson);
 	o->replay = file;
+	lesson_prebuild(lesson, o);
 	/* A replay types what the record typed, and the lesson's lines
 	 * for a side it typed nothing into: no keyboard, even on screen. */
 	o->keyboard = false;
@@ -521,6 +586,7 @@ verb_run(int argc, char **argv)
 		usage_error(_("run: --json and --steps need --batch"));
 	if (o.record != NULL || o.replay != NULL)
 		usage_error(_("run: --record and --replay belong to lessons"));
+	lesson_prebuild(o.run_lesson, &o);
 	if (o.run_batch)
 		return view_done(cmd_batch(o.run_lesson, &o, err, sizeof err),
 		    err);
@@ -566,6 +632,7 @@ verb_batch(int argc, char **argv)
 			    "record, not '%s'"), operand);
 		return cmd_replay(o.replay, &o, true);
 	}
+	lesson_prebuild(operand != NULL ? operand : "1", &o);
 	return view_done(cmd_batch(operand != NULL ? operand : "1", &o, err,
 	    sizeof err), err);
 }
@@ -582,7 +649,59 @@ verb_check_lesson(int argc, char **argv)
 	o.steps = NULL;
 	o.clients = 0;
 	o.port = 0;
+	lesson_prebuild(operand, &o);
 	return view_done(cmd_check_lesson(operand, &o, err, sizeof err), err);
+}
+
+/*
+ * sockstep diff A.jsonl B.jsonl: the first point where run B (the
+ * student's) leaves run A (the reference), in words; 0 when they agree,
+ * 1 when they differ, 2 for a file that is no transcript.
+ */
+static int
+verb_diff(int argc, char **argv)
+{
+	struct options o;
+	char err[1024], *words;
+	int rc;
+
+	parse_options(argc, argv, &o);
+	if (o.steps != NULL || o.json || o.port_explicit || o.clients != 0 ||
+	    o.export_fmt != EXPORT_NONE || o.replay != NULL ||
+	    o.record != NULL || o.delay_ms != 0 || o.nstdin != 0)
+		usage_error(_("diff takes two transcripts and --lang only"));
+	no_run_options(&o);
+	if (argc - optind != 2)
+		usage_error(_("diff: two transcripts, the reference's and "
+		    "yours (sockstep batch --json > FILE)"));
+	rc = tdiff_files(argv[optind], argv[optind + 1], &words, err,
+	    sizeof err);
+	if (rc == 1) {
+		fputs(words, stdout);
+		free(words);
+	} else if (rc == 0)
+		printf("%s\n", _("the runs agree: no call, result or kernel "
+		    "state parts them"));
+	return view_done(rc, err);
+}
+
+/* sockstep new-lesson NAME: a skeleton that check-lesson passes. */
+static int
+verb_new_lesson(int argc, char **argv)
+{
+	struct options o;
+	const char *operand = take_operand(argc, argv, &o);
+	char err[1024];
+
+	if (operand == NULL)
+		usage_error(_("new-lesson: which name? (a directory made here)"));
+	if (lesson_new(operand, err, sizeof err) == -1)
+		user_error("%s", err);
+	printf(_("wrote %s/lesson.ini, %s/server.c and %s/client.c\n"
+	    "check it:  sockstep check-lesson %s\n"
+	    "follow it: sockstep lesson %s\n"), operand, operand, operand,
+	    operand, operand);
+	return 0;
 }
 
 static int
@@ -625,6 +744,7 @@ verb_lesson(int argc, char **argv)
 		usage_error(_("lesson: which lesson? (sockstep lessons "
 		    "lists them)"));
 	o.keyboard = true;
+	lesson_prebuild(operand, &o);
 	return view_done(cmd_tui(operand, &o, err, sizeof err), err);
 }
 
@@ -657,6 +777,7 @@ verb_join(int argc, char **argv)
 	pid_t pid = 0;
 	size_t n, i;
 	int a = 1;
+	bool client = false;
 
 	if (a < argc && (strcmp(argv[a], "--help") == 0 ||
 	    strcmp(argv[a], "-h") == 0)) {
@@ -679,6 +800,20 @@ verb_join(int argc, char **argv)
 			usage_error(_("join: pid %s: %s"), argv[a], errstr);
 		a++;
 	}
+	/* Which host of a lab with two (issue 16 §1); the server's by
+	 * default, the one sockstep itself is in. */
+	if (a < argc && strncmp(argv[a], "--host", 6) == 0 &&
+	    (argv[a][6] == '=' || argv[a][6] == '\0')) {
+		const char *h = argv[a][6] == '=' ? argv[a] + 7 :
+		    a + 1 < argc ? argv[++a] : "";
+
+		if (strcmp(h, "client") == 0)
+			client = true;
+		else if (strcmp(h, "server") != 0)
+			usage_error(_("join: --host %s: expected server or "
+			    "client"), h);
+		a++;
+	}
 	if (a < argc && strcmp(argv[a], "--") != 0)
 		usage_error(_("join: unexpected argument '%s' (a command goes "
 		    "after --)"), argv[a]);
@@ -699,13 +834,39 @@ verb_join(int argc, char **argv)
 			user_error(_("join: %zu labs are running; name one: "
 			    "sockstep join PID"), n);
 	}
-	if (net_join(pid, err, sizeof err) == -1)
+	if (net_join(pid, client, err, sizeof err) == -1)
 		user_error("join: %s", err);
 	if (cmd == shell)
-		fprintf(stderr, _("sockstep: in the lab network of pid %ld; "
-		    "exit the shell to leave\n"), (long)pid);
+		fprintf(stderr, client ? _("sockstep: on the client host of "
+		    "the lab network of pid %ld; exit the shell to leave\n") :
+		    _("sockstep: in the lab network of pid %ld; exit the shell "
+		    "to leave\n"), (long)pid);
 	execvp(cmd[0], cmd);
 	user_error("join: %s: %s", cmd[0], strerror(errno));
+}
+
+/*
+ * sockstep grade --lesson L [--server F] [--client F] [--results FILE]
+ * [--time-limit S] [DIR...]: the submissions are the operands.
+ */
+static int
+verb_grade(int argc, char **argv)
+{
+	struct options o;
+	char err[1024];
+
+	parse_options(argc, argv, &o);
+	if (o.run_lesson == NULL)
+		usage_error(_("grade: which lesson? --lesson NAME|NUMBER|DIR"));
+	if (o.run_batch || o.json || o.steps != NULL || o.record != NULL ||
+	    o.replay != NULL || o.export_fmt != EXPORT_NONE ||
+	    o.delay_ms != 0 || o.nstdin > 0 || o.clients != 0)
+		usage_error(_("grade takes the lesson's own steps, clients and "
+		    "input: leave out --batch, --json, --steps, --clients, "
+		    "--stdin, --record, --replay, --export and --delay"));
+	return view_done(cmd_grade(o.run_lesson, &o, o.results,
+	    o.time_limit != 0 ? o.time_limit : GRADE_DEFAULT_TIME_LIMIT,
+	    argv + optind, (size_t)(argc - optind), err, sizeof err), err);
 }
 
 /*
@@ -720,11 +881,14 @@ static const struct verb {
 	{ "run", verb_run },
 	{ "batch", verb_batch },
 	{ "check-lesson", verb_check_lesson },
+	{ "diff", verb_diff },
+	{ "new-lesson", verb_new_lesson },
 	{ "lessons", verb_lessons },
 	{ "list", verb_lessons },
 	{ "replay", verb_replay },
 	{ "lesson", verb_lesson },
 	{ "join", verb_join },
+	{ "grade", verb_grade },
 };
 
 /*

@@ -217,7 +217,9 @@ struct trace_spawning {
 	pid_t	 leader;
 	int	 master, info, go;
 };
-int	 trace_spawn_start(const char *path, char *const argv[],
+/* netns: the network namespace the program runs in (setns before it
+ * execs, while it still holds sockstep's capabilities); -1 sockstep's */
+int	 trace_spawn_start(const char *path, char *const argv[], int netns,
 	    struct trace_spawning *, char *err, size_t);
 int	 trace_spawn_finish(struct trace_spawning *, pid_t *pid,
 	    pid_t *leader, int *pty, char *err, size_t);
@@ -266,6 +268,18 @@ struct ksock {
 	}			 holders[KSOCK_HOLDERS];
 	uint32_t		 cookie[2];	/* the kernel's id of this socket (sock_diag) */
 	uint32_t		 ifindex;	/* bound device, as sock_diag gave it */
+	/* Issue 16 §3, what `ss -tmi` shows.  synq: a listener's SYN queue,
+	 * the request socks (SYN-RECV, no inode) on its port, counted in
+	 * sock-view.c as ss lists them.  The rest is tcp_info
+	 * (INET_DIAG_INFO), which TIME-WAIT and request socks lack. */
+	uint32_t		 synq;
+	bool			 has_info;
+	uint8_t			 retransmits;	/* tcpi_retransmits: the head segment's, now */
+	uint32_t		 total_retrans;	/* tcpi_total_retrans: all so far */
+	uint32_t		 rtt_us;	/* tcpi_rtt, tcpi_rttvar */
+	uint32_t		 rttvar_us;
+	uint32_t		 notsent;	/* tcpi_notsent_bytes: written, not sent */
+	int			 host;		/* 0 the server's host, 1 the client's */
 };
 struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
@@ -298,6 +312,17 @@ struct kview {
 	 * (sock-view.c): open, but where they are is not known. */
 	uint64_t	*unseen;	/* their inodes */
 	size_t		 nunseen;
+	/* TcpExt ListenOverflows and ListenDrops of sockstep's network
+	 * namespace (the lab's, where the listener is), /proc/net/netstat */
+	bool		 netstat_ok;
+	uint64_t	 listen_overflows;
+	uint64_t	 listen_drops;
+	/* Set by the caller, kept across snapshots: two hosts (issue 16
+	 * §1), each asked through its own sock_diag socket (hostfd[0] the
+	 * server's, [1] the client's) and each row marked with its host.
+	 * nhosts 0 or 1: the current namespace, one socket per snapshot. */
+	int		 nhosts;
+	int		 hostfd[2];
 };
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in the kernel's numbering */
 const char	*tcp_state_name(int);	/* "LISTEN", "SYN-SENT", ... */
@@ -307,6 +332,14 @@ int		 sock_diag_dump(uint16_t port, struct ksock **, size_t *, char *err, size_t
  * every one is still there in the same state (queues updated in place),
  * 1 when anything differs (the set may have changed: dump), -1 error. */
 int		 sock_diag_refresh(struct ksock *, size_t, char *err, size_t errlen);
+/* sock-netstat.c: TcpExt ListenOverflows, ListenDrops; -1 if unreadable */
+int		 sock_netstat_listen(uint64_t *overflows, uint64_t *drops);
+/* Both, through a sock_diag socket kept open (one made in another
+ * network namespace asks there); fd -1: one made here for the call. */
+int		 sock_diag_dump_on(int fd, uint16_t port, struct ksock **,
+		    size_t *, char *err, size_t errlen);
+int		 sock_diag_refresh_on(int fd, struct ksock *, size_t, char *err,
+		    size_t errlen);
 /* /proc files of the lab's processes kept open between reads (issue 8);
  * every sock_proc_* below takes one, or NULL to open and close. */
 struct proc_files;
@@ -550,6 +583,11 @@ struct lab_config {
 	/* lab-wire.c: NULL captures the segments; else why it does not
 	 * ("no lab network ..."), said once at the start. */
 	const char	*wire_off;
+	/* Two hosts (issue 16 §1): the clients' network namespace, and a
+	 * sock_diag socket of each host for the kernel view (borrowed: the
+	 * caller closes them after lab_destroy).  One host: -1, -1, -1. */
+	int		 client_ns;
+	int		 diag[2];
 };
 struct lab	*lab_create(const struct lab_config *, char *err, size_t);
 void		 lab_destroy(struct lab *);
@@ -721,6 +759,15 @@ void	 unread_words(struct sbuf *, const struct ksock *);
 /* "accept queue 1/5" for a listener; label NULL: "accept queue" */
 void	 listener_queue_words(struct sbuf *, const struct ksock *,
 	    const char *label);
+/* ", SYN queue 1" for a listener with requests half-open; "" if none */
+void	 syn_queue_words(struct sbuf *, const struct ksock *);
+/* Bytes written, not yet acknowledged, not counting a SYN or FIN
+ * (*notsent: how many of them are not even sent) */
+uint32_t ksock_unacked(const struct ksock *, uint32_t *notsent);
+/* ", 5 bytes unacked, 2 SYNs resent"; "" if none */
+void	 sent_words(struct sbuf *, const struct ksock *);
+/* "ListenOverflows 2, ListenDrops 2" when either is not 0 */
+void	 listen_drops_words(struct sbuf *, const struct kview *);
 /* " (held by server, server.2)" when more than one lab process holds it */
 void	 ksock_holders_words(struct sbuf *, struct lab *, const struct ksock *,
 	    const char *label);
@@ -738,15 +785,59 @@ enum net_mode {
 struct net_lab {
 	bool	 lab;		/* sockstep is in a network namespace of its own */
 	bool	 userns;	/* inside a user namespace it made (not root) */
+	int	 hosts;		/* 2: a client host beside the server's */
+	/* Two hosts: the client host's namespace, and a sock_diag socket
+	 * made in each host (0 the server's, 1 the client's), kept open
+	 * for the kernel view; -1 where there is none. */
+	int	 client_ns;
+	int	 diag[2];
 	char	 ip[48];	/* the server's address, for {ip} */
 	char	 note[320];	/* why it is the host's network (NET_AUTO) */
 };
-/* Enter a fresh lab network (each call a new one), or stay on the host's
- * with n->note saying why.  Before anything is spawned, single-threaded.
- * -1 + err: --net lab refused, or a namespace half made. */
-int		 net_lab_enter(enum net_mode, struct net_lab *, char *err, size_t);
+/* The lab network's addresses with two hosts (10.X.0.0/24, X fixed:
+ * every lab has namespaces of its own, so no two labs collide). */
+#define NET_SERVER_IP	"10.1.0.1"
+#define NET_CLIENT_IP	"10.1.0.2"
+#define NET_VETH	"veth0"		/* each host's end of the pair */
+/* Enter a fresh lab network (each call a new one) with hosts (1 or 2)
+ * hosts, sockstep on the server's, or stay on the host's with n->note
+ * saying why.  Before anything is spawned, single-threaded.  -1 + err:
+ * --net lab refused, or a namespace half made. */
+int		 net_lab_enter(enum net_mode, int hosts, struct net_lab *,
+		    char *err, size_t);
+/* Let the client host go (its namespace ends with its last process). */
+void		 net_lab_leave(struct net_lab *);
+/* net-link.c: links and addresses through libnl-route-3, on a route
+ * netlink socket made in the namespace it configures. */
+struct nl_sock;
+struct nl_sock	*net_rt_open(char *err, size_t);
+void		 net_rt_close(struct nl_sock *);
+/* A veth pair: name here, peer_name made in the namespace peer_ns. */
+int		 net_rt_veth(struct nl_sock *, const char *name,
+		    const char *peer_name, int peer_ns, char *err, size_t);
+/* ifname up, with the address cidr ("10.1.0.1/24"). */
+int		 net_rt_addr_up(struct nl_sock *, const char *ifname,
+		    const char *cidr, char *err, size_t);
 int		 net_mode_parse(const char *, enum net_mode *);
 const char	*net_mode_name(enum net_mode);
+
+/* net-jail.c: a graded submission's jail (sockstep grade's worker) */
+/* Root gives way to nobody (65534) for the rest of the process; any
+ * other user stays.  *uid: the user the programs will run as. */
+int		 jail_drop_root(uid_t *uid, char *err, size_t);
+uid_t		 jail_uid(void);	/* who jail_drop_root makes us */
+gid_t		 jail_gid(void);
+/* A mount namespace: everything read-only, a private /tmp, own (an
+ * absolute directory) writable and the cwd.  Needs CAP_SYS_ADMIN over
+ * the user namespace (root, or inside the lab's). */
+int		 jail_enter(const char *own, char *err, size_t);
+/* Tasks (threads included) of uid now: what RLIMIT_NPROC counts
+ * outside a user namespace of one's own. */
+unsigned	 jail_tasks_of(uid_t);
+/* RLIMIT_CPU (soft cpu_s, hard 5 s more), RLIMIT_NPROC, RLIMIT_FSIZE,
+ * no core files: inherited by every program of the run. */
+int		 jail_limits(unsigned cpu_s, unsigned procs, unsigned long fsize,
+		    char *err, size_t);
 
 /* net-join.c: the running labs, and entering one (sockstep join) */
 struct net_labinfo {
@@ -757,7 +848,8 @@ struct net_labinfo {
 size_t		 net_labs(struct net_labinfo **);
 /* Move this process into pid's lab network (its user namespace first
  * when not root), keeping CAP_NET_RAW and CAP_NET_ADMIN there for what
- * it execs next (tcpdump, ip).  -1 + err. */
-int		 net_join(pid_t, char *err, size_t);
+ * it execs next (tcpdump, ip): the server host, or with client the
+ * client host of a lab with two.  -1 + err. */
+int		 net_join(pid_t, bool client, char *err, size_t);
 
 #endif

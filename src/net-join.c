@@ -65,7 +65,9 @@ net_proc_stat(pid_t pid, char *comm, size_t commlen, pid_t *ppid)
 }
 
 /* A sockstep in a network namespace other than ours, and not one of its
- * own children between fork and exec (they share their parent's). */
+ * own children between fork and exec or holding a program's terminal:
+ * they are in their parent's namespace, or in its client host (issue 16
+ * §1), a lab's too. */
 static bool
 net_is_lab(pid_t pid, const char *ourns)
 {
@@ -80,7 +82,7 @@ net_is_lab(pid_t pid, const char *ourns)
 	return !(net_proc_stat(ppid, comm, sizeof comm, &pp) == 0 &&
 	    strcmp(comm, "sockstep") == 0 &&
 	    net_ns_id(ppid, "net", pns, sizeof pns) == 0 &&
-	    strcmp(pns, ns) == 0);
+	    (strcmp(pns, ns) == 0 || strcmp(pns, ourns) != 0));
 }
 
 static void
@@ -177,11 +179,51 @@ net_setns(pid_t pid, const char *ns, int type)
 	return rc;
 }
 
+/*
+ * The client host's namespace, held by the lab (pid) as an fd and by no
+ * path: the fd whose link names a network namespace other than the
+ * lab's own (net-lab.c keeps exactly one).  Reopened through /proc, as
+ * the owner of the lab may.  -1 + errno (ENOENT: one host only).
+ */
+static int
+net_client_ns(pid_t pid)
+{
+	char dir[64], path[64 + sizeof ((struct dirent *)0)->d_name], link[64],
+	    own[64];
+	struct dirent *de;
+	int fd = -1, saved;
+	ssize_t n;
+	DIR *d;
+	bool found = false;
+
+	if (net_ns_id(pid, "net", own, sizeof own) == -1)
+		return -1;
+	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while (fd == -1 && (de = readdir(d)) != NULL) {
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "net:[", 5) == 0 && strcmp(link, own) != 0) {
+			found = true;
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			break;
+		}
+	}
+	saved = errno;
+	closedir(d);
+	errno = found ? saved : ENOENT;
+	return fd;
+}
+
 int
-net_join(pid_t pid, char *err, size_t errlen)
+net_join(pid_t pid, bool client, char *err, size_t errlen)
 {
 	char ours[64], theirs[64];
 	bool userns = false;
+	int fd, rc, saved;
 
 	if (net_ns_id(pid, "net", theirs, sizeof theirs) == -1) {
 		snprintf(err, errlen, _("pid %ld: %s"), (long)pid,
@@ -206,7 +248,21 @@ net_join(pid_t pid, char *err, size_t errlen)
 		}
 		userns = true;
 	}
-	if (net_setns(pid, "net", CLONE_NEWNET) == -1) {
+	if (client) {
+		if ((fd = net_client_ns(pid)) == -1) {
+			snprintf(err, errlen, errno == ENOENT ? _("pid %ld: "
+			    "the lab has one host, no client host (run --hosts "
+			    "2 gives two)") : _("pid %ld: its client host: %s"),
+			    (long)pid, strerror(errno));
+			return -1;
+		}
+		rc = setns(fd, CLONE_NEWNET);
+		saved = errno;
+		close(fd);
+		errno = saved;
+	} else
+		rc = net_setns(pid, "net", CLONE_NEWNET);
+	if (rc == -1) {
 		snprintf(err, errlen, _("pid %ld: its network namespace: %s"),
 		    (long)pid, strerror(errno));
 		return -1;

@@ -11,6 +11,8 @@
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 
 #include <errno.h>
@@ -23,7 +25,8 @@
 
 #include "model.h"
 
-/* Set by a test to make the namespaces fail as if refused (EPERM). */
+/* Set by a test to make the namespaces fail as if refused (EPERM): "1"
+ * all of them, "client" the client host's only. */
 #define NET_REFUSE_ENV	"SOCKSTEP_NET_REFUSE"
 
 /*
@@ -181,14 +184,108 @@ net_mode_parse(const char *s, enum net_mode *m)
 	return 0;
 }
 
+/* A netlink socket of this namespace; it stays in it when we move. */
+static int
+net_diag_socket(void)
+{
+	return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+}
+
+/*
+ * The client host (doc/lab-network.md "Two hosts"): a second namespace
+ * B, held by an fd and not by a process, made while sockstep passes
+ * through it, then back to A (the server host, sockstep's own).  A veth
+ * pair joins them, 10.1.0.1/24 in A, 10.1.0.2/24 in B: no other link,
+ * no default route, so nothing leads out of the lab.  On error sockstep
+ * is in A again, or it says it could not get back (*lost).
+ */
+static int
+net_client_host(struct net_lab *n, bool *lost, char *err, size_t errlen)
+{
+	struct nl_sock *rt_a = NULL, *rt_b = NULL;
+	const char *refuse = getenv(NET_REFUSE_ENV);
+	int fd_a, rc = -1;
+
+	*lost = false;
+	if (refuse != NULL && strcmp(refuse, "client") == 0) {
+		snprintf(err, errlen, "unshare: %s", strerror(EPERM));
+		return -1;
+	}
+	if ((fd_a = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "/proc/self/ns/net: %s", strerror(errno));
+		return -1;
+	}
+	if ((rt_a = net_rt_open(err, errlen)) == NULL)
+		goto out;
+	if ((n->diag[0] = net_diag_socket()) == -1) {
+		snprintf(err, errlen, "sock_diag: %s", strerror(errno));
+		goto out;
+	}
+	/* In B: what must be made from inside it. */
+	if (unshare(CLONE_NEWNET) == -1) {
+		snprintf(err, errlen, "unshare: %s", strerror(errno));
+		goto out;
+	}
+	if ((n->client_ns = open("/proc/self/ns/net", O_RDONLY |
+	    O_CLOEXEC)) == -1)
+		snprintf(err, errlen, "/proc/self/ns/net: %s",
+		    strerror(errno));
+	else if (net_lo_up() == -1)
+		snprintf(err, errlen, "lo: %s", strerror(errno));
+	else if ((rt_b = net_rt_open(err, errlen)) != NULL &&
+	    (n->diag[1] = net_diag_socket()) == -1)
+		snprintf(err, errlen, "sock_diag: %s", strerror(errno));
+	else if (rt_b != NULL)
+		rc = 0;
+	if (setns(fd_a, CLONE_NEWNET) == -1) {
+		snprintf(err, errlen, "setns: %s", strerror(errno));
+		*lost = true;
+		rc = -1;
+	}
+	if (rc == 0 && (net_rt_veth(rt_a, NET_VETH, NET_VETH, n->client_ns,
+	    err, errlen) == -1 ||
+	    net_rt_addr_up(rt_a, NET_VETH, NET_SERVER_IP "/24", err,
+	    errlen) == -1 ||
+	    net_rt_addr_up(rt_b, NET_VETH, NET_CLIENT_IP "/24", err,
+	    errlen) == -1))
+		rc = -1;
+out:
+	net_rt_close(rt_a);
+	net_rt_close(rt_b);
+	close(fd_a);
+	if (rc == -1)
+		net_lab_leave(n);	/* B ends, and the veth with it */
+	return rc;
+}
+
+void
+net_lab_leave(struct net_lab *n)
+{
+	int *fds[] = { &n->client_ns, &n->diag[0], &n->diag[1] };
+	size_t i;
+
+	/* A zeroed struct (a session that never opened) holds nothing. */
+	if (!n->lab)
+		return;
+	for (i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 int
-net_lab_enter(enum net_mode want, struct net_lab *n, char *err,
+net_lab_enter(enum net_mode want, int hosts, struct net_lab *n, char *err,
     size_t errlen)
 {
+	char why[256];
 	const char *what;
+	bool lost;
 	int e, rc;
 
 	memset(n, 0, sizeof *n);
+	n->client_ns = n->diag[0] = n->diag[1] = -1;
+	n->hosts = 1;
 	strlcpy(n->ip, "127.0.0.1", sizeof n->ip);
 	if (want == NET_HOST)
 		return 0;
@@ -199,6 +296,23 @@ net_lab_enter(enum net_mode want, struct net_lab *n, char *err,
 		if ((rc = net_lo_up()) == 0) {
 			n->lab = true;
 			n->userns = net_in_userns;
+			if (hosts < 2)
+				return 0;
+			if (net_client_host(n, &lost, why, sizeof why) == 0) {
+				n->hosts = 2;
+				strlcpy(n->ip, NET_SERVER_IP, sizeof n->ip);
+				return 0;
+			}
+			/* One private host still works: the default says
+			 * why the client host is missing; --net lab and a
+			 * sockstep stranded in B stop. */
+			if (want == NET_LAB || lost) {
+				snprintf(err, errlen, _("the lab network's "
+				    "client host: %s"), why);
+				return -1;
+			}
+			snprintf(n->note, sizeof n->note, _("one host, not two "
+			    "(the client host: %s)"), why);
 			return 0;
 		}
 	}

@@ -55,8 +55,14 @@ session_check_built(const struct lesson *l, char **argv, const char *side,
 	if (argv == NULL || l->bindir == NULL || strchr(argv[0], '/') != NULL ||
 	    trace_resolve(argv[0], path, sizeof path, why, sizeof why) == 0)
 		return 0;
-	snprintf(err, errlen, _("%s: the %s program '%s' is not built (not "
-	    "in %s, nor on PATH)"), l->name, side, argv[0], l->bindir);
+	if (l->external)	/* its programs come from its sources */
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(no %s.c nor %s in %s, nor on PATH)"), l->name, side,
+		    argv[0], argv[0], argv[0], l->dir);
+	else
+		snprintf(err, errlen, _("%s: the %s program '%s' is not built "
+		    "(not in %s, nor on PATH)"), l->name, side, argv[0],
+		    l->bindir);
 	return -1;
 }
 
@@ -95,8 +101,13 @@ session_open(struct session *s, const char *name, const struct options *o,
 	memset(&cfg, 0, sizeof cfg);
 	/* First: the lesson's kernel facts (somaxconn, the SYN schedule)
 	 * and a free port are read on the network the programs will use;
-	 * each run (a restart too) gets a fresh one. */
-	if (net_lab_enter(o->net, &s->net, err, sizeof err) == -1) {
+	 * each run (a restart too) gets a fresh one.  Lessons get a client
+	 * host of their own (the book's client has "the host's IP"), run
+	 * (--lesson too) one host unless asked, so 127.0.0.1 in the user's
+	 * command keeps working. */
+	if (net_lab_enter(o->net, o->hosts != 0 ? o->hosts :
+	    o->run_server != NULL || o->run_client != NULL ? 1 : 2, &s->net,
+	    err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
 	}
@@ -105,8 +116,20 @@ session_open(struct session *s, const char *name, const struct options *o,
 	else if (lesson_open(&s->lesson, name, err, sizeof err) == -1) {
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
-	} else
+	} else {
+		char *diag;
+
 		session_user_programs(&s->lesson, o);
+		/* A lesson of one's own: its programs from its sources (the
+		 * compiler's whole output is main.c's to show, before). */
+		if (lesson_build(&s->lesson, err, sizeof err, &diag) == -1) {
+			free(diag);
+			snprintf(errbuf, errlen, "%s", err);
+			lesson_finish(&s->lesson);
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+	}
 	s->nclients = o->clients != 0 ? o->clients : s->lesson.clients;
 	spec = o->steps != NULL ? o->steps : s->lesson.steps;
 	if (spec != NULL && strcmp(spec, "-") == 0)
@@ -146,6 +169,9 @@ session_open(struct session *s, const char *name, const struct options *o,
 	cfg.port = s->port;
 	cfg.nclients = s->nclients;
 	cfg.wire_off = session_wire_off(s, o);
+	cfg.client_ns = s->net.hosts == 2 ? s->net.client_ns : -1;
+	cfg.diag[0] = s->net.diag[0];
+	cfg.diag[1] = s->net.diag[1];
 	if (s->lesson.server_cmd != NULL &&
 	    (cfg.server_argv = lesson_argv(s->lesson.server_cmd,
 	    s->lesson.server_is_user ? NULL : s->lesson.bindir, ports,
@@ -183,6 +209,7 @@ session_open(struct session *s, const char *name, const struct options *o,
 fail:
 	strv_free(cfg.server_argv);
 	strv_free(cfg.client_argv);
+	net_lab_leave(&s->net);
 	lesson_finish(&s->lesson);
 	free(s->steps);
 	memset(s, 0, sizeof *s);
@@ -195,6 +222,7 @@ session_close(struct session *s)
 	if (s->lab != NULL)
 		lab_kill_all(s->lab, NULL);
 	lab_destroy(s->lab);
+	net_lab_leave(&s->net);
 	lesson_finish(&s->lesson);
 	free(s->steps);
 	memset(s, 0, sizeof *s);

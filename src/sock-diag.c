@@ -8,6 +8,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 
 #include <netinet/in.h>
 
@@ -43,6 +44,14 @@ static const char *const tcp_state_names[] = {
 };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * What each answer carries beyond struct inet_diag_msg: tcp_info (ss -i),
+ * for the retransmissions, rtt and bytes not sent yet (issue 16 §3).
+ * The kernel adds it to full sockets only; TIME-WAIT and request socks
+ * come without it.
+ */
+#define DIAG_EXT	(1U << (INET_DIAG_INFO - 1))
 
 /* One datagram of a dump is at most 32 KiB on every arch today. */
 #define DIAG_RECVBUF	(64 * 1024)
@@ -162,7 +171,7 @@ diag_send(int fd, int family, uint16_t port, uint32_t seq)
 		any.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		any.nlh.nlmsg_seq = seq;
 		any.r.idiag_family = AF_UNSPEC;
-		any.r.idiag_ext = 0;
+		any.r.idiag_ext = DIAG_EXT;
 		any.r.idiag_states = ~0U;
 		any.bc_attr.nla_type = INET_DIAG_REQ_BYTECODE;
 		any.bc_attr.nla_len = NLA_HDRLEN + sizeof(any.bc);
@@ -176,7 +185,7 @@ diag_send(int fd, int family, uint16_t port, uint32_t seq)
 	req.nlh.nlmsg_seq = seq;
 	req.r.sdiag_family = family;
 	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_ext = 0;	/* nothing beyond the base message */
+	req.r.idiag_ext = DIAG_EXT;
 	req.r.idiag_states = ~0U;
 	req.bc_attr.nla_type = INET_DIAG_REQ_BYTECODE;
 	req.bc_attr.nla_len = NLA_HDRLEN + sizeof(req.bc);
@@ -213,9 +222,45 @@ struct diag_out {
 	size_t		 cap;
 };
 
+/*
+ * tcp_info from an answer's attributes, when it has one.  An older
+ * kernel's struct is shorter: what it lacks stays 0.
+ */
 static void
-diag_add(struct diag_out *out, const struct inet_diag_msg *m)
+diag_info(struct ksock *k, const struct nlmsghdr *h)
 {
+	const char *p = (const char *)h +
+	    NLA_ALIGN(NLMSG_LENGTH(sizeof(struct inet_diag_msg)));
+	const char *end = (const char *)h + h->nlmsg_len;
+	const struct nlattr *a;
+	struct tcp_info ti;
+	size_t alen;
+
+	k->has_info = false;
+	for (; end - p >= NLA_HDRLEN; p += NLA_ALIGN(a->nla_len)) {
+		a = (const struct nlattr *)p;
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+			return;		/* malformed: the rest is not read */
+		if ((a->nla_type & NLA_TYPE_MASK) != INET_DIAG_INFO)
+			continue;
+		alen = a->nla_len - NLA_HDRLEN;
+		memset(&ti, 0, sizeof(ti));
+		memcpy(&ti, p + NLA_HDRLEN, alen < sizeof(ti) ? alen :
+		    sizeof(ti));
+		k->has_info = true;
+		k->retransmits = ti.tcpi_retransmits;
+		k->total_retrans = ti.tcpi_total_retrans;
+		k->rtt_us = ti.tcpi_rtt;
+		k->rttvar_us = ti.tcpi_rttvar;
+		k->notsent = ti.tcpi_notsent_bytes;
+		return;
+	}
+}
+
+static void
+diag_add(struct diag_out *out, const struct nlmsghdr *h)
+{
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
 	struct ksock *k;
 
 	if (out->n == out->cap) {
@@ -242,6 +287,7 @@ diag_add(struct diag_out *out, const struct inet_diag_msg *m)
 	k->cookie[0] = m->id.idiag_cookie[0];
 	k->cookie[1] = m->id.idiag_cookie[1];
 	k->ifindex = m->id.idiag_if;
+	diag_info(k, h);
 }
 
 /*
@@ -311,7 +357,7 @@ diag_parse(struct diag_out *out, const char *buf, size_t len, uint32_t seq)
 				errno = EPROTO;
 				return -1;
 			}
-			diag_add(out, NLMSG_DATA(h));
+			diag_add(out, h);
 			break;
 		default:
 			break;
@@ -358,9 +404,36 @@ diag_dump_family(int fd, int family, uint16_t port, uint32_t seq,
 	}
 }
 
+/*
+ * A socket kept open (issue 16 §1: one made in each host of the lab
+ * network) may hold what an earlier request left unread (a dump cut
+ * short, a lookup given up on): dropped, so that no old answer is read
+ * as a new one.  The socket of one call has nothing queued.
+ */
+static int
+diag_socket(int kept)
+{
+	char c;
+
+	if (kept < 0)
+		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+		    NETLINK_SOCK_DIAG);
+	while (recv(kept, &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
+	    errno == EINTR)
+		;
+	return kept;
+}
+
 int
 sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
     char *err, size_t errlen)
+{
+	return sock_diag_dump_on(-1, port, socks, nsocks, err, errlen);
+}
+
+int
+sock_diag_dump_on(int kept, uint16_t port, struct ksock **socks,
+    size_t *nsocks, char *err, size_t errlen)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct diag_out out = { NULL, 0, 0 };
@@ -370,7 +443,7 @@ sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
 
 	*socks = NULL;
 	*nsocks = 0;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	fd = diag_socket(kept);
 	if (fd == -1) {
 		diag_set_err(err, errlen, "socket", errno);
 		return -1;
@@ -401,7 +474,8 @@ sock_diag_dump(uint16_t port, struct ksock **socks, size_t *nsocks,
 	}
 done:
 	free(buf);
-	close(fd);
+	if (fd != kept)
+		close(fd);
 	if (rc == -1) {
 		free(out.socks);
 		return -1;
@@ -421,7 +495,7 @@ done:
  * their answers could overflow the receive buffer: the caller dumps.
  */
 #define DIAG_EXACT_MAX	32
-#define DIAG_ANSWER_MAX	512	/* a message, or an error quoting the request */
+#define DIAG_ANSWER_MAX	1024	/* a message with its tcp_info, or an error quoting the request */
 
 struct diag_exact {
 	struct nlmsghdr		nlh;
@@ -495,11 +569,19 @@ diag_exact_answer(struct ksock *socks, size_t n, const char *buf, size_t len)
 		return 1;
 	k->rqueue = m->idiag_rqueue;
 	k->wqueue = m->idiag_wqueue;
+	diag_info(k, h);
 	return 0;
 }
 
 int
 sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
+{
+	return sock_diag_refresh_on(-1, socks, n, err, errlen);
+}
+
+int
+sock_diag_refresh_on(int kept, struct ksock *socks, size_t n, char *err,
+    size_t errlen)
 {
 	struct diag_exact req[DIAG_EXACT_MAX];
 	static char answers[DIAG_EXACT_MAX][DIAG_ANSWER_MAX];
@@ -521,16 +603,17 @@ sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
 		req[i].r.sdiag_family = (uint8_t)socks[i].family;
 		req[i].r.sdiag_protocol = IPPROTO_TCP;
 		req[i].r.idiag_states = ~0U;
+		req[i].r.idiag_ext = DIAG_EXT;
 		diag_exact_id(&req[i].r.id, &socks[i]);
 	}
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd == -1) {
+	if ((fd = diag_socket(kept)) == -1) {
 		diag_set_err(err, errlen, "socket", errno);
 		return -1;
 	}
 	if (diag_sendmsg(fd, req, sizeof(req[0]) * n) == -1) {
 		diag_set_err(err, errlen, "send", errno);
-		close(fd);
+		if (fd != kept)
+			close(fd);
 		return -1;
 	}
 	memset(mm, 0, sizeof(mm[0]) * n);
@@ -542,7 +625,8 @@ sock_diag_refresh(struct ksock *socks, size_t n, char *err, size_t errlen)
 	}
 	/* Every answer is queued before sendto() returns. */
 	got = recvmmsg(fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
-	close(fd);
+	if (fd != kept)
+		close(fd);
 	if (got != (int)n)
 		return got == -1 && errno != EAGAIN ? -1 : 1;
 	for (i = 0; i < n && rc == 0; i++) {

@@ -390,6 +390,66 @@ pending_name(const struct pending *p, struct sockaddr_storage *local)
 }
 
 /*
+ * The port's sockets in every host of the lab (issue 16 §1): with two,
+ * one dump through each host's own sock_diag socket, the server host's
+ * rows first, each row marked with its host.  Pids and inodes are
+ * global, so the rest of the view needs nothing more.
+ */
+static int
+view_dump(const struct kview *v, uint16_t port, struct ksock **socks,
+    size_t *n, char *err, size_t errlen)
+{
+	struct ksock *part;
+	size_t np, i;
+	int h;
+
+	if (v->nhosts < 2)
+		return sock_diag_dump(port, socks, n, err, errlen);
+	*socks = NULL;
+	*n = 0;
+	for (h = 0; h < 2; h++) {
+		if (sock_diag_dump_on(v->hostfd[h], port, &part, &np, err,
+		    errlen) == -1) {
+			free(*socks);
+			*socks = NULL;
+			*n = 0;
+			return -1;
+		}
+		*socks = xreallocarray(*socks, *n + np + 1, sizeof(**socks));
+		for (i = 0; i < np; i++) {
+			part[i].host = h;
+			(*socks)[(*n)++] = part[i];
+		}
+		free(part);
+	}
+	return 0;
+}
+
+/* A dump's sockets asked about again, each in its own host (view_dump's
+ * order: the server host's, then the client host's). */
+static int
+view_refresh(const struct kview *v, struct ksock *socks, size_t n)
+{
+	size_t m = 0, i;
+	int rc;
+
+	if (v->nhosts < 2)
+		return sock_diag_refresh(socks, n, NULL, 0);
+	while (m < n && socks[m].host == 0)
+		m++;
+	for (i = m; i < n; i++)
+		if (socks[i].host != 1)
+			return 1;
+	if (m > 0 && (rc = sock_diag_refresh_on(v->hostfd[0], socks, m,
+	    NULL, 0)) != 0)
+		return rc;
+	if (n > m)
+		return sock_diag_refresh_on(v->hostfd[1], socks + m, n - m,
+		    NULL, 0);
+	return 0;
+}
+
+/*
  * A lab socket whose name has another port (a client that bound its own,
  * lesson 7): the kernel's entry for it, from a dump of that port, into
  * *out.  When the kernel lists it nowhere, the socket is in no table at
@@ -401,13 +461,14 @@ pending_name(const struct pending *p, struct sockaddr_storage *local)
  */
 #define VIEW_STRAYS_MAX	8
 static int
-view_stray(const struct pending *p, uint16_t port, struct ksock *out)
+view_stray(const struct kview *v, const struct pending *p, uint16_t port,
+    struct ksock *out)
 {
 	struct ksock *socks = NULL;
 	size_t n = 0, i;
 	int found = 0;
 
-	if (sock_diag_dump(port, &socks, &n, NULL, 0) == -1)
+	if (view_dump(v, port, &socks, &n, NULL, 0) == -1)
 		return -1;
 	for (i = 0; i < n && !found; i++) {
 		if (socks[i].inode == p->inode) {
@@ -466,7 +527,7 @@ view_add_pending(struct view_ctx *c)
 				continue;
 			}
 			/* Held by a lab process: shown wherever it is. */
-			rc = view_stray(p, ksock_port(&local), &found);
+			rc = view_stray(v, p, ksock_port(&local), &found);
 			if (rc == -1)
 				continue;	/* not known: left out */
 			if (rc == 1) {
@@ -488,6 +549,8 @@ view_add_pending(struct view_ctx *c)
 		k->peer.ss_family = local.ss_family;
 		k->inode = p->inode;
 		k->in_diag = false;
+		/* Unlisted: on the host of the lab process holding it. */
+		k->host = v->nhosts == 2 && p->side > 0 ? 1 : 0;
 		k->side = p->side;
 		k->pid = p->pid;
 		k->fd = p->fd;
@@ -524,6 +587,54 @@ view_accept_queue(struct kview *v, uint16_t port)
 		if (k->state != TCP_ESTABLISHED && k->state != TCP_CLOSE_WAIT)
 			continue;
 		k->in_accept_queue = ksock_port(&k->local) == port;
+	}
+}
+
+/*
+ * A listener's SYN queue, as ss(8) shows it: the request socks the
+ * kernel answered with SYN,ACK and that wait for the handshake's last
+ * ACK.  sock_diag lists each as SYN-RECV with no inode, at the
+ * listener's port; a listener bound to one address owns only those to
+ * that address.  (An IPv6 listener's requests from IPv4 clients are
+ * IPv4: the family is not compared.)
+ */
+static bool
+view_same_host(const struct sockaddr_storage *l, const struct sockaddr_storage *r)
+{
+	const struct sockaddr_in *l4 = (const void *)l, *r4 = (const void *)r;
+	const struct sockaddr_in6 *l6 = (const void *)l, *r6 = (const void *)r;
+
+	if (l->ss_family == AF_INET && l4->sin_addr.s_addr == INADDR_ANY)
+		return true;
+	if (l->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l6->sin6_addr))
+		return true;
+	if (l->ss_family != r->ss_family)
+		return false;
+	if (l->ss_family == AF_INET)
+		return l4->sin_addr.s_addr == r4->sin_addr.s_addr;
+	return memcmp(&l6->sin6_addr, &r6->sin6_addr,
+	    sizeof(l6->sin6_addr)) == 0;
+}
+
+static void
+view_syn_queue(struct kview *v)
+{
+	struct ksock *l, *k;
+	size_t i, j;
+
+	for (i = 0; i < v->nsocks; i++) {
+		l = &v->socks[i];
+		if (l->state != TCP_LISTEN_STATE)
+			continue;
+		l->synq = 0;
+		for (j = 0; j < v->nsocks; j++) {
+			k = &v->socks[j];
+			if (k->state == TCP_SYN_RECV && k->in_diag &&
+			    k->inode == 0 && ksock_port(&k->local) ==
+			    ksock_port(&l->local) && view_same_host(&l->local,
+			    &k->local))
+				l->synq++;
+		}
 	}
 }
 
@@ -627,6 +738,12 @@ struct kdiagcache {
 	uint64_t	 when_ms;
 	uint16_t	 port;
 	bool		 refreshable;
+	/* ListenOverflows, ListenDrops as last read (view_netstat) */
+	bool		 ns_read;
+	bool		 ns_ok;
+	bool		 ns_full;	/* a listener's queue was full then */
+	uint64_t	 ns_overflows;
+	uint64_t	 ns_drops;
 };
 
 static uint64_t
@@ -671,6 +788,37 @@ view_keep_dump(struct kdiagcache *dc, const struct kview *v, uint16_t port,
 			dc->refreshable = false;
 }
 
+/*
+ * The lab namespace's counts of requests its listeners dropped.  The
+ * file is every counter the stack has, summed over CPUs (about 100 us
+ * to read: more than a step's lookups, issue 8), and both counters move
+ * only at a listener whose accept queue is full (sk_acceptq_is_full: a
+ * SYN dropped, or a handshake's last ACK), so it is read while one is
+ * full and once more at the first snapshot after, and kept otherwise.
+ * ListenDrops also counts rarer drops (no memory, a SYN flood without
+ * cookies); those wait for the next full queue.
+ */
+static void
+view_netstat(struct kview *v, struct kdiagcache *dc)
+{
+	bool full = false;
+	size_t i;
+
+	for (i = 0; i < v->nsocks; i++)
+		if (v->socks[i].state == TCP_LISTEN_STATE &&
+		    v->socks[i].rqueue > v->socks[i].wqueue)
+			full = true;
+	if (full || dc->ns_full || !dc->ns_read) {
+		dc->ns_ok = sock_netstat_listen(&dc->ns_overflows,
+		    &dc->ns_drops) == 0;
+		dc->ns_read = true;
+	}
+	dc->ns_full = full;
+	v->netstat_ok = dc->ns_ok;
+	v->listen_overflows = dc->ns_overflows;
+	v->listen_drops = dc->ns_drops;
+}
+
 /* Fills v->socks from the kernel; true when sock_diag answered. */
 static bool
 view_diag(struct kview *v, struct kdiagcache *dc, uint16_t port)
@@ -682,7 +830,7 @@ view_diag(struct kview *v, struct kdiagcache *dc, uint16_t port)
 	    port == dc->port && now - dc->when_ms < KVIEW_DUMP_AGE_MS) {
 		socks = xreallocarray(NULL, dc->n, sizeof(*socks));
 		memcpy(socks, dc->socks, dc->n * sizeof(*socks));
-		if (sock_diag_refresh(socks, dc->n, NULL, 0) == 0) {
+		if (view_refresh(v, socks, dc->n) == 0) {
 			memcpy(dc->socks, socks, dc->n * sizeof(*socks));
 			v->socks = socks;
 			v->nsocks = dc->n;
@@ -692,7 +840,7 @@ view_diag(struct kview *v, struct kdiagcache *dc, uint16_t port)
 		free(socks);
 	}
 	v->dumped = true;
-	if (sock_diag_dump(port, &v->socks, &v->nsocks, v->diag_err,
+	if (view_dump(v, port, &v->socks, &v->nsocks, v->diag_err,
 	    sizeof(v->diag_err)) == -1) {
 		dc->refreshable = false;
 		return false;
@@ -709,6 +857,7 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	struct kdiagcache *dc = v->diagcache;
 	struct proc_files *pf = v->procf;
 	uint64_t gen = v->set_gen;
+	int nhosts = v->nhosts, hostfd[2] = { v->hostfd[0], v->hostfd[1] };
 	struct view_ctx c;
 	struct fdproc *p;
 	char *states;
@@ -728,6 +877,9 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	v->fdcache = fc;
 	v->diagcache = dc;
 	v->set_gen = gen;
+	v->nhosts = nhosts;
+	v->hostfd[0] = hostfd[0];
+	v->hostfd[1] = hostfd[1];
 	v->diag_ok = view_diag(v, dc, port);
 	if (v->diag_ok)
 		v->diag_err[0] = '\0';
@@ -757,6 +909,8 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	free(c.pend);
 
 	view_accept_queue(v, port);
+	view_syn_queue(v);
+	view_netstat(v, dc);
 	view_blocked(v, procs, nprocs, states);
 	free(states);
 	if (v->nsocks > 1)

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,7 @@ trace_setup_failure(int status, char *err, size_t errlen)
  * waits for the program's pid, seizes it and lets it exec.
  */
 int
-trace_spawn_start(const char *path, char *const argv[],
+trace_spawn_start(const char *path, char *const argv[], int netns,
     struct trace_spawning *sp, char *err, size_t errlen)
 {
 	pid_t parent = getpid();
@@ -291,6 +292,10 @@ trace_spawn_start(const char *path, char *const argv[],
 		close(sp->master);
 		close(info[0]);
 		close(go[1]);
+		/* The client host (issue 16 §1): the session leader moves,
+		 * so the program is born there; the fd is close-on-exec. */
+		if (netns >= 0 && setns(netns, CLONE_NEWNET) == -1)
+			_exit(126);
 		trace_child(path, argv, slave, parent, info[1], go[0]);
 	default:
 		break;

@@ -19,6 +19,7 @@ struct transcript {
 	struct sbuf		 buf;
 	struct srcmap		*srcmap;	/* JSON: where each call is made */
 	struct srcloc		 loc;
+	bool			 started;	/* past the wait before step 1 */
 };
 
 static const char *const lev_names[] = {
@@ -102,6 +103,39 @@ json_holders(struct sbuf *b, struct lab *lab, const struct ksock *k)
 	sbuf_addf(b, "],\"nholders\":%d,", k->nholders);
 }
 
+/*
+ * The rest of a socket's object, closing brace included: bytes written
+ * and not acknowledged (Send-Q less a SYN or FIN), and from tcp_info the
+ * retransmissions and rtt in microseconds, null where the kernel gives
+ * no tcp_info (TIME-WAIT, request socks, no sock_diag).
+ */
+static void
+json_sent(struct sbuf *b, const struct ksock *k)
+{
+	uint32_t notsent, unacked = ksock_unacked(k, &notsent);
+
+	sbuf_addf(b, ",\"unacked\":%u,", unacked);
+	if (k->has_info)
+		sbuf_addf(b, "\"notsent\":%u,\"retransmits\":%u,"
+		    "\"total_retrans\":%u,\"rtt_us\":%u,\"rttvar_us\":%u}",
+		    notsent, k->retransmits, k->total_retrans, k->rtt_us,
+		    k->rttvar_us);
+	else
+		sbuf_add(b, "\"notsent\":null,\"retransmits\":null,"
+		    "\"total_retrans\":null,\"rtt_us\":null,"
+		    "\"rttvar_us\":null}");
+}
+
+/* ,"host":"server"|"client" with two hosts (issue 16 §1): which
+ * namespace's sock_diag listed the socket; nothing with one host. */
+static void
+json_host(struct sbuf *b, const struct kview *kv, const struct ksock *k)
+{
+	if (kv->nhosts == 2)
+		sbuf_addf(b, ",\"host\":\"%s\"", k->host == 1 ? "client" :
+		    "server");
+}
+
 static void
 json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 {
@@ -118,10 +152,12 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 			continue;
 		sbuf_addf(b, "%s{", sep);
 		json_addr(b, "addr", &k->local);
-		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,", k->rqueue,
-		    k->wqueue);
+		sbuf_addf(b, ",\"queue\":%u,\"backlog\":%u,\"syn_queue\":%u,",
+		    k->rqueue, k->wqueue, k->synq);
 		json_kv_str(b, "side", lab_side_name(lab, k->side));
-		sbuf_addf(b, ",\"fd\":%d}", k->fd);
+		sbuf_addf(b, ",\"fd\":%d", k->fd);
+		json_host(b, kv, k);
+		sbuf_add(b, "}");
 		sep = ",";
 	}
 	sbuf_add(b, "],\"sockets\":[");
@@ -143,13 +179,23 @@ json_kernel(struct sbuf *b, struct lab *lab, const struct kview *kv)
 		sbuf_add(b, ",");
 		json_addr(b, "peer", &k->peer);
 		sbuf_addf(b, ",\"rqueue\":%u,\"wqueue\":%u,\"inode\":%llu,"
-		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s}",
+		    "\"in_kernel_table\":%s,\"in_accept_queue\":%s",
 		    k->rqueue, k->wqueue, (unsigned long long)k->inode,
 		    k->in_diag ? "true" : "false",
 		    k->in_accept_queue ? "true" : "false");
+		json_host(b, kv, k);
+		json_sent(b, k);
 		sep = ",";
 	}
-	sbuf_add(b, "],\"blocked\":[");
+	sbuf_add(b, "],");
+	/* The lab namespace's counters (null: /proc/net/netstat unreadable) */
+	if (kv->netstat_ok)
+		sbuf_addf(b, "\"listen_overflows\":%llu,\"listen_drops\":%llu,",
+		    (unsigned long long)kv->listen_overflows,
+		    (unsigned long long)kv->listen_drops);
+	else
+		sbuf_add(b, "\"listen_overflows\":null,\"listen_drops\":null,");
+	sbuf_add(b, "\"blocked\":[");
 	sep = "";
 	for (i = 0; i < kv->nblocked; i++) {
 		const struct kblocked *kb = &kv->blocked[i];
@@ -309,6 +355,10 @@ json_event(struct output *o, struct lab *lab, const struct lab_event *ev)
 		sbuf_add(b, ",");
 	}
 	json_kv_str(b, "event", lev_names[ev->type]);
+	/* The step of the steps given it happened in: what `sockstep diff`
+	 * names (issue 17 §3); none before the first or after the last. */
+	if (t->started && o->nstep < o->s->nsteps)
+		sbuf_addf(b, ",\"step\":%zu", o->nstep + 1);
 	sbuf_add(b, ",");
 	json_kv_str(b, "call", c != NULL ? c->desc->name : NULL);
 	sbuf_add(b, ",");
@@ -534,6 +584,17 @@ json_check(struct output *o, unsigned point, const char *expr, bool ok,
 	fputs(sbuf_str(b), o->out);
 }
 
+/* Once before the first step: events from now on are in a step. */
+static void
+json_step(struct output *o, struct lab *lab, const char *token)
+{
+	struct transcript *t = (struct transcript *)o;
+
+	(void)lab;
+	if (token == NULL)
+		t->started = true;
+}
+
 /* After each step: the kernel in brief. */
 static void
 text_step(struct output *o, struct lab *lab, const char *token)
@@ -563,6 +624,7 @@ const struct output_ops output_json_ops = {
 	.size = sizeof(struct transcript),
 	.begin = transcript_begin,
 	.event = json_event,
+	.step = json_step,
 	.check = json_check,
 	.finish = transcript_finish,
 };

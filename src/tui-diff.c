@@ -2,7 +2,8 @@
  * tui-diff.c - what the last step changed in the kernel: the snapshot
  * taken just before it, and for each socket now the words that mark
  * the difference, shown in the "changed" colour: "NEW", "was
- * SYN-SENT", "NEW ADDRESS", "+1 (was 0)" on a listener's queue.
+ * SYN-SENT", "NEW ADDRESS", "+1 (was 0)" on a listener's queue, "SYN
+ * queue +1", "+1 resent", and "+1 (was 1)" on ListenOverflows.
  */
 #include <netinet/in.h>
 
@@ -25,6 +26,8 @@ tui_kernel_remember(struct tui *t)
 		memcpy(t->prev, kv->socks, kv->nsocks * sizeof *t->prev);
 	t->nprev = kv->nsocks;
 	t->have_prev = true;
+	t->prev_netstat_ok = kv->netstat_ok;
+	t->prev_overflows = kv->listen_overflows;
 }
 
 /* Family, address and port; never the padding, which nobody cleared. */
@@ -86,4 +89,23 @@ tui_kernel_change(struct sbuf *b, struct tui *t, const struct ksock *k)
 	else if (k->state == TCP_LISTEN_STATE && p->rqueue != k->rqueue)
 		sbuf_addf(b, _("%+d (was %u)"), (int)k->rqueue - (int)p->rqueue,
 		    p->rqueue);
+	else if (k->state == TCP_LISTEN_STATE && p->synq != k->synq)
+		sbuf_addf(b, _("SYN queue %+d (was %u)"), (int)k->synq -
+		    (int)p->synq, p->synq);
+	/* A retransmission is a timer's doing, not a call's: worth a mark
+	 * (a SYN sent again to a full queue, lesson 5). */
+	else if (k->has_info && p->has_info &&
+	    k->total_retrans > p->total_retrans)
+		sbuf_addf(b, _("%+d resent"), (int)(k->total_retrans -
+		    p->total_retrans));
+}
+
+void
+tui_netstat_change(struct sbuf *b, struct tui *t, const struct kview *kv)
+{
+	if (t->have_prev && t->prev_netstat_ok && kv->netstat_ok &&
+	    kv->listen_overflows != t->prev_overflows)
+		sbuf_addf(b, _("%+lld (was %llu)"), (long long)
+		    (kv->listen_overflows - t->prev_overflows),
+		    (unsigned long long)t->prev_overflows);
 }

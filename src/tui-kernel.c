@@ -68,12 +68,17 @@ tui_kernel_row(struct tui *t, int y, int x, int w, const struct ksock *k)
 			sc_format_addr_port(&b, &k->peer);
 		}
 		unread_words(&b, k);
+		sent_words(&b, k);
 	}
 	cx = COL_ADDR + tui_put(y, x + COL_ADDR, w - COL_ADDR, sbuf_str(&b));
 	if (k->state == TCP_LISTEN_STATE) {
 		cx += tui_put(y, x + cx, w - cx, _(" accept queue "));
 		cx += tui_draw_gauge(t, y, x + cx, w - cx, k->rqueue,
 		    k->wqueue);
+		sbuf_reset(&b);
+		syn_queue_words(&b, k);
+		if (b.len > 0 && cx < w)
+			cx += tui_put(y, x + cx, w - cx, sbuf_str(&b));
 	}
 	/* Held by more than one process (a forked child's inherited
 	 * listener): every holder. */
@@ -126,6 +131,43 @@ tui_local_note(struct tui *t, int y, int x, int w, const struct ksock *k)
 	tui_style(TR_NORMAL);
 	sbuf_finish(&b);
 	return 1;
+}
+
+/*
+ * "dropped     ListenOverflows 2, ListenDrops 2 (/proc/net/netstat)": the
+ * requests full listeners turned away, once there are any; true if
+ * there is such a row (y < 0: only asked).
+ */
+static bool
+tui_drops_row(struct tui *t, int y, int x, int w, const struct kview *kv)
+{
+	struct sbuf b;
+	int cx;
+
+	sbuf_init(&b);
+	listen_drops_words(&b, kv);
+	if (b.len == 0 || y < 0) {
+		cx = b.len > 0;
+		sbuf_finish(&b);
+		return cx;
+	}
+	tui_style(TR_BLOCKED);
+	tui_put(y, x, COL_OWNER - 1, _("dropped"));
+	tui_style(TR_NORMAL);
+	/* Without a lab network they are the whole host's, any program's. */
+	sbuf_add(&b, t->d.s.net.lab ? " (/proc/net/netstat)" :
+	    _(" (/proc/net/netstat: the whole host)"));
+	cx = COL_OWNER + tui_put(y, x + COL_OWNER, w - COL_OWNER,
+	    sbuf_str(&b));
+	sbuf_reset(&b);
+	tui_netstat_change(&b, t, kv);
+	if (b.len > 0 && cx + 2 < w) {
+		tui_style(TR_CHANGED);
+		tui_put(y, x + cx + 2, w - cx - 2, sbuf_str(&b));
+		tui_style(TR_NORMAL);
+	}
+	sbuf_finish(&b);
+	return true;
 }
 
 /* A lab process asleep in a socket call, as /proc tells it. */
@@ -199,9 +241,11 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		    (long)getpid());
 	if (t->d.s.net.lab && t->lay.roomy && r->h > 3) {
 		tui_style(TR_DIM);
-		tui_putf(--end, x, w, _("another terminal: sockstep join %ld "
-		    "(ss, nc, tcpdump)"),
-		    (long)getpid());
+		/* Two hosts: the clients' is one option away. */
+		tui_putf(--end, x, w, t->d.s.net.hosts == 2 ?
+		    _("another terminal: sockstep join %ld [--host client] "
+		    "(ss, nc, tcpdump)") : _("another terminal: sockstep join "
+		    "%ld (ss, nc, tcpdump)"), (long)getpid());
 		tui_style(TR_NORMAL);
 	}
 	snprintf(title, sizeof title, _("KERNEL now: the lab's sockets, port %u%s"),
@@ -217,6 +261,7 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		need += 1 + tui_local_note(t, -1, 0, 0, &kv->socks[i]);
 	for (i = 0; i < kv->nblocked; i++)
 		need += tui_asleep_row(t, -1, 0, 0, &kv->blocked[i]);
+	need += tui_drops_row(t, -1, 0, 0, kv);
 	order = xreallocarray(NULL, kv->nsocks + 1, sizeof *order);
 	/* The projector folds the table to what the lesson is about: the
 	 * lab's own sockets and its accept queue. */
@@ -255,6 +300,8 @@ tui_draw_kernel(struct tui *t, const struct tui_rect *r)
 		    kv->nunseen);
 		tui_style(TR_NORMAL);
 	}
+	if (y < end && tui_drops_row(t, y, x, w, kv))
+		y++;
 	for (i = 0; i < kv->nblocked && y < end; i++)
 		if (tui_asleep_row(t, y, x, w, &kv->blocked[i]))
 			y++;

@@ -106,6 +106,8 @@ struct tui {
 	struct ksock	*prev;		/* the kernel before the last step */
 	size_t		 nprev;
 	bool		 have_prev;
+	uint64_t	 prev_overflows;	/* ListenOverflows then (issue 16 §3) */
+	bool		 prev_netstat_ok;
 	struct sbuf	 msg;		/* what the last key did */
 	bool		 msg_error;
 	bool		 msg_busy;	/* msg says what a step waits for */
@@ -188,6 +190,8 @@ bool	 tui_addr_same(const struct sockaddr_storage *,
 bool	 tui_ksock_same(const struct ksock *, const struct ksock *);
 const struct ksock *tui_prev_of(const struct tui *, const struct ksock *);
 void	 tui_kernel_change(struct sbuf *, struct tui *, const struct ksock *);
+/* "+1 (was 1)" on ListenOverflows when the last step moved it */
+void	 tui_netstat_change(struct sbuf *, struct tui *, const struct kview *);
 void	 tui_draw_kernel(struct tui *, const struct tui_rect *);
 int	 tui_draw_gauge(struct tui *, int y, int x, int w, uint32_t queue,
 	    uint32_t backlog);

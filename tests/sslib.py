@@ -18,6 +18,9 @@ FAILS = []
 # does not see the lab's sockets.  Interactive sets it; a test that
 # starts sockstep otherwise (tmux) sets it with lab_pid().
 LAB_PID = None
+# A lesson's two hosts (issue 16 §1): the server's, {ip}, and the clients'.
+SERVER_IP = "10.1.0.1"
+CLIENT_IP = "10.1.0.2"
 
 
 def lab_pid(pid):
@@ -32,17 +35,42 @@ def ns_id(pid, ns):
         return None
 
 
-def in_lab(argv, pid=None):
+def client_ns(pid=None):
+    """/proc/PID/fd/N: the client host of sockstep pid's lab (two hosts,
+    issue 16 §1), the one fd naming a network namespace not its own; None
+    with one host (or no lab)."""
+    pid = pid or LAB_PID
+    own = ns_id(pid, "net") if pid else None
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return None
+    for fd in fds:
+        path = f"/proc/{pid}/fd/{fd}"
+        try:
+            link = os.readlink(path)
+        except OSError:
+            continue
+        if link.startswith("net:[") and link != own:
+            return path
+    return None
+
+
+def in_lab(argv, pid=None, host="server"):
     """argv run inside the lab network of sockstep pid (default LAB_PID)
-    with nsenter (util-linux, independent of sockstep join); as it is
-    when that lab is gone or on the host's network."""
+    with nsenter (util-linux, independent of sockstep join), on its
+    server host or (host="client") its client host; as it is when that
+    lab is gone or on the host's network."""
     pid = pid or LAB_PID
     theirs = ns_id(pid, "net") if pid else None
     if theirs is None or theirs == ns_id("self", "net"):
         return argv
+    net = f"/proc/{pid}/ns/net"
+    if host == "client":
+        net = client_ns(pid) or net
     if os.geteuid() == 0:
-        return ["nsenter", f"--net=/proc/{pid}/ns/net", "--"] + argv
-    return ["nsenter", "-t", str(pid), "-U", "-n",
+        return ["nsenter", f"--net={net}", "--"] + argv
+    return ["nsenter", "-t", str(pid), "-U", f"--net={net}",
             "--preserve-credentials", "--"] + argv
 
 
@@ -163,11 +191,19 @@ class Interactive:
         return rc
 
 
-def ss(args):
-    """ss output lines (no header)."""
-    out = subprocess.run(in_lab(["ss", "-H"] + args), capture_output=True,
-                         text=True, check=True).stdout
-    return [l.split() for l in out.splitlines() if l.strip()]
+def ss(args, host=None):
+    """ss output lines (no header), of the lab's server host, its client
+    host, or (None) both: the server's sockets then the clients', as one
+    host's ss lists them on a shared loopback."""
+    hosts = [host] if host else ["server"] + (["client"] if client_ns()
+                                              else [])
+    rows = []
+    for h in hosts:
+        out = subprocess.run(in_lab(["ss", "-H"] + args, host=h),
+                             capture_output=True, text=True,
+                             check=True).stdout
+        rows += [l.split() for l in out.splitlines() if l.strip()]
+    return rows
 
 
 def port_of(addr):

@@ -1,6 +1,10 @@
 /* test-lesson.c - lesson files, step specs, command splitting, JSON strings. */
+#include <sys/stat.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "drive.h"
 #include "check.h"
@@ -46,6 +50,60 @@ test_lesson(void)
 	CHECK_STR(err, "t.ini:3: title.en given twice");
 	CHECK(lesson_parse(&l, "[lesson]\0x", 10, "t.ini", err,
 	    sizeof err) == -1);
+}
+
+/* The file as libinih reads it (issue 17 §1): a line that begins with a
+ * blank continues the value above; ';' is text; errors keep their
+ * file:line, a header's at the header. */
+static void
+test_lesson_ini(void)
+{
+	struct lesson l;
+	char err[256], *big;
+
+	CHECK(parse("[lesson]\ntitle.en = a long\n  title ; with a semicolon\n"
+	    "\n\ttoo\ntitle.zh = 第一行\n  第二行\nserver = s {port}\n"
+	    "[checks]\nend = client output\n    \"x\"\n", &l, err,
+	    sizeof err) == 0, "%s", err);
+	CHECK_STR(l.title[LANG_EN], "a long title ; with a semicolon too");
+	CHECK_STR(l.title[LANG_ZH], "第一行第二行");
+	CHECK(l.nchecks == 1 && l.checks[0].line == 10);
+	if (l.nchecks == 1)
+		CHECK_STR(l.checks[0].expr, "client output \"x\"");
+	lesson_finish(&l);
+	/* an error in a continued value is at its key's line */
+	CHECK(parse("[lesson]\ntitle.en = a\nclients = 1\n  2\n", &l, err,
+	    sizeof err) == -1);
+	CHECK(strstr(err, "t.ini:3: clients = 1 2") == err, "%s", err);
+	CHECK(parse("[lesson]\ntitle.en = a\n\n[lessons]\nx = 1\n", &l, err,
+	    sizeof err) == -1);
+	CHECK(strstr(err, "t.ini:4: unknown section [lessons]") == err, "%s",
+	    err);
+	CHECK(parse("[lesson]\ntitle.en = a\n[checks] x\n", &l, err,
+	    sizeof err) == -1);
+	CHECK_STR(err, "t.ini:3: bad section header (expected [name])");
+	CHECK(parse("[lesson]\ntitle.en = a\n[]\n", &l, err, sizeof err) == -1);
+	CHECK_STR(err, "t.ini:3: bad section header (expected [name])");
+	/* an indented line right under a header is a key, as inih reads it */
+	CHECK(parse("[lesson]\n  title.en = a\n  server = s\n", &l, err,
+	    sizeof err) == -1);
+	CHECK_STR(err, "t.ini: needs a server or a client command");
+	CHECK(parse("[lesson]\n  title.en = a\nserver = s\n", &l, err,
+	    sizeof err) == 0, "%s", err);
+	lesson_finish(&l);
+	CHECK(parse("[lesson]\ntitle.en = a\nserver = s\n[input]\n"
+	    "client = x\n# c\n; c\n  nothing but text\n[checks]\n"
+	    "no equals here\n", &l, err, sizeof err) == -1);
+	CHECK_STR(err, "t.ini:10: expected 'key = value'");
+	big = malloc(5000);
+	if (big != NULL) {
+		memcpy(big, "[lesson]\ntitle.en = ", 20);
+		memset(big + 20, 'x', 4500);
+		big[4520] = '\0';
+		CHECK(parse(big, &l, err, sizeof err) == -1);
+		CHECK_STR(err, "t.ini:2: line too long");
+		free(big);
+	}
 }
 
 /* The one rule every view shows narration by, which check-lesson counts
@@ -224,6 +282,28 @@ test_restart(void)
 	CHECK((c = check_create("queue = 0", err, sizeof err)) != NULL);
 	check_destroy(c);
 	CHECK(check_create("queue LISTEN = 0", err, sizeof err) == NULL);
+
+	/* Issue 16 §3: the SYN queue, the lab's drop counters, and a
+	 * side's unacknowledged bytes and retransmissions. */
+	CHECK((c = check_create("syn-queue = 1", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("listen-overflows >= 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("listen-drops > 0", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("client unacked = 0", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("client4 retransmits >= 1", err,
+	    sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK(check_create("syn-queue SYN-RECV = 1", err, sizeof err) == NULL);
+	CHECK(check_create("client retransmits = port2", err, sizeof err) ==
+	    NULL);
+	CHECK(check_create("client unacked", err, sizeof err) == NULL);
+	CHECK(check_create("server retransmits >= x", err, sizeof err) == NULL);
+	CHECK(check_create("listen-overflow >= 1", err, sizeof err) == NULL);
+	CHECK(strstr(err, "listen-overflows") != NULL);
 }
 
 static void
@@ -270,15 +350,145 @@ test_json(void)
 	sbuf_finish(&b);
 }
 
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!CHECK(f != NULL, "%s", path))
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/* What a built program prints (its first line). */
+static void
+program_output(const char *exe, char *out, size_t len)
+{
+	char *cmd;
+	FILE *p;
+
+	out[0] = '\0';
+	xasprintf(&cmd, "'%s'", exe);
+	if ((p = popen(cmd, "r")) != NULL) {
+		if (fgets(out, (int)len, p) == NULL)
+			out[0] = '\0';
+		pclose(p);
+	}
+	free(cmd);
+}
+
+/*
+ * lesson_cc_build (issue 17 §1): built into $XDG_CACHE_HOME, the same
+ * program again while the source is the same, a new one once it
+ * changed, the compiler's own words for an error, and a one-line error
+ * for a compiler that is not there.
+ */
+static void
+test_cc_build(void)
+{
+	char tmpl[] = "/tmp/sockstep-cc-XXXXXX", src[256], cache[300];
+	char exe[4096], exe2[4096], out[256], *diag;
+	struct stat a, b;
+	const char *oldcc = getenv("CC");
+	char *savecc = oldcc != NULL ? strdup(oldcc) : NULL;
+	int rc;
+
+	if (!CHECK(mkdtemp(tmpl) != NULL))
+		return;
+	snprintf(src, sizeof src, "%s/hello.c", tmpl);
+	snprintf(cache, sizeof cache, "%s/cache", tmpl);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	unsetenv("CC");
+	write_text(src, "#include <stdio.h>\nint main(void) { "
+	    "puts(\"one\"); return 0; }\n");
+	rc = lesson_cc_build(src, exe, sizeof exe, &diag);
+	CHECK(rc == 0, "rc %d: %s", rc, diag != NULL ? diag : "");
+	free(diag);
+	CHECK(strncmp(exe, cache, strlen(cache)) == 0, "%s", exe);
+	program_output(exe, out, sizeof out);
+	CHECK_STR(out, "one\n");
+	CHECK(stat(exe, &a) == 0);
+	/* the same bytes: the same file, not built again */
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK_STR(exe2, exe);
+	CHECK(stat(exe2, &b) == 0 && a.st_ino == b.st_ino);
+	/* changed: built again (a new file renamed over the old) */
+	write_text(src, "#include <stdio.h>\nint main(void) { "
+	    "puts(\"two\"); return 0; }\n");
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK(stat(exe2, &b) == 0 && a.st_ino != b.st_ino);
+	program_output(exe2, out, sizeof out);
+	CHECK_STR(out, "two\n");
+	/* a header beside it changed: built again */
+	snprintf(out, sizeof out, "%s/greeting.h", tmpl);
+	write_text(out, "#define GREETING \"three\"\n");
+	write_text(src, "#include <stdio.h>\n#include \"greeting.h\"\n"
+	    "int main(void) { puts(GREETING); return 0; }\n");
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK(stat(exe2, &a) == 0);
+	snprintf(out, sizeof out, "%s/greeting.h", tmpl);
+	write_text(out, "#define GREETING \"four\"\n");
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	CHECK(stat(exe2, &b) == 0 && a.st_ino != b.st_ino);
+	program_output(exe2, out, sizeof out);
+	CHECK_STR(out, "four\n");
+	/* a syntax error: -1 and the compiler's message naming the line */
+	write_text(src, "int main(void) { return 0 }\n");
+	rc = lesson_cc_build(src, exe2, sizeof exe2, &diag);
+	CHECK(rc == -1, "rc %d", rc);
+	CHECK(diag != NULL && strstr(diag, "hello.c:1:") != NULL, "%s",
+	    diag != NULL ? diag : "(null)");
+	free(diag);
+	/* no such compiler: -2, one line */
+	setenv("CC", "/nonexistent/cc -std=c99", 1);
+	write_text(src, "int main(void) { return 0; }\n");
+	rc = lesson_cc_build(src, exe2, sizeof exe2, &diag);
+	CHECK(rc == -2, "rc %d", rc);
+	CHECK(diag != NULL && strstr(diag, "/nonexistent/cc") != NULL &&
+	    strchr(diag, '\n') == NULL, "%s", diag != NULL ? diag : "(null)");
+	free(diag);
+	/* CC of several words */
+	setenv("CC", "cc -Wall", 1);
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == 0);
+	free(diag);
+	if (savecc != NULL)
+		setenv("CC", savecc, 1);
+	else
+		unsetenv("CC");
+	free(savecc);
+	/* a cache that cannot be made (under a file: root too): -2 */
+	snprintf(cache, sizeof cache, "%s/cache", src);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	rc = lesson_cc_build(src, exe2, sizeof exe2, &diag);
+	CHECK(rc == -2 && diag != NULL && strstr(diag, "cache") != NULL &&
+	    strchr(diag, '\n') == NULL, "rc %d: %s", rc,
+	    diag != NULL ? diag : "(null)");
+	free(diag);
+	/* a source that is not there: -2 */
+	snprintf(src, sizeof src, "%s/none.c", tmpl);
+	CHECK(lesson_cc_build(src, exe2, sizeof exe2, &diag) == -2);
+	free(diag);
+	xasprintf(&diag, "rm -rf '%s'", tmpl);
+	CHECK(system(diag) == 0);
+	free(diag);
+}
+
 int
 main(void)
 {
 	test_lesson();
+	test_lesson_ini();
 	test_narration_shown();
 	test_steps();
 	test_task_steps();
 	test_restart();
 	test_argv();
 	test_json();
+	test_cc_build();
 	return check_finish();
 }

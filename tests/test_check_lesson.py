@@ -18,7 +18,7 @@ title.zh = t
 goal.en = g
 goal.zh = g
 server = {bindir}/server {{port}}
-client = {bindir}/client 127.0.0.1 {{port}}
+client = {bindir}/client {{ip}} {{port}}
 steps = s s s c c s s s s c c
 """
 
@@ -173,7 +173,7 @@ d = lesson("")
 for args in (["check-lesson", d], ["batch", d, "--port", "0"]):
     rc, out, err = bounded(args)
     check(f"{d} is not a built-in lesson; it runs: server '{bindir}/server "
-          f"{{port}}', client '{bindir}/client 127.0.0.1 {{port}}'" in err,
+          f"{{port}}', client '{bindir}/client {{ip}} {{port}}'" in err,
           f"{args[0]} of a lesson of one's own names its commands: {err!r}")
 
 # batch of a lesson whose check fails: exit 1, the check says why.

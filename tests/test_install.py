@@ -1,7 +1,9 @@
 """meson install --destdir: each file where it belongs (the binary in
 bin, the lesson programs under libexec, the lesson files under the data
 directory, the man page in man1, the bash completion), and the installed
-binary runs lesson 1 from there, finding its lessons through its prefix.
+binary runs lesson 1 from there, finding its lessons through its prefix;
+new-lesson writes a skeleton that check-lesson passes, with no source
+tree, HOME a fresh directory (issue 17 §1).
 The build is a separate one, set up with a prefix in a temporary
 directory; after the install, the prefix is made a link to the staged
 tree, so the binary runs where it was configured to live.  `man -l`
@@ -96,6 +98,47 @@ def main():
     check("checks failed" not in p.stderr, f"checks: {p.stderr!r}")
     check(SRC not in p.stdout and BUILD not in p.stdout,
           "nothing from the source or build tree in the transcript")
+
+    # Issue 17 §1: an instructor's lesson with the installed sockstep
+    # alone: new-lesson, check-lesson, then the same lesson found by its
+    # name in ~/.local/share/sockstep/lessons.  HOME and the XDG
+    # directories are fresh ones; the working directory is outside both
+    # trees; nothing in the output comes from them.
+    home = os.path.join(TMP, "home")
+    work = os.path.join(TMP, "work")
+    os.makedirs(work)
+    os.makedirs(home)
+    uenv = {k: v for k, v in env.items()
+            if not k.startswith("XDG_") and k != "CC"}
+    uenv["HOME"] = home
+    p = sh([exe, "new-lesson", "greet"], env=uenv, cwd=work)
+    check(p.returncode == 0 and "sockstep check-lesson greet" in p.stdout,
+          f"installed new-lesson: exit {p.returncode} {p.stdout!r}")
+    p = sh([exe, "check-lesson", "greet"], env=uenv, cwd=work, timeout=120)
+    check(p.returncode == 0 and p.stdout.strip().endswith(
+        "greet/lesson.ini: ok (13 steps, 10 checks passed)"),
+          f"installed check-lesson of the skeleton: exit {p.returncode} "
+          f"{p.stdout!r} {p.stderr!r}")
+    built = os.path.join(home, ".cache", "sockstep", "build")
+    check(os.path.isdir(built) and any(
+        "server" in files for _, _, files in os.walk(built)),
+          f"its programs built under ~/.cache/sockstep/build")
+    check(SRC not in p.stdout + p.stderr and BUILD not in p.stdout + p.stderr,
+          "nothing from the source or build tree in check-lesson")
+    mine = os.path.join(home, ".local", "share", "sockstep", "lessons")
+    os.makedirs(mine)
+    shutil.move(os.path.join(work, "greet"), os.path.join(mine, "50-greet"))
+    p = sh([exe, "lessons"], env=uenv, cwd="/")
+    check(p.returncode == 0 and "50-greet" in p.stdout and
+          all(l in p.stdout for l in lessons),
+          f"installed lessons list ~/.local/share's with the built-in: "
+          f"{p.stdout!r}")
+    p = sh([exe, "batch", "50", "--port", "0"], env=uenv, cwd="/",
+           timeout=120)
+    check(p.returncode == 0 and
+          "Message from server: Hello, world!" in p.stdout,
+          f"installed batch 50 from ~/.local/share: exit {p.returncode} "
+          f"{p.stderr!r}")
 
     page = os.path.join(root, "share/man/man1/sockstep.1")
     if shutil.which("man") is None:

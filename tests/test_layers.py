@@ -22,7 +22,7 @@ BUILD = os.path.dirname(os.path.abspath(SOCKSTEP))
 
 RANK = {"base.h": 0, "model.h": 1, "lab-private.h": 1, "lesson.h": 2,
         "drive.h": 3, "output.h": 4, "export.h": 4, "views.h": 4,
-        "tui.h": 5, "config.h": 0}
+        "tui.h": 5, "config.h": 0, "diff.h": 4, "grade.h": 4}
 
 
 def rank_of(name):
@@ -39,7 +39,7 @@ def rank_of(name):
     if base in ("drive.c", "session.c", "session-input.c", "port.c",
                 "record.c"):
         return 3
-    if re.match(r"(batch|transcript|export|output)", base):
+    if re.match(r"(batch|transcript|export|output|diff|grade)", base):
         return 4
     if base.startswith("tui"):
         return 5

@@ -29,7 +29,7 @@ if port:
           f"ss: still nothing listens on {port} when connect() is refused")
     check(con and con[0]["kernel"]["listeners"] == [],
           f"sockstep saw no listener either: {con and con[0]['kernel']['listeners']}")
-    check(con and f"127.0.0.1:{port}" in con[0]["args"][1],
+    check(con and f"{SERVER_IP}:{port}" in con[0]["args"][1],
           f"connect() aimed at the lab port: {con and con[0]['args']}")
     # The server's socket is bound (its port is taken), just not listening.
     srv = [k for k in last_kernel(s.events)["sockets"] if k["side"] == "server"]
@@ -66,7 +66,7 @@ if port and len(ret) == 2:
           f"ss: the connection waits in the accept queue: {got}")
     rows = ss(["-tn", "state", "established", f"( dport = :{port} )"])
     check([port_of(r[2]) for r in rows] == [cport],
-          f"ss: client socket 127.0.0.1:{cport} ESTABLISHED: {rows}")
+          f"ss: client socket {CLIENT_IP}:{cport} ESTABLISHED: {rows}")
 
 s.step("s s s s c c")
 rc = s.close()

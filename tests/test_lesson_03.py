@@ -103,7 +103,7 @@ check(len(q) == 1 and q[0]["rqueue"] == 10,
       f"JSON: the queued connection holds 10 bytes: {q}")
 rc, out, err = run(["batch", LESSON, "--port", "0"])
 rows = [l for l in out.splitlines() if "~ kernel:" in l and "in accept queue" in l]
-check(rc == 0 and any("in accept queue 127.0.0.1:" in l and
+check(rc == 0 and any(f"in accept queue {CLIENT_IP}:" in l and
                       l.rstrip().endswith(", 10 bytes unread") for l in rows),
       f"text: the queued connection's row says 10 bytes unread: {rows}")
 # --lang zh: the kernel line's words are Chinese, names and numbers not.

@@ -54,7 +54,7 @@ if set(ret) == {"connect", "accept"}:
     check(ret["accept"]["ret"] >= 0 and port_of(ret["accept"]["peer"]) == cport,
           f"accept() returned the client's connection {ret['accept']['peer']} (client {cport})")
     check(blk and ret["accept"]["seq"] > blk[0]["seq"], "accept returned after it blocked")
-    check(f"accepted a client: 127.0.0.1:{cport}" in output_lines(s.events, "server"),
+    check(f"accepted a client: {CLIENT_IP}:{cport}" in output_lines(s.events, "server"),
           f"the server printed the client's port: {output_lines(s.events, 'server')}")
     if port:
         got = ss_listener(port)

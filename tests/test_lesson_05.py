@@ -189,7 +189,7 @@ want = [cports.get(k) for k in ["client", "client2", "client3"]]
 check(order[:3] == want and set(order[3:]) == late and len(order) == 5,
       f"accepted in queue order {order}: clients 1-3 {want}, then 4/5 {late}")
 printed = [l for l in output_lines(s.events, "server") if l.startswith("connection ")]
-check(printed == [f"connection {i}: 127.0.0.1:{p}" for i, p in enumerate(order, 1)],
+check(printed == [f"connection {i}: {CLIENT_IP}:{p}" for i, p in enumerate(order, 1)],
       f"the server printed the same ports: {printed}")
 for side in ["client", "client2", "client3", "client4", "client5"]:
     check("Message from server: Hello World!" in output_lines(s.events, side),

@@ -37,21 +37,24 @@ if bnd:
 k = last_kernel(new) or {}
 mine = [x for x in k.get("sockets", []) if x.get("side") == "client"]
 check(myport and len(mine) == 1 and mine[0]["state"] == "CLOSE" and
-      mine[0]["local"] == f"127.0.0.1:{myport}",
+      mine[0]["local"] == f"0.0.0.0:{myport}" and
+      mine[0].get("host") == "client",
       f"the bound client socket in the kernel view: {mine}")
 
 new = s.step("c")
 con = [e for e in new if e["event"] == "return" and e["call"] == "connect"]
 check(len(con) == 1 and con[0]["ret"] == 0, f"connect() = 0: {con}")
 if con:
-    check(con[0]["local"] == f"127.0.0.1:{myport}" and
+    check(con[0]["local"] == f"{CLIENT_IP}:{myport}" and
           con[0].get("local_origin") == "bind" and
           con[0].get("local_source") == "getsockname",
           f"connect() kept the bound address: {con[0].get('local')} "
           f"({con[0].get('local_origin')}, {con[0].get('local_source')})")
-    rows = ss(["-tn", "state", "established", f"( dport = :{port} )"])
-    check([r[2] for r in rows] == [f"127.0.0.1:{myport}"],
-          f"ss: the client's socket is 127.0.0.1:{myport}: {rows}")
+    rows = ss(["-tn", "state", "established", f"( dport = :{port} )"],
+              host="client")
+    check([r[2] for r in rows] == [f"{CLIENT_IP}:{myport}"],
+          f"ss in the client host: the client's socket is "
+          f"{CLIENT_IP}:{myport}: {rows}")
 
 new = s.step("s")
 acc = [e for e in new if e["event"] == "return" and e["call"] == "accept"]
@@ -65,10 +68,11 @@ check(len(b2) == 1 and b2[0]["side"] == "client2" and
       f"client2's bind() = -1 EADDRINUSE: {[(e['side'], e['ret'], e['errno']) for e in b2]}")
 if b2 and myport:
     check(bind_port(b2[0]) == myport, f"client2 asked for the same port: {b2[0]['args']}")
-    holders = [r for r in ss(["-tan", f"( sport = :{myport} )"])]
+    holders = [r for r in ss(["-tan", f"( sport = :{myport} )"],
+                             host="client")]
     check(len(holders) == 1 and holders[0][0] == "ESTAB" and
-          holders[0][4] == f"127.0.0.1:{port}",
-          f"ss: client 1's connection holds 127.0.0.1:{myport}: {holders}")
+          holders[0][4] == f"{SERVER_IP}:{port}",
+          f"ss: client 1's connection holds {CLIENT_IP}:{myport}: {holders}")
     want = "bind() error: " + os.strerror(errno.EADDRINUSE)
     check(want in output_lines(s.events, "client2"),
           f"client2's perror(): {output_lines(s.events, 'client2')}")
@@ -77,7 +81,7 @@ check(exits(s.events).get("client2") == 1, f"client2 exited 1: {exits(s.events)}
 s.step("s s s c c")
 rc = s.close()
 check(rc == 0, f"sockstep exit {rc}")
-check(f"client address from accept(): 127.0.0.1:{myport}" in
+check(f"client address from accept(): {CLIENT_IP}:{myport}" in
       output_lines(s.events, "server"),
       f"the server printed {myport}: {output_lines(s.events, 'server')}")
 check(exits(s.events) == {"server": 0, "client": 0, "client2": 1},
@@ -93,8 +97,8 @@ check(b == [("client", 0, None), ("client2", -1, "EADDRINUSE")], f"guided binds 
 con = [e for e in evs if e["event"] == "return" and e["call"] == "connect"]
 mp = [bind_port(e) for e in evs if e["event"] == "return" and
       e["call"] == "bind" and e["side"] == "client"]
-check(con and mp and con[0]["local"] == f"127.0.0.1:{mp[0]}" and
-      f"client address from accept(): 127.0.0.1:{mp[0]}" in output_lines(evs, "server"),
+check(con and mp and con[0]["local"] == f"{CLIENT_IP}:{mp[0]}" and
+      f"client address from accept(): {CLIENT_IP}:{mp[0]}" in output_lines(evs, "server"),
       f"guided: bound port {mp}, connect local {con and con[0]['local']}")
 check(exits(evs) == {"server": 0, "client": 0, "client2": 1}, f"guided exits {exits(evs)}")
 no_leftovers(evs, "lesson 07, guided")

@@ -57,8 +57,9 @@ check(tw and len(tw) == 1 and tw[0][0] == port and not tw[0][2],
       f"ss: the server's end in TIME-WAIT, no inode: {tw}")
 peer = tw[0][1] if tw else None
 ktw = kernel_time_wait(new)
-check(len(ktw) == 1 and ktw[0]["local"] == f"127.0.0.1:{port}" and
-      ktw[0]["peer"] == f"127.0.0.1:{peer}" and ktw[0].get("side") is None,
+check(len(ktw) == 1 and ktw[0]["local"] == f"{SERVER_IP}:{port}" and
+      ktw[0]["peer"] == f"{CLIENT_IP}:{peer}" and
+      ktw[0].get("host") == "server" and ktw[0].get("side") is None,
       f"the kernel view shows that TIME-WAIT, held by no process: {ktw}")
 check(ss_listener(port) is None, f"ss: nothing listens on {port} now")
 

@@ -26,7 +26,8 @@ def norm_ports(text):
         seen.setdefault(p, f"P{len(seen) + 1}")
         return m.group(1) + seen[p]
     text = re.sub(r"0x[0-9a-f]+", "0xADDR", text)    # ASLR
-    return re.sub(r"(127\.0\.0\.1:|port )(\d+)", sub, text)
+    # Any IPv4 address: a lesson's two hosts are 10.1.0.1 and 10.1.0.2.
+    return re.sub(r"((?:\d+\.){3}\d+:|port )(\d+)", sub, text)
 
 
 def norm_text(out):

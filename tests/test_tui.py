@@ -493,9 +493,9 @@ def test_predict():
     text = wait(name, has(r"answer with 1-3"), "a digit that is no choice")
     keys(name, "2")
     text = wait(name, has(r"what the kernel did", r"Right\.",
-                          r"client: connect\(3, 127\.0\.0\.1:(\d+)\) = 0",
+                          r"client: connect\(3, 10\.1\.0\.1:(\d+)\) = 0",
                           r"checks? held"), "the verdict")
-    port = re.search(r"connect\(3, 127\.0\.0\.1:(\d+)\) = 0", text)
+    port = re.search(r"connect\(3, 10\.1\.0\.1:(\d+)\) = 0", text)
     if port:
         lab_pid(tuilib.sockstep_pid(name))
         est = [r for r in ss(["-tn", "state", "established",
@@ -526,7 +526,7 @@ def test_predict_wrong_and_failed_check():
         f.write(f"""[lesson]
 title.en = a check that cannot hold
 server = {src}/server {{port}}
-client = {src}/client 127.0.0.1 {{port}}
+client = {src}/client {{ip}} {{port}}
 steps = s s s
 [predict]
 3.question.en = What will listen() return?

@@ -2,7 +2,7 @@
  * client for lesson 07 (binding the client): the chapter's open question
  * "如何实现？" -- bind() before connect() fixes the client's own address:
  * socket -> bind -> connect -> read -> close.
- * No SO_REUSEADDR: while one socket holds 127.0.0.1:MYPORT, another
+ * No SO_REUSEADDR: while one socket holds MYPORT (on any address), another
  * bind() to it fails with EADDRINUSE.
  * Usage: client IP PORT MYPORT
  */
@@ -38,7 +38,7 @@ int main(int argc, char *argv[])
 	/* The client's own address, like a server's: IP and port. */
 	memset(&my_addr, 0, sizeof(my_addr));
 	my_addr.sin_family = AF_INET;
-	my_addr.sin_addr.s_addr = inet_addr("127.0.0.1");
+	my_addr.sin_addr.s_addr = htonl(INADDR_ANY);
 	my_addr.sin_port = htons(atoi(argv[3]));
 
 	if (bind(sock, (struct sockaddr *)&my_addr, sizeof(my_addr)) == -1)
