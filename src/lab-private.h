@@ -76,6 +76,7 @@ struct lab {
 	char			 wire_off[320];	/* why none ("" when captured) */
 	uint64_t		 wire_cause;	/* CALL seq of the call let run; 0 none */
 	uint64_t		 wire_lost;	/* ring overflows said so far */
+	uint32_t		 wire_count[256];	/* segments shown, by flags byte */
 	bool			 wire_failed;
 	bool			 wire_quiet;	/* ending quietly: none shown */
 	struct task		*wire_task;	/* ... the task of that call */

@@ -67,6 +67,7 @@ lab_wire_emit(struct lab *lab, struct tcp_segment *seg)
 {
 	struct lab_event ev = { .type = LEV_SEGMENT, .seg = seg };
 
+	lab->wire_count[seg->flags]++;
 	lab_emit(lab, &ev);
 }
 
@@ -221,4 +222,34 @@ uint64_t
 lab_wire_lost(const struct lab *lab)
 {
 	return lab->wire_lost;
+}
+
+/*
+ * The segments shown so far whose flags read as letters ("S.", "P.",
+ * "F.": tcpdump's, seg_flags()), for a lesson's check; -1 when nothing
+ * is captured (lab_wire_off says why).
+ */
+long long
+lab_wire_count(const struct lab *lab, const char *letters)
+{
+	struct tcp_segment s;
+	struct sbuf b;
+	long long n = 0;
+	unsigned f;
+
+	if (lab->wire == NULL)
+		return -1;
+	memset(&s, 0, sizeof s);
+	sbuf_init(&b);
+	for (f = 0; f < 256; f++) {
+		if (lab->wire_count[f] == 0)
+			continue;
+		s.flags = (uint8_t)f;
+		sbuf_reset(&b);
+		seg_flags(&b, &s);
+		if (strcmp(sbuf_str(&b), letters) == 0)
+			n += lab->wire_count[f];
+	}
+	sbuf_finish(&b);
+	return n;
 }

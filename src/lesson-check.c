@@ -22,6 +22,8 @@
  *	client output "Hello World!"	a line the program printed
  *	client origin bind		who chose the address: bind or kernel
  *	client local-port = port2	the port getsockname gave after connect
+ *	segments S. = 1			segments with these flags (tcpdump's
+ *					letters) on the lab network so far
  */
 #include <netinet/in.h>
 
@@ -34,6 +36,7 @@ enum check_kind {
 	CK_QUEUE, CK_BACKLOG, CK_SOCKETS, CK_ACCEPTQ, CK_RET, CK_BLOCKED,
 	CK_IS, CK_OUTPUT, CK_ORIGIN, CK_LOCALPORT, CK_UNREAD, CK_ORPHANS,
 	CK_SYNQ, CK_OVERFLOWS, CK_LDROPS, CK_UNACKED, CK_RETRANS,
+	CK_SEGMENTS,
 };
 
 /* The forms that count something in the kernel view, without a side:
@@ -208,11 +211,21 @@ check_parse(const char *expr, struct check_expr *c, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	}
+	/* issue 16 §4: segments FLAGS OP N, the letters as the wire
+	 * lines print them (S, S., ., P., F., R, R.) */
+	if (strcmp(w[0], "segments") == 0) {
+		if (n != 4 || w[1][strspn(w[1], "SFRP.UEW")] != '\0' ||
+		    parse_op(w[2], &c->op) == -1 || parse_value(w[3], c) == -1)
+			goto bad;
+		c->kind = CK_SEGMENTS;
+		strlcpy(c->word, w[1], sizeof c->word);
+		return 0;
+	}
 	if (!is_side_name(w[0])) {
 		snprintf(err, errlen, "'%s' is not a side (server, client, "
 		    "client2...) nor queue, backlog, sockets, orphans, "
-		    "accept-queue, syn-queue, listen-overflows, listen-drops",
-		    w[0]);
+		    "accept-queue, syn-queue, listen-overflows, listen-drops, "
+		    "segments", w[0]);
 		return -1;
 	}
 	strlcpy(c->side, w[0], sizeof c->side);
@@ -449,6 +462,14 @@ check_eval(const struct check_expr *c, struct lab *lab,
 		    (long long)kv->listen_overflows :
 		    (long long)kv->listen_drops, c->kind == CK_OVERFLOWS ?
 		    "ListenOverflows" : "ListenDrops", want, why, len);
+	case CK_SEGMENTS:
+		/* Without a capture the wire lane says why it is empty; a
+		 * lesson run on the host's network holds this check rather
+		 * than fail it for what sockstep could not see. */
+		if ((n = lab_wire_count(lab, c->word)) == -1)
+			return true;
+		snprintf(what, sizeof what, "segments [%s]", c->word);
+		return eval_count(c, n, what, want, why, len);
 	case CK_UNACKED:
 	case CK_RETRANS:
 		for (i = 0; i < kv->nsocks; i++) {

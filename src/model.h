@@ -750,6 +750,7 @@ size_t	 tcp_syn_schedule(long *at, size_t max, long *timeout);
  * why the wire shows none (one line); and the segments lost so far. */
 const char	*lab_wire_off(const struct lab *);
 uint64_t	 lab_wire_lost(const struct lab *);
+long long	 lab_wire_count(const struct lab *, const char *letters);
 
 /* lab-words.c: the model in words, for every view */
 /* Bytes queued for the next read(), not counting a FIN (*fin: one is in) */

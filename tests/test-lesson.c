@@ -304,6 +304,15 @@ test_restart(void)
 	CHECK(check_create("server retransmits >= x", err, sizeof err) == NULL);
 	CHECK(check_create("listen-overflow >= 1", err, sizeof err) == NULL);
 	CHECK(strstr(err, "listen-overflows") != NULL);
+
+	/* Issue 16 §4: segments by their flags, tcpdump's letters. */
+	CHECK((c = check_create("segments S. = 1", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK((c = check_create("segments . >= 1", err, sizeof err)) != NULL);
+	check_destroy(c);
+	CHECK(check_create("segments SYN = 1", err, sizeof err) == NULL);
+	CHECK(check_create("segments S.", err, sizeof err) == NULL);
+	CHECK(check_create("segments S. = x", err, sizeof err) == NULL);
 }
 
 static void
