@@ -292,7 +292,7 @@ static int
 worker_build(const struct grade_job *job, char *exe, size_t exelen)
 {
 	size_t n = strlen(job->prog);
-	char *diag = NULL, *cache = NULL, *r = NULL;
+	char *diag = NULL, *r = NULL;
 	char src[4096];
 	int rc;
 
@@ -301,10 +301,6 @@ worker_build(const struct grade_job *job, char *exe, size_t exelen)
 		strlcpy(exe, src, exelen);
 		return 0;
 	}
-	/* The cache is the submission's own: nothing else is writable. */
-	xasprintf(&cache, "%s/.cache", job->own);
-	setenv("XDG_CACHE_HOME", cache, 1);
-	free(cache);
 	rc = lesson_cc_build(src, exe, exelen, &diag);
 	if (rc == 0) {
 		free(diag);
@@ -444,7 +440,7 @@ grade_worker(const struct grade_job *job)
 {
 	struct worker w;
 	struct net_lab net;
-	char err[1024], exe[4096], *cmd = NULL;
+	char err[1024], exe[4096], *cmd = NULL, *cache;
 	uid_t uid;
 	int fd;
 
@@ -482,6 +478,12 @@ grade_worker(const struct grade_job *job)
 		worker_fail(job, job->own, strerror(errno));
 		return 1;
 	}
+	/* Builds go to a cache of the run's own, the only place it can
+	 * write: the submission's C source, and a lesson's own programs
+	 * when it is no built-in lesson (the reference run's too). */
+	xasprintf(&cache, "%s/.cache", job->own);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	free(cache);
 	if (job->prog != NULL) {
 		if (worker_build(job, exe, sizeof exe) == -1) {
 			if (worker_stop)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "model.h"
 
 /* The user a root grader runs submissions as: nobody's ids, which own
@@ -83,6 +84,71 @@ jail_mkdirs(const char *path)
 }
 
 /*
+ * What sockstep itself needs under /tmp, which the submission's private
+ * /tmp would hide: a build tree there (a clone checked in /tmp, as CI
+ * does) with its lessons and their programs, and $SOCKSTEP_LESSONS.
+ * Opened before the tmpfs, bound again at the same place after, and
+ * made read-only with everything else.
+ */
+#define JAIL_KEEP_MAX	8
+static struct {
+	char	path[PATH_MAX];
+	int	fd;
+} jail_keep[JAIL_KEEP_MAX];
+static size_t jail_nkeep;
+
+static void
+jail_keep_add(const char *path)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if (jail_nkeep == JAIL_KEEP_MAX || realpath(path, real) == NULL ||
+	    strncmp(real, "/tmp/", 5) != 0 ||
+	    (fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	strlcpy(jail_keep[jail_nkeep].path, real,
+	    sizeof jail_keep[jail_nkeep].path);
+	jail_keep[jail_nkeep++].fd = fd;
+}
+
+static void
+jail_keep_open(void)
+{
+	const char *env = getenv("SOCKSTEP_LESSONS");
+	char *list, *p, *save = NULL;
+
+	jail_keep_add(SOCKSTEP_BUILD_ROOT);
+	jail_keep_add(SOCKSTEP_SOURCE_LESSONS);
+	if (env == NULL)
+		return;
+	list = xstrdup(env);
+	for (p = strtok_r(list, ":", &save); p != NULL;
+	    p = strtok_r(NULL, ":", &save))
+		jail_keep_add(p);
+	free(list);
+}
+
+static int
+jail_keep_bind(void)
+{
+	char src[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < jail_nkeep; i++) {
+		snprintf(src, sizeof src, "/proc/self/fd/%d", jail_keep[i].fd);
+		if (rc == 0 && (jail_mkdirs(jail_keep[i].path) == -1 ||
+		    mount(src, jail_keep[i].path, NULL, MS_BIND | MS_REC,
+		    NULL) == -1))
+			rc = -1;
+		close(jail_keep[i].fd);
+	}
+	jail_nkeep = 0;
+	return rc;
+}
+
+/*
  * A mount namespace of the worker's own: every mount read-only (the
  * results file, the other submissions, the grader's files), a fresh
  * tmpfs on /tmp, and own (an absolute path, maybe under /tmp) bound
@@ -111,6 +177,7 @@ jail_enter(const char *own, char *err, size_t errlen)
 	what = "open";
 	if ((fd = open(own, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto fail;
+	jail_keep_open();
 	what = "tmpfs";
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 	    "size=64m,mode=1777") == -1)
@@ -121,6 +188,9 @@ jail_enter(const char *own, char *err, size_t errlen)
 	snprintf(src, sizeof src, "/proc/self/fd/%d", fd);
 	what = "bind";
 	if (mount(src, own, NULL, MS_BIND, NULL) == -1)
+		goto fail;
+	what = "keep";
+	if (jail_keep_bind() == -1)
 		goto fail;
 	/* Terminals of its own: the grader's terminal (a device, which a
 	 * read-only mount still lets one write) is not among them.  Where
