@@ -10,6 +10,7 @@
  * the lesson has and the directory gives is graded against the
  * lesson's own program on the other side.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -326,6 +327,46 @@ grade_collect(int fd, pid_t pid, unsigned limit_s, struct sbuf *buf)
 	return late;
 }
 
+/*
+ * What a worker leaves: the grader is a child subreaper (cmd_grade), so
+ * a submission's processes whose worker has ended are its children, the
+ * only ones it has between two runs.  Each is killed and waited for, so
+ * the next run (and the end of grade) finds none, however slowly a
+ * loaded machine lets them die.
+ */
+static void
+grade_reap_strays(void)
+{
+	char path[64], line[256];
+	struct dirent *de;
+	long ppid;
+	DIR *dp;
+	FILE *f;
+
+	for (;;) {
+		if ((dp = opendir("/proc")) != NULL) {
+			while ((de = readdir(dp)) != NULL) {
+				if (de->d_name[0] < '1' || de->d_name[0] > '9')
+					continue;
+				snprintf(path, sizeof path, "/proc/%.20s/stat",
+				    de->d_name);
+				if ((f = fopen(path, "re")) == NULL)
+					continue;
+				/* pid (comm) state ppid: comm may hold ')' */
+				if (fgets(line, sizeof line, f) != NULL &&
+				    strrchr(line, ')') != NULL &&
+				    sscanf(strrchr(line, ')') + 1, " %*c %ld",
+				    &ppid) == 1 && ppid == (long)getpid())
+					kill((pid_t)atol(de->d_name), SIGKILL);
+				fclose(f);
+			}
+			closedir(dp);
+		}
+		if (waitpid(-1, NULL, 0) == -1 && errno == ECHILD)
+			return;
+	}
+}
+
 /* One run in a worker; its verdict in r. */
 static void
 grade_one(struct grade *g, const char *name, const struct unit *u,
@@ -386,6 +427,7 @@ grade_one(struct grade *g, const char *name, const struct unit *u,
 	if (pid != -1)
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
+	grade_reap_strays();
 	grade_result_parse(r, sbuf_str(&buf), buf.len, g->lesson.nchecks);
 	sbuf_finish(&buf);
 	/* Its copy goes at once: the next submission never finds it. */
@@ -506,6 +548,9 @@ cmd_grade(const char *lesson, const struct options *o, const char *results,
 	memset(&g, 0, sizeof g);
 	g.o = o;
 	g.time_limit = time_limit;
+	/* A submission's processes outlive their worker as ours, to be
+	 * ended before the next run (grade_reap_strays). */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	g.lesson_arg = lesson;
 	/* The worker changes directory: a lesson path, made absolute. */
 	if (strchr(lesson, '/') != NULL && realpath(lesson, lpath) != NULL)
