@@ -276,9 +276,11 @@ addr_div(struct maps *mp, const struct titem *ri, const struct titem *gi,
 	if (strcmp(rh, gh) != 0 && strcmp(sw, gh) == 0 &&
 	    strcmp(rh, sw) != 0)
 		d->kind = DV_HTONL;
-	else if (gport != rport && (gport == bswap16(rport) ||
-	    (run_names_port(mp->got, bswap16(gport)) && !same_program(ri,
-	    gi)))) {
+	/* A port whose two bytes are equal (41377, 0xa1a1) is its own
+	 * bytes swapped: that says nothing of htons(). */
+	else if (gport != rport && gport != bswap16(gport) &&
+	    (gport == bswap16(rport) || (run_names_port(mp->got,
+	    bswap16(gport)) && !same_program(ri, gi)))) {
 		/* What the port should have been: in the student's run
 		 * (the lab's port may differ from the reference's). */
 		d->kind = DV_HTONS;

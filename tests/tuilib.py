@@ -27,10 +27,16 @@ TMP = tempfile.mkdtemp(prefix=f"sockstep-{_name}-")
 ENV = "ASAN_OPTIONS=detect_leaks=0" if sanitized() else ""
 
 
+# tmux runs a pane's command with $SHELL, or else the user's login shell:
+# CI has no $SHELL, and a user made for a test has /usr/sbin/nologin,
+# whose pane prints one line and closes.
+_TMUX_ENV = dict(os.environ, SHELL="/bin/sh")
+
+
 def tmux(*args):
     p = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
                        capture_output=True, encoding="utf-8",
-                       errors="replace")
+                       errors="replace", env=_TMUX_ENV)
     return p.stdout
 
 
