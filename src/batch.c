@@ -129,14 +129,14 @@ batch_stepped(struct drive *d, const struct step *st, bool guided,
 
 static void
 batch_checked(struct drive *d, unsigned point, const struct lesson_check *c,
-    bool ok, const char *why, void *arg)
+    enum check_result r, const char *why, void *arg)
 {
 	struct batch *b = arg;
 	char msg[1400];
 
 	if (b->out != NULL)
-		output_check(b->out, point, c->expr, ok, why);
-	if (!ok && b->problem != NULL) {
+		output_check(b->out, point, c->expr, r, why);
+	if (r == CHECK_FAILED && b->problem != NULL) {
 		snprintf(msg, sizeof msg, "%s/lesson.ini:%u: check '%s' "
 		    "failed: %s", d->s.lesson.dir, c->line, c->expr, why);
 		b->problem(b->problem_arg, msg);
@@ -424,7 +424,8 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 	rc = b.d.checks_failed > 0 ? 1 : 0;
 	if (b.d.checks_failed > 0)
 		fprintf(stderr, "sockstep: %u of %u checks failed\n",
-		    b.d.checks_failed, b.d.checks_failed + b.d.checks_passed);
+		    b.d.checks_failed, b.d.checks_failed + b.d.checks_passed +
+		    b.d.checks_skipped);
 	batch_close(&b);
 	if (shadow != NULL) {
 		if (rc == 1 && !batch_signal && o->steps == NULL)
@@ -520,7 +521,11 @@ cmd_check_lesson(const char *dir, const struct options *o, char *err,
 	if (!lab_all_done(b.d.s.lab))
 		lab_kill_all(b.d.s.lab, "end of the steps");
 	warnings = unshown_warnings(&b, file);
-	if (problems == 0 && warnings == 0)
+	if (problems == 0 && warnings == 0 && b.d.checks_skipped > 0)
+		printf(_("%s: ok (%zu steps, %u checks passed, %u not "
+		    "evaluated)\n"), file, b.d.s.nsteps, b.d.checks_passed,
+		    b.d.checks_skipped);
+	else if (problems == 0 && warnings == 0)
 		printf("%s: ok (%zu steps, %u checks passed)\n", file,
 		    b.d.s.nsteps, b.d.checks_passed);
 	else if (problems == 0)

@@ -289,16 +289,19 @@ static void
 drive_check_one(struct drive *d, unsigned point, const struct lesson_check *c)
 {
 	char why[512];
-	bool ok;
+	enum check_result r;
 
-	ok = check_run(c->expr, d->s.lab, &d->hist, d->s.port2, why,
+	r = check_run(c->expr, d->s.lab, &d->hist, d->s.port2, why,
 	    sizeof why);
-	if (ok)
+	if (r == CHECK_HELD)
 		d->checks_passed++;
-	else
+	else if (r == CHECK_FAILED)
 		d->checks_failed++;
+	else
+		d->checks_skipped++;
 	if (d->hooks != NULL && d->hooks->checked != NULL)
-		d->hooks->checked(d, point, c, ok, ok ? "" : why, d->hook_arg);
+		d->hooks->checked(d, point, c, r, r == CHECK_HELD ? "" : why,
+		    d->hook_arg);
 }
 
 void

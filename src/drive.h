@@ -115,10 +115,11 @@ struct drive_hooks {
 	 * guided: it was the guided order's next step, and counted as it. */
 	void	(*stepped)(struct drive *, const struct step *, bool guided,
 		    const char *why, void *arg);
-	/* A lesson check at its point of the guided order (0: the end). */
+	/* A lesson check at its point of the guided order (0: the end);
+	 * why says what failed, or why it was not evaluated. */
 	void	(*checked)(struct drive *, unsigned point,
-		    const struct lesson_check *, bool ok, const char *why,
-		    void *arg);
+		    const struct lesson_check *, enum check_result,
+		    const char *why, void *arg);
 	/* Steps replayed out of sight after drive_restart(..., n) ended:
 	 * done of want ran; why names the one that could not. */
 	void	(*replayed)(struct drive *, size_t done, size_t want,
@@ -132,7 +133,7 @@ struct drive {
 	bool		 checks_on;	/* s.steps is the lesson's guided order */
 	size_t		 guided;	/* next step of s.steps */
 	struct check_history hist;
-	unsigned	 checks_passed, checks_failed;
+	unsigned	 checks_passed, checks_failed, checks_skipped;
 	bool		 finished;	/* the guided order ended, checks held */
 	/* The path: steps taken since the start (pos of them), and ahead
 	 * of pos the ones gone back over with b, for f.  --record saves

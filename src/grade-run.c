@@ -116,15 +116,18 @@ worker_stepped(struct drive *d, const struct step *st, bool guided,
 
 static void
 worker_checked(struct drive *d, unsigned point, const struct lesson_check *c,
-    bool ok, const char *why, void *arg)
+    enum check_result r, const char *why, void *arg)
 {
 	struct worker *w = arg;
 	size_t i = (size_t)(c - d->s.lesson.checks);
+	/* A check sockstep could not evaluate costs the student nothing;
+	 * the results file says why in its output. */
+	bool ok = r != CHECK_FAILED;
 
 	if (w->otext != NULL)
-		output_check(w->otext, point, c->expr, ok, why);
+		output_check(w->otext, point, c->expr, r, why);
 	if (w->ojson != NULL)
-		output_check(w->ojson, point, c->expr, ok, why);
+		output_check(w->ojson, point, c->expr, r, why);
 	fflush(w->textf);
 	if (i >= d->s.lesson.nchecks)
 		return;

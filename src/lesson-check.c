@@ -407,19 +407,20 @@ first_listener(const struct kview *kv)
 	return NULL;
 }
 
-static bool
+static enum check_result
 eval_count(const struct check_expr *c, long long got, const char *what,
     long long want, char *why, size_t len)
 {
 	if (compare(got, c->op, want))
-		return true;
+		return CHECK_HELD;
 	snprintf(why, len, "expected %s %s %lld, the kernel shows %lld",
 	    what, op_names[c->op], want, got);
-	return false;
+	return CHECK_FAILED;
 }
 
-/* true when the check holds now; else why says what was seen instead. */
-bool
+/* Whether the check holds now; else why says what was seen instead, or
+ * why it could not be evaluated. */
+enum check_result
 check_eval(const struct check_expr *c, struct lab *lab,
     const struct check_history *h, uint16_t port2, char *why, size_t len)
 {
@@ -434,14 +435,14 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	if (c->side[0] != '\0' && (side = lab_side_by_name(lab, c->side)) ==
 	    NULL) {
 		snprintf(why, len, "there is no %s in this run", c->side);
-		return false;
+		return CHECK_FAILED;
 	}
 	switch (c->kind) {
 	case CK_QUEUE:
 	case CK_BACKLOG:
 		if (ls == NULL) {
 			snprintf(why, len, "no listening socket on the port");
-			return false;
+			return CHECK_FAILED;
 		}
 		return eval_count(c, c->kind == CK_QUEUE ? ls->rqueue :
 		    ls->wqueue, c->kind == CK_QUEUE ? "accept queue" :
@@ -449,25 +450,33 @@ check_eval(const struct check_expr *c, struct lab *lab,
 	case CK_SYNQ:
 		if (ls == NULL) {
 			snprintf(why, len, "no listening socket on the port");
-			return false;
+			return CHECK_FAILED;
 		}
 		return eval_count(c, ls->synq, "SYN queue", want, why, len);
 	case CK_OVERFLOWS:
 	case CK_LDROPS:
 		if (!kv->netstat_ok) {
 			snprintf(why, len, "/proc/net/netstat could not be read");
-			return false;
+			return CHECK_FAILED;
 		}
 		return eval_count(c, c->kind == CK_OVERFLOWS ?
 		    (long long)kv->listen_overflows :
 		    (long long)kv->listen_drops, c->kind == CK_OVERFLOWS ?
 		    "ListenOverflows" : "ListenDrops", want, why, len);
 	case CK_SEGMENTS:
-		/* Without a capture the wire lane says why it is empty; a
-		 * lesson run on the host's network holds this check rather
-		 * than fail it for what sockstep could not see. */
-		if ((n = lab_wire_count(lab, c->word)) == -1)
-			return true;
+		/* Without a capture, or with segments lost, the count is
+		 * not the wire's: the check is not evaluated, and says why,
+		 * rather than pass or fail on what sockstep did not see. */
+		if ((n = lab_wire_count(lab, c->word)) == -1) {
+			snprintf(why, len, "%s", lab_wire_off(lab) != NULL ?
+			    lab_wire_off(lab) : "segments are not captured");
+			return CHECK_SKIPPED;
+		}
+		if (lab_wire_lost(lab) > 0) {
+			snprintf(why, len, "%llu segments were lost from the "
+			    "capture", (unsigned long long)lab_wire_lost(lab));
+			return CHECK_SKIPPED;
+		}
 		snprintf(what, sizeof what, "segments [%s]", c->word);
 		return eval_count(c, n, what, want, why, len);
 	case CK_UNACKED:
@@ -518,77 +527,77 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			if (kv->blocked[i].side == side->index &&
 			    !kv->blocked[i].input &&
 			    kv->blocked[i].nr == sc_lookup_name(c->word)->nr)
-				return true;
+				return CHECK_HELD;
 		snprintf(why, len, "expected %s blocked in %s(), it is %s",
 		    c->side, c->word, side_state_name(side->state));
-		return false;
+		return CHECK_FAILED;
 	case CK_IS:
 		if (strcmp(side_state_word(side, side->state), c->word) == 0)
-			return true;
+			return CHECK_HELD;
 		snprintf(why, len, "expected %s %s, it is %s", c->side,
 		    c->word, side_state_word(side, side->state));
-		return false;
+		return CHECK_FAILED;
 	case CK_OUTPUT:
 		for (i = 0; i < side->nlines; i++)	/* printed, not typed */
 			if (!side->typed[i] &&
 			    strstr(side->lines[i], c->word) != NULL)
-				return true;
+				return CHECK_HELD;
 		snprintf(why, len, "%s never printed \"%s\"", c->side, c->word);
-		return false;
+		return CHECK_FAILED;
 	case CK_ORIGIN:
 	case CK_LOCALPORT:
 		r = history_last(h, c->side, "connect");
 		if (r == NULL || r->local_port == 0) {
 			snprintf(why, len, "%s has no connected address yet",
 			    c->side);
-			return false;
+			return CHECK_FAILED;
 		}
 		if (c->kind == CK_LOCALPORT)
 			return eval_count(c, r->local_port, "the local port",
 			    want, why, len);
 		if (r->origin != NULL && strncmp(r->origin, c->word,
 		    strlen(c->word)) == 0)
-			return true;
+			return CHECK_HELD;
 		if (r->origin != NULL && strcmp(c->word, "kernel") == 0 &&
 		    strstr(r->origin, "kernel") != NULL)
-			return true;
+			return CHECK_HELD;
 		snprintf(why, len, "expected the address chosen by %s, it was "
 		    "%s", c->word, r->origin != NULL ? r->origin : "unknown");
-		return false;
+		return CHECK_FAILED;
 	case CK_RET:
 		r = history_last(h, c->side, c->word);
 		if (r == NULL) {
 			snprintf(why, len, "expected %s() to return, %s has not "
 			    "returned from it", c->word, c->side);
-			return false;
+			return CHECK_FAILED;
 		}
 		if (compare(r->ret, c->op, want) && (c->errname[0] == '\0' ||
 		    (r->err != 0 && sc_errno_name(r->err) != NULL &&
 		    strcmp(sc_errno_name(r->err), c->errname) == 0)))
-			return true;
+			return CHECK_HELD;
 		snprintf(why, len, "expected %s() %s %lld%s%s, it returned "
 		    "%lld%s%s", c->word, op_names[c->op], want,
 		    c->errname[0] ? " " : "", c->errname, (long long)r->ret,
 		    r->err != 0 ? " " : "",
 		    r->err != 0 && sc_errno_name(r->err) ?
 		    sc_errno_name(r->err) : "");
-		return false;
+		return CHECK_FAILED;
 	}
-	return false;
+	return CHECK_FAILED;
 }
 
-/* A check from its text, evaluated at once: true if it holds; why says
- * what the kernel showed, or what is wrong with the text. */
-bool
+/* A check from its text, evaluated at once; why says what the kernel
+ * showed, why it was not evaluated, or what is wrong with the text. */
+enum check_result
 check_run(const char *expr, struct lab *lab, const struct check_history *h,
     uint16_t port2, char *why, size_t len)
 {
 	struct check_expr *c;
-	bool ok;
+	enum check_result r;
 
 	if ((c = check_create(expr, why, len)) == NULL)
-		return false;
-	ok = check_eval(c, lab, h, port2, why, len);
+		return CHECK_FAILED;
+	r = check_eval(c, lab, h, port2, why, len);
 	check_destroy(c);
-	return ok;
+	return r;
 }

@@ -182,9 +182,12 @@ struct check_expr *check_create(const char *, char *err, size_t);
 void	 check_destroy(struct check_expr *);
 void	 check_history_record(struct check_history *, const struct lab_event *);
 void	 check_history_finish(struct check_history *);
-bool	 check_eval(const struct check_expr *, struct lab *,
+/* Not evaluated: what the check reads was not seen (a segment count
+ * without a capture); it neither holds nor fails, and why says so. */
+enum check_result { CHECK_FAILED, CHECK_HELD, CHECK_SKIPPED };
+enum check_result check_eval(const struct check_expr *, struct lab *,
 	    const struct check_history *, uint16_t port2, char *why, size_t);
-bool	 check_run(const char *expr, struct lab *,
+enum check_result check_run(const char *expr, struct lab *,
 	    const struct check_history *, uint16_t port2, char *why, size_t);
 
 /* progress.c: a learner's record, $XDG_STATE_HOME/sockstep/progress */

@@ -57,11 +57,11 @@ output_step(struct output *o, struct lab *lab, const char *token)
 }
 
 void
-output_check(struct output *o, unsigned point, const char *expr, bool ok,
-    const char *why)
+output_check(struct output *o, unsigned point, const char *expr,
+    enum check_result r, const char *why)
 {
 	if (o->ops->check != NULL)
-		o->ops->check(o, point, expr, ok, why);
+		o->ops->check(o, point, expr, r, why);
 }
 
 void

@@ -21,7 +21,7 @@ void	 output_event(struct output *, struct lab *, const struct lab_event *);
 void	 output_step(struct output *, struct lab *, const char *token);
 /* A lesson check after step point, 0 at the end of the run. */
 void	 output_check(struct output *, unsigned point, const char *expr,
-	    bool ok, const char *why);
+	    enum check_result, const char *why);
 void	 output_end(struct output *, struct lab *);	/* what is held back */
 void	 output_destroy(struct output *);		/* accepts NULL */
 
@@ -37,7 +37,7 @@ struct output_ops {
 	void	(*step)(struct output *, struct lab *, const char *token);
 	/* point: the step a lesson check follows, 0 the end of the run */
 	void	(*check)(struct output *, unsigned point, const char *expr,
-		    bool ok, const char *why);
+		    enum check_result, const char *why);
 	/* The run is over: what is still held back. */
 	void	(*end)(struct output *, struct lab *);
 	/* Frees what the format holds, not o itself. */

@@ -556,21 +556,22 @@ check_point(char *at, size_t len, unsigned point)
 }
 
 static void
-text_check(struct output *o, unsigned point, const char *expr, bool ok,
-    const char *why)
+text_check(struct output *o, unsigned point, const char *expr,
+    enum check_result r, const char *why)
 {
 	char at[32];
 
 	check_point(at, sizeof at, point);
-	if (ok)
+	if (r == CHECK_HELD)
 		fprintf(o->out, "check    %s: %s: passed\n", at, expr);
 	else
-		fprintf(o->out, "check    %s: %s: failed: %s\n", at, expr, why);
+		fprintf(o->out, "check    %s: %s: %s: %s\n", at, expr,
+		    r == CHECK_FAILED ? "failed" : "not evaluated", why);
 }
 
 static void
-json_check(struct output *o, unsigned point, const char *expr, bool ok,
-    const char *why)
+json_check(struct output *o, unsigned point, const char *expr,
+    enum check_result r, const char *why)
 {
 	struct transcript *t = (struct transcript *)o;
 	struct sbuf *b = &t->buf;
@@ -578,8 +579,9 @@ json_check(struct output *o, unsigned point, const char *expr, bool ok,
 	sbuf_reset(b);
 	sbuf_addf(b, "{\"event\":\"check\",\"step\":%u,", point);
 	json_kv_str(b, "expr", expr);
-	sbuf_addf(b, ",\"result\":\"%s\",", ok ? "passed" : "failed");
-	json_kv_str(b, "detail", ok ? NULL : why);
+	sbuf_addf(b, ",\"result\":\"%s\",", r == CHECK_HELD ? "passed" :
+	    r == CHECK_FAILED ? "failed" : "skipped");
+	json_kv_str(b, "detail", r == CHECK_HELD ? NULL : why);
 	sbuf_add(b, "}\n");
 	fputs(sbuf_str(b), o->out);
 }

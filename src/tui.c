@@ -29,7 +29,8 @@ static void	tui_on_begin(struct drive *, const struct step *, void *);
 static void	tui_on_stepped(struct drive *, const struct step *, bool,
 		    const char *, void *);
 static void	tui_on_checked(struct drive *, unsigned,
-		    const struct lesson_check *, bool, const char *, void *);
+		    const struct lesson_check *, enum check_result,
+		    const char *, void *);
 
 static const struct drive_hooks tui_hooks = {
 	.begin = tui_on_begin,
@@ -71,14 +72,24 @@ tui_on_stepped(struct drive *d, const struct step *st, bool guided,
 
 static void
 tui_on_checked(struct drive *d, unsigned point, const struct lesson_check *c,
-    bool ok, const char *why, void *arg)
+    enum check_result r, const char *why, void *arg)
 {
 	struct tui *t = arg;
 	struct sbuf row;
+	bool ok = r == CHECK_HELD;
 
 	(void)d;
 	(void)point;
 	sbuf_init(&row);
+	if (r == CHECK_SKIPPED) {
+		/* Neither held nor failed: dim, with why (the wire lane
+		 * says the same of the capture). */
+		sbuf_addf(&row, _("%s check %s: not evaluated, %s"),
+		    tui_glyph(TG_DASH), c->expr, why);
+		tui_row_text(t, -1, TR_DIM, sbuf_str(&row));
+		sbuf_finish(&row);
+		return;
+	}
 	if (!ok && t->failed_now++ == 0) {
 		/* cut to fit: the timeline row has it all */
 		sbuf_addf(&row, _("check '%s' failed: %s"), c->expr, why);

@@ -225,6 +225,33 @@ p = subprocess.run([SOCKSTEP, "batch", "01-hello", "--port", "0"],
 check(p.returncode == 0 and "SOCKSTEP_NO_CAPTURE" in p.stdout and
       "~ wire:" not in p.stdout, f"SOCKSTEP_NO_CAPTURE: said: {p.stdout}")
 
+# 3b. Lesson 3's segment checks read the wire: on the lab they are
+#     evaluated (passed), on --net host they are "not evaluated", with
+#     why, and count neither as held nor as failed.
+rc, evs, err = batch_json(["03-connect-before-accept"])
+seg = [e for e in evs if e.get("event") == "check" and
+       e["expr"].startswith("segments ")]
+check(rc == 0 and len(seg) == 4 and
+      all(e["result"] == "passed" for e in seg),
+      f"lab: lesson 3's segment checks evaluated: {seg}")
+rc, evs, err = batch_json(["03-connect-before-accept", "--net", "host"])
+seg = [e for e in evs if e.get("event") == "check" and
+       e["expr"].startswith("segments ")]
+other = [e for e in evs if e.get("event") == "check" and
+         not e["expr"].startswith("segments ")]
+check(rc == 0 and len(seg) == 4 and
+      all(e["result"] == "skipped" and "--net host" in e["detail"]
+          for e in seg) and other and
+      all(e["result"] == "passed" for e in other),
+      f"--net host: segment checks not evaluated, with why: {seg}")
+p = subprocess.run([SOCKSTEP, "check-lesson", "03-connect-before-accept",
+                    "--net", "host"], capture_output=True, text=True,
+                   timeout=60, env=dict(os.environ, LANG="C"))
+check(p.returncode == 0 and re.search(r"ok \(\d+ steps, \d+ checks "
+                                      r"passed, 4 not evaluated\)",
+                                      p.stdout),
+      f"check-lesson --net host: 4 not evaluated: {p.stdout!r}")
+
 # 4. A ring that overflows says how many segments it lost: 100 refused
 #    connects (a SYN and a RST each) sent from inside the lab while
 #    sockstep waits between steps (nothing drains the ring then) into a
