@@ -320,6 +320,12 @@ check(len([n for n in notes if "host's network" in n]) == 1 and
       f"fallback: one note says why and how to allow it: {notes}")
 check("Message from server: Hello World!" in output_lines(evs, "client"),
       "fallback: the lesson still works")
+# No lab network (and, on the host's, no capture: CAP_NET_RAW there is
+# not ours to use): the wire says why it is empty, not "no packets".
+check(len([n for n in notes if n.startswith("segments are not captured: "
+                                            "there is no lab network")])
+      == 1 and not [e for e in evs if e.get("event") == "segment"],
+      f"fallback: one note says why no segment is shown: {notes}")
 no_leftovers(evs, "fallback")
 bad(["batch", "01-hello", "--net", "lab"], "--net lab", "--net lab refused",
     env=env)
