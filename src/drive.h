@@ -85,6 +85,7 @@ struct record {
 	int	 clients;	/* 0: not given */
 	int	 lang;		/* -1: not given */
 	int	 net;		/* -1: not given, else enum net_mode */
+	int	 hosts;		/* the lab's hosts, 1 or 2; 0: not given */
 	struct sbuf steps;	/* tokens separated by spaces */
 	int	 format;	/* 0: not given (older, or by hand) */
 	size_t	 end_steps;	/* the `end` line's count */

@@ -9,6 +9,7 @@
  *	clients 1
  *	lang en
  *	net lab
+ *	hosts 2
  *	steps s s s c c
  *	end 5
  *
@@ -79,6 +80,9 @@ record_from_session(struct record *r, const char *lesson,
 	r->clients = s->nclients;
 	r->lang = (int)lang;
 	r->net = s->net.lab ? NET_LAB : NET_HOST;
+	/* A replay on another number of hosts would show the client at
+	 * another address (10.1.0.2 or the server's own). */
+	r->hosts = s->net.lab ? (s->net.hosts == 2 ? 2 : 1) : 0;
 }
 
 static char *
@@ -188,6 +192,9 @@ record_load_line(struct record *r, char *line, const char *path,
 	else if (strcmp(key, "net") == 0 && (strcmp(val, "lab") == 0 ||
 	    strcmp(val, "host") == 0))
 		r->net = strcmp(val, "lab") == 0 ? NET_LAB : NET_HOST;
+	else if (strcmp(key, "hosts") == 0 && (strcmp(val, "1") == 0 ||
+	    strcmp(val, "2") == 0))
+		r->hosts = val[0] - '0';
 	else if (strcmp(key, "steps") == 0) {
 		if (r->steps.len > 0 && *val != '\0')
 			sbuf_addc(&r->steps, ' ');
@@ -210,8 +217,8 @@ record_load_line(struct record *r, char *line, const char *path,
 		r->end_line = n;
 	} else {
 		snprintf(err, errlen, _("%s:%u: unknown line '%s %s' (expected "
-		    "lesson, port, clients, lang en|zh, net lab|host, steps or "
-		    "end)"), path,
+		    "lesson, port, clients, lang en|zh, net lab|host, hosts "
+		    "1|2, steps or end)"), path,
 		    n, key, val);
 		return -1;
 	}
@@ -321,6 +328,8 @@ record_save(const struct record *r, const char *path, char *err,
 		sbuf_addf(&b, "lang %s\n", lang_names[r->lang]);
 	if (r->net == NET_LAB || r->net == NET_HOST)
 		sbuf_addf(&b, "net %s\n", net_mode_name((enum net_mode)r->net));
+	if (r->hosts == 1 || r->hosts == 2)
+		sbuf_addf(&b, "hosts %d\n", r->hosts);
 	for (;;) {
 		p += strspn(p, RECORD_SEPARATORS);
 		if (*p == '\0')
@@ -375,6 +384,8 @@ record_apply(const struct record *r, struct options *o)
 	 * machine allows one, and the host's with a note where not. */
 	if (o->net == NET_AUTO && r->net == NET_HOST)
 		o->net = NET_HOST;
+	if (o->hosts == 0 && r->hosts != 0)
+		o->hosts = r->hosts;
 	o->steps = r->steps.len > 0 ? sbuf_str(&r->steps) : NULL;
 	return r->lesson;
 }

@@ -361,6 +361,22 @@ for net in ("lab", "host"):
     rc, out, err = run(["batch", "--replay", rec])
     check(rc == 0 and "Hello World!" in out,
           f"replay of a {net} run: {rc} {err!r}")
+# The record keeps the lab's hosts: a replay puts the client where the
+# recorded run had it (its own host, 10.1.0.2, or the server's).
+for hosts in ("1", "2"):
+    rec = os.path.join(tmp, f"hosts{hosts}.walk")
+    rc, out, err = run(["batch", "01-hello", "--port", "0", "--hosts", hosts,
+                        "--record", rec])
+    text = open(rec).read() if os.path.exists(rec) else ""
+    check(rc == 0 and f"\nhosts {hosts}\n" in text,
+          f"--record --hosts {hosts}: 'hosts {hosts}' in the file: {text!r}")
+    p = subprocess.run([SOCKSTEP, "batch", "--json", "--replay", rec],
+                       capture_output=True, text=True, timeout=60)
+    con = [e for e in events(p.stdout) if e.get("event") == "return" and
+           e.get("call") == "connect"]
+    check(p.returncode == 0 and con and
+          con[0]["local"].startswith(CLIENT_IP + ":") == (hosts == "2"),
+          f"replay of a {hosts}-host record: the client at {con}")
 shutil.rmtree(tmp, ignore_errors=True)
 
 # 9. The screen names the way in: "sockstep join PID" in the KERNEL
