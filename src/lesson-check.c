@@ -321,16 +321,6 @@ compare(long long a, enum check_op op, long long b)
 	return false;
 }
 
-static uint16_t
-port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
 /* The programs' calls as they returned, for checks about them. */
 void
 check_history_record(struct check_history *h, const struct lab_event *ev)
@@ -366,7 +356,7 @@ check_history_record(struct check_history *h, const struct lab_event *ev)
 	r->err = ev->call->err;
 	r->origin = ev->local_origin;
 	if (ev->local_source != ADDR_NONE)
-		r->local_port = port_of(&ev->local);
+		r->local_port = sock_port(&ev->local);
 }
 
 void

@@ -375,6 +375,8 @@ enum addr_source {
 /* getsockname (peer=false) or getpeername (peer=true) on fd of pid,
  * through pidfd_open + pidfd_getfd. */
 int		 sock_name_of(pid_t, int fd, bool peer, struct sockaddr_storage *, char *err, size_t);
+/* An address's port in host order; 0 for a family without ports. */
+uint16_t	 sock_port(const struct sockaddr_storage *);
 
 /* net-capture.c: the TCP segments on the lab network (libpcap) */
 enum seg_again {		/* what a segment repeats, told from itself */

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,5 +61,15 @@ sock_name_of(pid_t pid, int fd, bool peer, struct sockaddr_storage *ss,
 		    saved);
 		return -1;
 	}
+	return 0;
+}
+
+uint16_t
+sock_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 	return 0;
 }

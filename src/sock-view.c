@@ -93,16 +93,6 @@ struct view_ctx {
 	uint16_t		 port;
 };
 
-static uint16_t
-ksock_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
 static int
 ix_cmp(const void *a, const void *b)
 {
@@ -516,8 +506,8 @@ view_add_pending(struct view_ctx *c)
 		memset(&local, 0, sizeof(local));
 		local.ss_family = family;
 		named = pending_name(p, &local);
-		if (v->diag_ok && named && ksock_port(&local) != 0 &&
-		    ksock_port(&local) != c->port) {
+		if (v->diag_ok && named && sock_port(&local) != 0 &&
+		    sock_port(&local) != c->port) {
 			/* Past the bound, not looked up: counted, never
 			 * shown as gone (it is open: a lab fd holds it). */
 			if (++strays > VIEW_STRAYS_MAX) {
@@ -527,7 +517,7 @@ view_add_pending(struct view_ctx *c)
 				continue;
 			}
 			/* Held by a lab process: shown wherever it is. */
-			rc = view_stray(v, p, ksock_port(&local), &found);
+			rc = view_stray(v, p, sock_port(&local), &found);
 			if (rc == -1)
 				continue;	/* not known: left out */
 			if (rc == 1) {
@@ -576,7 +566,7 @@ view_accept_queue(struct kview *v, uint16_t port)
 	for (i = 0; i < v->nsocks && !listening; i++) {
 		k = &v->socks[i];
 		listening = k->state == TCP_LISTEN &&
-		    ksock_port(&k->local) == port;
+		    sock_port(&k->local) == port;
 	}
 	if (!listening)
 		return;
@@ -586,7 +576,7 @@ view_accept_queue(struct kview *v, uint16_t port)
 			continue;
 		if (k->state != TCP_ESTABLISHED && k->state != TCP_CLOSE_WAIT)
 			continue;
-		k->in_accept_queue = ksock_port(&k->local) == port;
+		k->in_accept_queue = sock_port(&k->local) == port;
 	}
 }
 
@@ -630,8 +620,8 @@ view_syn_queue(struct kview *v)
 		for (j = 0; j < v->nsocks; j++) {
 			k = &v->socks[j];
 			if (k->state == TCP_SYN_RECV && k->in_diag &&
-			    k->inode == 0 && ksock_port(&k->local) ==
-			    ksock_port(&l->local) && view_same_host(&l->local,
+			    k->inode == 0 && sock_port(&k->local) ==
+			    sock_port(&l->local) && view_same_host(&l->local,
 			    &k->local))
 				l->synq++;
 		}
@@ -692,9 +682,9 @@ ksock_cmp(const void *a, const void *b)
 		return d;
 	if ((d = cmp_int(x->side, y->side)))
 		return d;
-	if ((d = cmp_int(ksock_port(&x->local), ksock_port(&y->local))))
+	if ((d = cmp_int(sock_port(&x->local), sock_port(&y->local))))
 		return d;
-	if ((d = cmp_int(ksock_port(&x->peer), ksock_port(&y->peer))))
+	if ((d = cmp_int(sock_port(&x->peer), sock_port(&y->peer))))
 		return d;
 	if ((d = cmp_int(x->fd, y->fd)))
 		return d;
