@@ -29,8 +29,10 @@ ENV = "ASAN_OPTIONS=detect_leaks=0" if sanitized() else ""
 
 # tmux runs a pane's command with $SHELL, or else the user's login shell:
 # CI has no $SHELL, and a user made for a test has /usr/sbin/nologin,
-# whose pane prints one line and closes.
-_TMUX_ENV = dict(os.environ, SHELL="/bin/sh")
+# whose pane prints one line and closes.  bash, not dash: a Ctrl-C in
+# the pane reaches the shell too, and dash dies of it where bash waits
+# to see whether its child (sockstep, which catches it) died of it.
+_TMUX_ENV = dict(os.environ, SHELL=shutil.which("bash") or "/bin/sh")
 
 
 def tmux(*args):
