@@ -70,8 +70,10 @@ def in_lab(argv, pid=None, host="server"):
         net = client_ns(pid) or net
     if os.geteuid() == 0:
         return ["nsenter", f"--net={net}", "--"] + argv
-    return ["nsenter", "-t", str(pid), "-U", f"--net={net}",
-            "--preserve-credentials", "--"] + argv
+    # A user: nsenter -U keeps the user's uid, and the exec then drops
+    # the lab's capabilities (tcpdump needs CAP_NET_RAW there), and
+    # util-linux 2.38 has no --keep-caps.  sockstep join keeps them.
+    return [SOCKSTEP, "join", str(pid), "--host", host, "--"] + argv
 
 
 def check(cond, what):
