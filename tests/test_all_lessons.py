@@ -18,8 +18,8 @@ SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lessons")
 
 rc, out, err = run(["lessons"])
 names = [l.split()[0] for l in out.splitlines() if l.strip()]
-check(rc == 0 and len(names) == 9 and names[0] == "01-hello" and
-      names[-1] == "09-restart", f"nine lessons listed: {names} {err}")
+check(rc == 0 and len(names) == 10 and names[0] == "01-hello" and
+      names[-1] == "10-calculator", f"ten lessons listed: {names} {err}")
 
 for name in names:
     ini = configparser.ConfigParser(interpolation=None, strict=False)
