@@ -30,6 +30,13 @@ static void error_handling(const char *message)
 	exit(1);
 }
 
+/* A mistake in what was typed: no errno to show. */
+static void input_error(const char *message)
+{
+	fprintf(stderr, "%s\n", message);
+	exit(1);
+}
+
 int main(int argc, char *argv[])
 {
 	int sock;
@@ -61,18 +68,18 @@ int main(int argc, char *argv[])
 	 * book's buffer holds (BUF_SIZE - 2) / OPSZ of them. */
 	if (scanf("%d", &opnd_cnt) != 1 || opnd_cnt < 1 ||
 	    opnd_cnt > (BUF_SIZE - 2) / OPSZ)
-		error_handling("bad operand count");
+		input_error("bad operand count");
 	opmsg[0] = (char)opnd_cnt;
 
 	for (i = 0; i < opnd_cnt; i++) {
 		printf("Operand %d: ", i + 1);
 		if (scanf("%d", (int *)&opmsg[i * OPSZ + 1]) != 1)
-			error_handling("bad operand");
+			input_error("bad operand");
 	}
 	fputs("Operator: ", stdout);
 	/* " %c" skips the newline left after the last operand. */
 	if (scanf(" %c", &opmsg[opnd_cnt * OPSZ + 1]) != 1)
-		error_handling("no operator");
+		input_error("no operator");
 
 	/* One write() for the whole request: count, operands, operator. */
 	if (write(sock, opmsg, opnd_cnt * OPSZ + 2) == -1)
