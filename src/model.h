@@ -802,6 +802,7 @@ struct net_lab {
 #define NET_SERVER_IP	"10.1.0.1"
 #define NET_CLIENT_IP	"10.1.0.2"
 #define NET_VETH	"veth0"		/* each host's end of the pair */
+#define NET_LINK_WAIT_MS 2000	/* for the link watcher to raise the veth */
 /* Enter a fresh lab network (each call a new one) with hosts (1 or 2)
  * hosts, sockstep on the server's, or stay on the host's with n->note
  * saying why.  Before anything is spawned, single-threaded.  -1 + err:
@@ -821,6 +822,9 @@ int		 net_rt_veth(struct nl_sock *, const char *name,
 /* ifname up, with the address cidr ("10.1.0.1/24"). */
 int		 net_rt_addr_up(struct nl_sock *, const char *ifname,
 		    const char *cidr, char *err, size_t);
+/* Wait (at most ms) until the link is operationally up: until then a
+ * new veth may drop what it sends. */
+int		 net_rt_wait_up(struct nl_sock *, const char *ifname, int ms);
 int		 net_mode_parse(const char *, enum net_mode *);
 const char	*net_mode_name(enum net_mode);
 

@@ -249,6 +249,12 @@ net_client_host(struct net_lab *n, bool *lost, char *err, size_t errlen)
 	    net_rt_addr_up(rt_b, NET_VETH, NET_CLIENT_IP "/24", err,
 	    errlen) == -1))
 		rc = -1;
+	/* Both ends able to send before any program runs; a lab whose link
+	 * the kernel is slow to raise still works, a step or two slower. */
+	if (rc == 0) {
+		(void)net_rt_wait_up(rt_a, NET_VETH, NET_LINK_WAIT_MS);
+		(void)net_rt_wait_up(rt_b, NET_VETH, NET_LINK_WAIT_MS);
+	}
 out:
 	net_rt_close(rt_a);
 	net_rt_close(rt_b);

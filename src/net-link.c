@@ -7,6 +7,7 @@
  * configures both without moving itself again.
  */
 #include <net/if.h>
+#include <linux/if.h>	/* IF_OPER_UP; after net/if.h, which it defers to */
 
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model.h"
 
@@ -118,4 +120,34 @@ fail:
 		rtnl_link_put(change);
 	rtnl_link_put(link);
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * A veth end brought up before its peer gets its carrier, and with it
+ * its queue, only when the kernel's link watcher (a worker thread) gets
+ * to it; until then what it sends is dropped.  On a loaded machine that
+ * worker runs late: the server's SYN,ACK was lost and the client's
+ * connect() waited a second for its SYN to be sent again, longer than a
+ * lesson's step.  The watcher also sets the link operationally up: wait
+ * for that, for at most ms.  0 when up, -1 when it was not (the lab
+ * works anyway: TCP sends again what was lost).
+ */
+int
+net_rt_wait_up(struct nl_sock *sk, const char *ifname, int ms)
+{
+	const struct timespec tick = { 0, 1000 * 1000 };
+	struct rtnl_link *link;
+	uint8_t state;
+	int i;
+
+	for (i = 0; i <= ms; i++) {
+		if (rtnl_link_get_kernel(sk, 0, ifname, &link) < 0)
+			return -1;
+		state = rtnl_link_get_operstate(link);
+		rtnl_link_put(link);
+		if (state == IF_OPER_UP)
+			return 0;
+		(void)nanosleep(&tick, NULL);
+	}
+	return -1;
 }

@@ -4,14 +4,27 @@ Each test runs the real sockstep binary on real lesson programs and
 compares what it reports with what the kernel (ss, /proc) or the traced
 program itself says.  Exit 0 pass, 1 fail, 77 skip, 99 broken harness.
 """
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 SOCKSTEP = os.environ.get("SOCKSTEP", "sockstep")
+
+# Every sockstep a test starts keeps its progress, its built lessons and
+# its search path in a scratch directory of this test's own, never in
+# the user's ~/.local/state, ~/.cache or ~/.local/share: a test run must
+# not change what `sockstep list` shows, nor find the user's lessons.  A
+# test that needs other directories sets them in the env it passes.
+_XDG = tempfile.mkdtemp(prefix="sockstep-test-xdg-")
+atexit.register(shutil.rmtree, _XDG, True)
+for _k in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+    os.environ[_k] = os.path.join(_XDG, _k.split("_")[1].lower())
 FAILS = []
 # The sockstep whose lab network ss() and netstat_counter() look at: each
 # run has a network namespace of its own (issue 16), so the host's ss
