@@ -409,14 +409,16 @@ lab_dispatch(struct lab *lab, const struct trace_event *tev)
 }
 
 /*
- * A connect() asleep past LAB_BLOCKED_MS: is its SYN still on its way?
- * Across the lab's veth (and on lo) the SYN is taken in by a softirq,
- * which a loaded machine runs later, in ksoftirqd: the call sleeps a
- * while and then returns by itself.  It is on its way when a listener
- * on its port, as the kernel showed it before this step, had room in
- * its accept queue (a full one drops the SYN: lesson 5's client
- * beyond the backlog is blocked at once).  Waited for up to
- * LAB_SLEEP_MS, then called blocked whatever it waits for.
+ * A connect() asleep past LAB_BLOCKED_MS: is its handshake still on its
+ * way?  On a loaded machine the kernel takes a segment in later (in
+ * ksoftirqd), and a veth its link watcher has not yet raised drops what
+ * it sends, answered a second later when TCP sends it again (net-lab.c
+ * waits for the link, within a bound): the call sleeps a while and then
+ * returns by itself.  It is on its way when a listener on its port, as
+ * the kernel showed it before this step, had room in its accept queue
+ * (a full one drops the SYN: lesson 5's client beyond the backlog is
+ * blocked at once).  Waited for up to LAB_SLEEP_MS, then called blocked
+ * whatever it waits for.
  */
 static bool
 lab_connect_on_way(const struct lab *lab, const struct task *t,
@@ -437,8 +439,8 @@ lab_connect_on_way(const struct lab *lab, const struct task *t,
 		const struct ksock *k = &kv->socks[i];
 
 		/* sk_acceptq_is_full(): more than the backlog */
-		if (k->state == TCP_LISTEN_STATE && sock_port(&k->local) == port &&
-		    k->rqueue <= k->wqueue)
+		if (k->state == TCP_LISTEN_STATE &&
+		    sock_port(&k->local) == port && k->rqueue <= k->wqueue)
 			return true;
 	}
 	return false;
