@@ -403,7 +403,7 @@ eval_count(const struct check_expr *c, long long got, const char *what,
 {
 	if (compare(got, c->op, want))
 		return CHECK_HELD;
-	snprintf(why, len, "expected %s %s %lld, the kernel shows %lld",
+	snprintf(why, len, _("expected %s %s %lld, the kernel shows %lld"),
 	    what, op_names[c->op], want, got);
 	return CHECK_FAILED;
 }
@@ -424,29 +424,31 @@ check_eval(const struct check_expr *c, struct lab *lab,
 
 	if (c->side[0] != '\0' && (side = lab_side_by_name(lab, c->side)) ==
 	    NULL) {
-		snprintf(why, len, "there is no %s in this run", c->side);
+		snprintf(why, len, _("there is no %s in this run"), c->side);
 		return CHECK_FAILED;
 	}
 	switch (c->kind) {
 	case CK_QUEUE:
 	case CK_BACKLOG:
 		if (ls == NULL) {
-			snprintf(why, len, "no listening socket on the port");
+			snprintf(why, len, "%s", _("no listening socket on the port"));
 			return CHECK_FAILED;
 		}
 		return eval_count(c, c->kind == CK_QUEUE ? ls->rqueue :
-		    ls->wqueue, c->kind == CK_QUEUE ? "accept queue" :
+		    ls->wqueue, c->kind == CK_QUEUE ? _("accept queue") :
 		    "backlog", want, why, len);
 	case CK_SYNQ:
 		if (ls == NULL) {
-			snprintf(why, len, "no listening socket on the port");
+			snprintf(why, len, "%s", _("no listening socket on the port"));
 			return CHECK_FAILED;
 		}
-		return eval_count(c, ls->synq, "SYN queue", want, why, len);
+		return eval_count(c, ls->synq, _("SYN queue"), want, why,
+		    len);
 	case CK_OVERFLOWS:
 	case CK_LDROPS:
 		if (!kv->netstat_ok) {
-			snprintf(why, len, "/proc/net/netstat could not be read");
+			snprintf(why, len, "%s",
+			    _("/proc/net/netstat could not be read"));
 			return CHECK_FAILED;
 		}
 		return eval_count(c, c->kind == CK_OVERFLOWS ?
@@ -459,15 +461,15 @@ check_eval(const struct check_expr *c, struct lab *lab,
 		 * rather than pass or fail on what sockstep did not see. */
 		if ((n = lab_wire_count(lab, c->word)) == -1) {
 			snprintf(why, len, "%s", lab_wire_off(lab) != NULL ?
-			    lab_wire_off(lab) : "segments are not captured");
+			    lab_wire_off(lab) : _("segments are not captured"));
 			return CHECK_SKIPPED;
 		}
 		if (lab_wire_lost(lab) > 0) {
-			snprintf(why, len, "%llu segments were lost from the "
-			    "capture", (unsigned long long)lab_wire_lost(lab));
+			snprintf(why, len, _("%llu segments were lost from "
+			    "the capture"), (unsigned long long)lab_wire_lost(lab));
 			return CHECK_SKIPPED;
 		}
-		snprintf(what, sizeof what, "segments [%s]", c->word);
+		snprintf(what, sizeof what, _("segments [%s]"), c->word);
 		return eval_count(c, n, what, want, why, len);
 	case CK_UNACKED:
 	case CK_RETRANS:
@@ -480,8 +482,9 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			n += c->kind == CK_UNACKED ? ksock_unacked(k, &notsent) :
 			    k->has_info ? k->total_retrans : 0;
 		}
-		return eval_count(c, n, c->kind == CK_UNACKED ? "bytes unacked" :
-		    "segments sent again", want, why, len);
+		return eval_count(c, n, c->kind == CK_UNACKED ?
+		    _("bytes unacked") : _("segments sent again"), want, why,
+		    len);
 	case CK_SOCKETS:
 		for (i = 0; i < kv->nsocks; i++)
 			if (strcmp(tcp_state_name(kv->socks[i].state),
@@ -494,13 +497,14 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			    strcmp(tcp_state_name(kv->socks[i].state),
 			    c->word) == 0)
 				n++;
-		snprintf(what, sizeof what, "%s held by no process", c->word);
+		snprintf(what, sizeof what, _("%s held by no process"),
+		    c->word);
 		return eval_count(c, n, what, want, why, len);
 	case CK_ACCEPTQ:
 		for (i = 0; i < kv->nsocks; i++)
 			n += kv->socks[i].in_accept_queue;
-		return eval_count(c, n, "connections waiting in the accept "
-		    "queue", want, why, len);
+		return eval_count(c, n, _("connections waiting in the accept "
+		    "queue"), want, why, len);
 	case CK_UNREAD:
 		for (i = 0; i < kv->nsocks; i++) {
 			const struct ksock *k = &kv->socks[i];
@@ -510,21 +514,21 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			    k->in_accept_queue)
 				n += ksock_unread(k, &fin);
 		}
-		return eval_count(c, n, side != NULL ? "bytes unread" :
-		    "bytes unread in the accept queue", want, why, len);
+		return eval_count(c, n, side != NULL ? _("bytes unread") :
+		    _("bytes unread in the accept queue"), want, why, len);
 	case CK_BLOCKED:
 		for (i = 0; i < kv->nblocked; i++)
 			if (kv->blocked[i].side == side->index &&
 			    !kv->blocked[i].input &&
 			    kv->blocked[i].nr == sc_lookup_name(c->word)->nr)
 				return CHECK_HELD;
-		snprintf(why, len, "expected %s blocked in %s(), it is %s",
+		snprintf(why, len, _("expected %s blocked in %s(), it is %s"),
 		    c->side, c->word, side_state_name(side->state));
 		return CHECK_FAILED;
 	case CK_IS:
 		if (strcmp(side_state_word(side, side->state), c->word) == 0)
 			return CHECK_HELD;
-		snprintf(why, len, "expected %s %s, it is %s", c->side,
+		snprintf(why, len, _("expected %s %s, it is %s"), c->side,
 		    c->word, side_state_word(side, side->state));
 		return CHECK_FAILED;
 	case CK_OUTPUT:
@@ -532,18 +536,19 @@ check_eval(const struct check_expr *c, struct lab *lab,
 			if (!side->typed[i] &&
 			    strstr(side->lines[i], c->word) != NULL)
 				return CHECK_HELD;
-		snprintf(why, len, "%s never printed \"%s\"", c->side, c->word);
+		snprintf(why, len, _("%s never printed \"%s\""), c->side,
+		    c->word);
 		return CHECK_FAILED;
 	case CK_ORIGIN:
 	case CK_LOCALPORT:
 		r = history_last(h, c->side, "connect");
 		if (r == NULL || r->local_port == 0) {
-			snprintf(why, len, "%s has no connected address yet",
+			snprintf(why, len, _("%s has no connected address yet"),
 			    c->side);
 			return CHECK_FAILED;
 		}
 		if (c->kind == CK_LOCALPORT)
-			return eval_count(c, r->local_port, "the local port",
+			return eval_count(c, r->local_port, _("the local port"),
 			    want, why, len);
 		if (r->origin != NULL && strncmp(r->origin, c->word,
 		    strlen(c->word)) == 0)
@@ -551,22 +556,22 @@ check_eval(const struct check_expr *c, struct lab *lab,
 		if (r->origin != NULL && strcmp(c->word, "kernel") == 0 &&
 		    strstr(r->origin, "kernel") != NULL)
 			return CHECK_HELD;
-		snprintf(why, len, "expected the address chosen by %s, it was "
-		    "%s", c->word, r->origin != NULL ? r->origin : "unknown");
+		snprintf(why, len, _("expected the address chosen by %s, it "
+		    "was %s"), c->word, r->origin != NULL ? r->origin : "unknown");
 		return CHECK_FAILED;
 	case CK_RET:
 		r = history_last(h, c->side, c->word);
 		if (r == NULL) {
-			snprintf(why, len, "expected %s() to return, %s has not "
-			    "returned from it", c->word, c->side);
+			snprintf(why, len, _("expected %s() to return, %s has "
+			    "not returned from it"), c->word, c->side);
 			return CHECK_FAILED;
 		}
 		if (compare(r->ret, c->op, want) && (c->errname[0] == '\0' ||
 		    (r->err != 0 && sc_errno_name(r->err) != NULL &&
 		    strcmp(sc_errno_name(r->err), c->errname) == 0)))
 			return CHECK_HELD;
-		snprintf(why, len, "expected %s() %s %lld%s%s, it returned "
-		    "%lld%s%s", c->word, op_names[c->op], want,
+		snprintf(why, len, _("expected %s() %s %lld%s%s, it returned "
+		    "%lld%s%s"), c->word, op_names[c->op], want,
 		    c->errname[0] ? " " : "", c->errname, (long long)r->ret,
 		    r->err != 0 ? " " : "",
 		    r->err != 0 && sc_errno_name(r->err) ?
