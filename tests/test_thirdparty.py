@@ -153,10 +153,13 @@ def strace_pair(server, clients, port, what):
 
 
 def shape(per_pid):
-    """Main process first, then the children's sequences in a stable order."""
+    """Main process first, then the children's sequences in a stable order.
+    The main process is the first seen (both dicts are filled in the
+    order of the calls), not the lowest pid: pids wrap, and on a busy
+    machine a child may get a lower one than its parent."""
     if not per_pid:
         return []
-    pids = sorted(per_pid)
+    pids = list(per_pid)
     return [per_pid[pids[0]]] + sorted(per_pid[p] for p in pids[1:])
 
 
