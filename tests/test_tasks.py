@@ -108,8 +108,11 @@ def strace_server(server_argv, nclients, done):
         for line in open(log) if os.path.exists(log) else []:
             first = int(line.split()[0])
             break
-        if first is not None and alive(first):
-            os.kill(first, 9)
+        if first is not None:
+            try:    # it may have ended by itself since
+                os.kill(first, 9)
+            except ProcessLookupError:
+                pass
         try:
             p.wait(timeout=30)
         except subprocess.TimeoutExpired:
