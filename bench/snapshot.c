@@ -160,7 +160,7 @@ measure_dump(int n, uint16_t port)
 int
 main(int argc, char **argv)
 {
-	struct kproc holder;
+	struct kproc holder = { 0 };
 	struct sockaddr_in sin;
 	struct linger lg = { 1, 0 };
 	const char *errstr;

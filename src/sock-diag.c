@@ -410,6 +410,18 @@ diag_dump_family(int fd, int family, uint16_t port, uint32_t seq,
  * short, a lookup given up on): dropped, so that no old answer is read
  * as a new one.  The socket of one call has nothing queued.
  */
+/* Kept sockets (fds below 64) whose last exchange was read to its
+ * end, so nothing is queued: the drain, one recv a snapshot, is
+ * skipped.  An exchange under way is not clean. */
+static uint64_t diag_clean;
+
+static void
+diag_mark_clean(int fd)
+{
+	if (fd >= 0 && fd < 64)
+		diag_clean |= 1ULL << fd;
+}
+
 static int
 diag_socket(int kept)
 {
@@ -418,6 +430,10 @@ diag_socket(int kept)
 	if (kept < 0)
 		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 		    NETLINK_SOCK_DIAG);
+	if (kept < 64 && (diag_clean & (1ULL << kept))) {
+		diag_clean &= ~(1ULL << kept);
+		return kept;
+	}
 	while (recv(kept, &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
 	    errno == EINTR)
 		;
@@ -476,6 +492,8 @@ done:
 	free(buf);
 	if (fd != kept)
 		close(fd);
+	else if (rc == 0)
+		diag_mark_clean(fd);	/* read to its NLMSG_DONE */
 	if (rc == -1) {
 		free(out.socks);
 		return -1;
@@ -629,6 +647,9 @@ sock_diag_refresh_on(int kept, struct ksock *socks, size_t n, char *err,
 		close(fd);
 	if (got != (int)n)
 		return got == -1 && errno != EAGAIN ? -1 : 1;
+	/* One answer a request, each read whole: nothing is left. */
+	if (fd == kept)
+		diag_mark_clean(fd);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
 			return 1;
