@@ -126,6 +126,7 @@ lab_watched(struct lab *lab, struct task *t, const struct trace_event *tev)
 	 * and what was just learnt of it must be forgotten (and, with
 	 * threads, again once the close returned). */
 	t->fd_change = trace_fds_saw_call(lab->fds, tev->nr, tev->args);
+	t->table_call = trace_fds_table_call(tev->nr);
 	return on_socket ? desc : NULL;
 }
 
@@ -183,6 +184,7 @@ lab_task_exit(struct lab *lab, struct task *t, const struct trace_event *tev)
 		t->fd_change = false;
 		trace_fds_changed(lab->fds);
 	}
+	t->table_call = false;	/* done: what it changed, it has */
 	if (!t->in_call) {
 		trace_resume(t->tid, false, 0);
 		return;

@@ -289,6 +289,19 @@ lab_input_mark(struct lab *lab, struct kview *kv)
 				kv->blocked[i].input = true;
 }
 
+/* The lab's word on a process's fd table (struct kproc): none while
+ * one of its tasks is at or in a call that changes it. */
+static uint64_t
+lab_fd_word(struct lab *lab, pid_t tgid)
+{
+	struct task *t;
+
+	TAILQ_FOREACH(t, &lab->tasks, entry)
+		if (t->tgid == tgid && t->table_call && lab_task_alive(t))
+			return 0;
+	return trace_fds_table_gen(lab->fds);
+}
+
 /*
  * Every live task of the lab, asked about: a process for its fds and
  * whether it sleeps in a call, a thread only for the latter (its fds
@@ -310,7 +323,10 @@ lab_kernel(struct lab *lab)
 			continue;
 		procs[n].pid = t->tid;
 		procs[n].side = t->side->index;
-		procs[n++].thread = t->tid != t->tgid;
+		procs[n].thread = t->tid != t->tgid;
+		procs[n].fdgen = procs[n].thread ? 0 :
+		    lab_fd_word(lab, t->tgid);
+		n++;
 	}
 	/* 0 asks for a full dump: a call that can change the set runs. */
 	lab->kv.set_gen = lab_sockets_quiet(lab) ? lab->sock_gen : 0;

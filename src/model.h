@@ -244,6 +244,8 @@ bool	 trace_fds_saw_call(struct trace_fds *, long nr, const uint64_t *args);
 void	 trace_fds_changed(struct trace_fds *);
 void	 trace_fds_new_task(struct trace_fds *, pid_t parent, pid_t child);
 void	 trace_fds_forget(struct trace_fds *);
+bool	 trace_fds_table_call(long nr);
+uint64_t trace_fds_table_gen(const struct trace_fds *);
 
 /* sock-diag.c, sock-proc.c, sock-name.c: the kernel view */
 struct ksock {
@@ -285,6 +287,9 @@ struct kproc {			/* what the lab asks about */
 	pid_t	 pid;
 	int	 side;
 	bool	 thread;	/* a thread: asked if blocked, its fds are its process's */
+	/* The lab's word that its socket fds are as they were when this
+	 * number was last given (trace_fds_table_gen); 0: no word. */
+	uint64_t fdgen;
 };
 struct kblocked {
 	int	 side;
@@ -320,7 +325,8 @@ struct kview {
 	/* Set by the caller, kept across snapshots: two hosts (issue 16
 	 * §1), each asked through its own sock_diag socket (hostfd[0] the
 	 * server's, [1] the client's) and each row marked with its host.
-	 * nhosts 0 or 1: the current namespace, one socket per snapshot. */
+	 * nhosts 0 or 1: the current namespace, through a socket the view
+	 * opens at its first snapshot and keeps. */
 	int		 nhosts;
 	int		 hostfd[2];
 };
@@ -510,6 +516,7 @@ struct task {
 	bool			 seen_stop;	/* its first stop was swallowed */
 	bool			 refused;	/* over LAB_MAX_TASKS: killed */
 	bool			 fd_change;	/* in a close the fd cache follows */
+	bool			 table_call;	/* at or in a trace_fds_table_call */
 	uint64_t		 close_ino;	/* the socket a pending close ends */
 	unsigned		 ncalls;	/* watched calls it made */
 	enum sc_stage		 stage;

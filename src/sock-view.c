@@ -9,10 +9,13 @@
  * processes' TCP sockets, as in_diag=false with state 0, and who is
  * blocked), with diag_ok false and the reason in diag_err.
  */
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
 #include <linux/kcmp.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -43,7 +46,18 @@
  *    processes and in the list.
  *
  * So a paused server with 1,000 connections is read once, not at every
- * step of a client; a process that ran is read anew.
+ * step of a client.
+ *
+ * A process that ran keeps its list on the lab's word instead (struct
+ * kproc fdgen, trace_fds_table_gen): no call that adds or removes an
+ * fd of a socket, all of which the filter stops, has been seen since
+ * the list was read, and none is under way.  What the filter cannot
+ * stop (io_uring turns the word off; a call of another ABI) is not
+ * covered, so the word counts only between dumps of the sockets, as
+ * the sockets' own refresh does (struct kdiagcache): at the next dump,
+ * at most KVIEW_DUMP_AGE_MS later, every list is read again.  Reading
+ * the list of the process a step let run was a third of a step's
+ * system calls (doc/performance.md).
  */
 struct fdent {
 	int		 fd;
@@ -57,9 +71,24 @@ struct fdproc {
 	struct fdent		*fds;
 	size_t			 nfds;
 	size_t			 cap;
+	uint64_t		 fdgen;	/* the lab's word when read */
 	bool			 valid;	/* fds may be reused if still unrun */
+	bool			 sched_ok;	/* runtime and pcount were read */
 	bool			 seen;	/* asked about in this snapshot */
+	/* /proc/PID/stat as read in this snapshot (ok false: gone) */
+	struct kproc_stat	 now;
+	bool			 now_ok;
+	/* Processes kcmp found on another fd table.  Two live processes
+	 * never come to share one (a table is shared only by clone, and
+	 * unshare and exec make a private copy), so the answer holds for
+	 * as long as both are the same processes: pid and start time. */
+	struct fdother {
+		pid_t			 pid;
+		unsigned long long	 start;
+	}			*other;
+	size_t			 nother;
 };
+#define FDPROC_OTHER_MAX	64	/* then forgotten and asked again */
 struct kfdcache {
 	struct fdproc		*p;
 	size_t			 n;
@@ -227,15 +256,49 @@ stopped(char state)
 	return state == 't' || state == 'T';
 }
 
-/* Does any other process asked about share procs[i]'s fd table? */
 static bool
-fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
+fd_other_known(const struct fdproc *p, const struct fdproc *q)
 {
+	size_t k;
+
+	for (k = 0; k < p->nother; k++)
+		if (p->other[k].pid == q->pid && p->other[k].start ==
+		    q->now.start)
+			return true;
+	return false;
+}
+
+static void
+fd_other_add(struct fdproc *p, const struct fdproc *q)
+{
+	if (p->nother == FDPROC_OTHER_MAX)
+		p->nother = 0;
+	if (p->other == NULL)
+		p->other = xreallocarray(NULL, FDPROC_OTHER_MAX,
+		    sizeof(*p->other));
+	p->other[p->nother].pid = q->pid;
+	p->other[p->nother].start = q->now.start;
+	p->nother++;
+}
+
+/* Does any other process asked about share procs[i]'s fd table?  Every
+ * process's stat of this snapshot is read (view_proc_stats). */
+static bool
+fd_table_shared(struct kfdcache *fc, const struct kproc *procs,
+    size_t nprocs, size_t i)
+{
+	struct fdproc *p = fdcache_get(fc, procs[i].pid), *q;
 	size_t j;
 	long r;
 
 	for (j = 0; j < nprocs; j++) {
 		if (j == i || procs[j].pid == procs[i].pid || procs[j].thread)
+			continue;
+		q = fdcache_get(fc, procs[j].pid);
+		p = fdcache_get(fc, procs[i].pid);	/* q may have moved it */
+		if (!q->now_ok)
+			continue;	/* gone: it shares nothing now */
+		if (fd_other_known(p, q))
 			continue;
 		/* 0: the same table; 1 or 2 order two different ones; an
 		 * error (no kcmp in this kernel) counts as shared. */
@@ -243,8 +306,27 @@ fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
 		    0, 0);
 		if (r != 1 && r != 2)
 			return true;
+		fd_other_add(p, q);
 	}
 	return false;
+}
+
+/* Every process's /proc/PID/stat, once per snapshot, before any fd
+ * table is judged (fd_table_shared needs the others' start times). */
+static void
+view_proc_stats(struct kfdcache *fc, struct proc_files *pf,
+    const struct kproc *procs, size_t nprocs)
+{
+	struct fdproc *p;
+	size_t i;
+
+	for (i = 0; i < nprocs; i++) {
+		if (procs[i].thread)
+			continue;
+		p = fdcache_get(fc, procs[i].pid);
+		p->seen = true;
+		p->now_ok = sock_proc_stat(pf, procs[i].pid, &p->now) == 0;
+	}
 }
 
 /*
@@ -254,40 +336,59 @@ fd_table_shared(const struct kproc *procs, size_t nprocs, size_t i)
  * the process is gone.
  */
 static int
-view_proc_fds(struct kfdcache *fc, struct proc_files *pf,
-    const struct kproc *procs, size_t nprocs, size_t i, char *state)
+view_proc_fds(const struct kview *v, struct kfdcache *fc,
+    struct proc_files *pf, const struct kproc *procs, size_t nprocs,
+    size_t i, char *state)
 {
-	struct fdproc *p = fdcache_get(fc, procs[i].pid);
-	struct kproc_stat st, st2;
-	uint64_t rt, pc, rt2, pc2;
-	bool maybe;
+	const struct kproc *k = &procs[i];
+	struct fdproc *p;
+	uint64_t rt = 0, pc = 0;
+	bool maybe, sched_ok = false;
 
-	p->seen = true;
 	*state = '?';
-	if (sock_proc_stat(pf, procs[i].pid, &st) == -1) {
+	p = fdcache_get(fc, k->pid);
+	if (!p->now_ok) {
 		p->valid = false;
 		return -1;
 	}
-	*state = st.state;
-	maybe = stopped(st.state) && st.threads == 1 &&
-	    sock_proc_sched(pf, procs[i].pid, &rt, &pc) == 0 &&
-	    !fd_table_shared(procs, nprocs, i);
-	if (maybe && p->valid && p->start == st.start && p->runtime == rt &&
-	    p->pcount == pc)
-		return 0;
+	*state = p->now.state;
+	maybe = stopped(p->now.state) && p->now.threads == 1 &&
+	    !fd_table_shared(fc, procs, nprocs, i);
+	p = fdcache_get(fc, k->pid);
+	if (maybe && p->valid && p->start == p->now.start) {
+		/* It ran, but the lab vouches for its table, and the
+		 * sockets are refreshed rather than dumped (so anything
+		 * the lab cannot see, another ABI or io_uring, shows
+		 * within the dump's age, as for the sockets). */
+		if (k->fdgen != 0 && k->fdgen == p->fdgen && !v->dumped)
+			return 0;
+		sched_ok = sock_proc_sched(pf, k->pid, &rt, &pc) == 0;
+		if (sched_ok && p->sched_ok && p->runtime == rt &&
+		    p->pcount == pc) {
+			p->fdgen = k->fdgen;	/* it did not run at all */
+			return 0;
+		}
+	} else if (maybe)
+		sched_ok = sock_proc_sched(pf, k->pid, &rt, &pc) == 0;
 	p->valid = false;
 	p->nfds = 0;
-	if (sock_proc_fds(procs[i].pid, fdcache_add, p) == -1)
+	if (sock_proc_fds(k->pid, fdcache_add, p) == -1)
 		return -1;
-	/* Kept only if it did not run while its fds were read. */
-	if (maybe && sock_proc_sched(pf, procs[i].pid, &rt2, &pc2) == 0 &&
-	    rt2 == rt && pc2 == pc &&
-	    sock_proc_stat(pf, procs[i].pid, &st2) == 0 &&
-	    stopped(st2.state) && st2.start == st.start) {
+	/*
+	 * Kept with the counters read before the fds.  If it ran while
+	 * they were read, or at any time after, the counters have moved
+	 * by the next snapshot (both only grow: pcount at every time it
+	 * is put on a CPU), so that snapshot reads the fds again: no
+	 * second look is needed now.  The lab's word was given before
+	 * too, and a task that is stopped is in no call that changes it.
+	 */
+	if (maybe) {
 		p->valid = true;
-		p->start = st.start;
+		p->start = p->now.start;
+		p->sched_ok = sched_ok;
 		p->runtime = rt;
 		p->pcount = pc;
+		p->fdgen = k->fdgen;
 	}
 	return 0;
 }
@@ -304,6 +405,7 @@ fdcache_prune(struct kfdcache *fc)
 			continue;
 		}
 		free(fc->p[i].fds);
+		free(fc->p[i].other);
 		fc->p[i] = fc->p[--fc->n];
 	}
 }
@@ -315,8 +417,10 @@ fdcache_destroy(struct kfdcache *fc)
 
 	if (fc == NULL)
 		return;
-	for (i = 0; i < fc->n; i++)
+	for (i = 0; i < fc->n; i++) {
 		free(fc->p[i].fds);
+		free(fc->p[i].other);
+	}
 	free(fc->p);
 	free(fc);
 }
@@ -379,6 +483,8 @@ pending_name(const struct pending *p, struct sockaddr_storage *local)
 	return true;
 }
 
+static int	view_own_diag(const struct kview *);
+
 /*
  * The port's sockets in every host of the lab (issue 16 §1): with two,
  * one dump through each host's own sock_diag socket, the server host's
@@ -394,7 +500,8 @@ view_dump(const struct kview *v, uint16_t port, struct ksock **socks,
 	int h;
 
 	if (v->nhosts < 2)
-		return sock_diag_dump(port, socks, n, err, errlen);
+		return sock_diag_dump_on(view_own_diag(v), port, socks, n,
+		    err, errlen);
 	*socks = NULL;
 	*n = 0;
 	for (h = 0; h < 2; h++) {
@@ -424,7 +531,8 @@ view_refresh(const struct kview *v, struct ksock *socks, size_t n)
 	int rc;
 
 	if (v->nhosts < 2)
-		return sock_diag_refresh(socks, n, NULL, 0);
+		return sock_diag_refresh_on(view_own_diag(v), socks, n, NULL,
+		    0);
 	while (m < n && socks[m].host == 0)
 		m++;
 	for (i = m; i < n; i++)
@@ -734,7 +842,45 @@ struct kdiagcache {
 	bool		 ns_full;	/* a listener's queue was full then */
 	uint64_t	 ns_overflows;
 	uint64_t	 ns_drops;
+	/* With one host: the sock_diag socket of the current namespace,
+	 * opened at the first snapshot and kept (a socket and a close a
+	 * step were 2 of its 45 system calls); -1 when it could not be. */
+	int		 ownfd;
+	bool		 ownfd_tried;
 };
+
+/* -1 makes sock-diag.c open a socket for the one request. */
+static int
+view_own_diag(const struct kview *v)
+{
+	struct kdiagcache *dc = v->diagcache;
+
+	if (dc == NULL)
+		return -1;
+	if (!dc->ownfd_tried) {
+		dc->ownfd_tried = true;
+		dc->ownfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+		    NETLINK_SOCK_DIAG);
+	}
+	return dc->ownfd;
+}
+
+/* SOCKSTEP_DUMP_AGE_MS: a longer age, so that a test stepping at a
+ * person's pace still sees lookups between dumps (tests/test_fdview.py). */
+static uint64_t
+view_dump_age_ms(void)
+{
+	static uint64_t age;
+	const char *env;
+
+	if (age == 0) {
+		age = KVIEW_DUMP_AGE_MS;
+		if ((env = getenv("SOCKSTEP_DUMP_AGE_MS")) != NULL &&
+		    strtonum(env, 1, 600000, NULL) != 0)
+			age = (uint64_t)strtonum(env, 1, 600000, NULL);
+	}
+	return age;
+}
 
 static uint64_t
 view_now_ms(void)
@@ -817,7 +963,7 @@ view_diag(struct kview *v, struct kdiagcache *dc, uint16_t port)
 	struct ksock *socks;
 
 	if (dc->refreshable && dc->n > 0 && v->set_gen == dc->gen &&
-	    port == dc->port && now - dc->when_ms < KVIEW_DUMP_AGE_MS) {
+	    port == dc->port && now - dc->when_ms < view_dump_age_ms()) {
 		socks = xreallocarray(NULL, dc->n, sizeof(*socks));
 		memcpy(socks, dc->socks, dc->n * sizeof(*socks));
 		if (view_refresh(v, socks, dc->n) == 0) {
@@ -879,6 +1025,7 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 	c.port = port;
 	view_index(&c);
 	states = nprocs > 0 ? xcalloc(nprocs, sizeof(*states)) : NULL;
+	view_proc_stats(fc, pf, procs, nprocs);
 	for (i = 0; i < nprocs; i++) {
 		c.proc = &procs[i];
 		c.order = i;
@@ -887,7 +1034,8 @@ kview_snapshot(struct kview *v, uint16_t port, const struct kproc *procs,
 		if (procs[i].thread)
 			continue;
 		/* A process that is gone holds nothing any more. */
-		if (view_proc_fds(fc, pf, procs, nprocs, i, &states[i]) == -1)
+		if (view_proc_fds(v, fc, pf, procs, nprocs, i, &states[i]) ==
+		    -1)
 			continue;
 		p = fdcache_get(fc, procs[i].pid);
 		for (j = 0; j < p->nfds; j++)
@@ -915,8 +1063,11 @@ kview_finish(struct kview *v)
 	free(v->blocked);
 	free(v->unseen);
 	fdcache_destroy(v->fdcache);
-	if (v->diagcache != NULL)
+	if (v->diagcache != NULL) {
 		free(v->diagcache->socks);
+		if (v->diagcache->ownfd_tried && v->diagcache->ownfd >= 0)
+			close(v->diagcache->ownfd);
+	}
 	free(v->diagcache);
 	proc_files_destroy(v->procf);
 	memset(v, 0, sizeof(*v));

@@ -49,6 +49,7 @@ struct trace_fds {
 	bool		off;
 	bool		shared;		/* threads share a table: see in_flight */
 	unsigned	in_flight;	/* table changes begun, not yet returned */
+	uint64_t	table_gen;	/* see trace_fds_table_gen */
 };
 
 struct trace_fds *
@@ -57,6 +58,7 @@ trace_fds_create(void)
 	struct trace_fds *tf = xcalloc(1, sizeof *tf);
 
 	tf->gen = 1;	/* 0 is what an unused entry holds */
+	tf->table_gen = 1;
 	return tf;
 }
 
@@ -70,6 +72,46 @@ void
 trace_fds_forget(struct trace_fds *tf)
 {
 	tf->gen++;
+	tf->table_gen++;
+}
+
+/*
+ * Can this call add a socket to an fd table or take one out?  Those
+ * that return fds (socket, accept, dup..., socketpair), those that
+ * close or replace them (close, close_range, dup2/3, fcntl F_DUPFD),
+ * recvmsg and recvmmsg (SCM_RIGHTS), pidfd_getfd and io_uring_setup.
+ * Every one of them stops (the syscall table and the filter's extras).
+ */
+bool
+trace_fds_table_call(long nr)
+{
+	static const long other[] = {
+		SYS_close, SYS_close_range, SYS_fcntl, SYS_recvmsg,
+		SYS_recvmmsg, SYS_pidfd_getfd, SYS_io_uring_setup,
+	};
+	const struct sc_desc *d = sc_lookup(nr);
+	size_t i;
+
+	if (d != NULL && (d->flags & (SCF_RET_FD | SCF_RET_FDPAIR)))
+		return true;
+	for (i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (nr == other[i])
+			return true;
+	return false;
+}
+
+/*
+ * The lab's word for the kernel view (sock-view.c): while this number
+ * stays the same, no lab process's fd table gained or lost a socket
+ * through any call the filter stops, except through a call still
+ * under way (the lab asks each task: trace_fds_table_call at its
+ * entry, until its exit or next entry).  0 once the cache is off
+ * (io_uring, tables shared between processes): no word at all.
+ */
+uint64_t
+trace_fds_table_gen(const struct trace_fds *tf)
+{
+	return tf == NULL || tf->off ? 0 : tf->table_gen;
 }
 
 /*
@@ -118,6 +160,8 @@ trace_fds_changed(struct trace_fds *tf)
 bool
 trace_fds_saw_call(struct trace_fds *tf, long nr, const uint64_t *args)
 {
+	if (trace_fds_table_call(nr))
+		tf->table_gen++;
 	if (nr == SYS_io_uring_setup) {
 		tf->off = true;
 		return false;

@@ -65,9 +65,9 @@
 
 /* Not in the syscall table, never shown, but the fd cache (trace-fds.c)
  * must see them: close_range closes fds, io_uring can close them with
- * no call at all. */
+ * no call at all, pidfd_getfd copies one from another process. */
 static const unsigned trace_extra_nrs[] = {
-	SYS_close_range, SYS_io_uring_setup,
+	SYS_close_range, SYS_io_uring_setup, SYS_pidfd_getfd,
 };
 #define TRACE_NEXTRA (sizeof trace_extra_nrs / sizeof trace_extra_nrs[0])
 
