@@ -140,7 +140,7 @@ struct drive {
 	 * of pos the ones gone back over with b, for f.  --record saves
 	 * path[0..pos). */
 	struct step	*path;
-	size_t		 npath, pos;
+	size_t		 npath, pos, path_cap;
 	char		 path_lesson[256];	/* the lesson the path is of */
 	/* The step under way. */
 	bool		 busy;
