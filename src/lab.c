@@ -302,6 +302,22 @@ lab_fd_word(struct lab *lab, pid_t tgid)
 	return trace_fds_table_gen(lab->fds);
 }
 
+/* Is t, a process's first task, the only live one and held at a stop
+ * the lab has not resumed (paused before a call)? */
+static bool
+lab_held_alone(struct lab *lab, const struct task *t)
+{
+	const struct task *o;
+
+	if (t->state != SIDE_BEFORE_CALL || t->in_call || t->stopped ||
+	    !lab_task_alive(t))
+		return false;
+	TAILQ_FOREACH(o, &lab->tasks, entry)
+		if (o != t && o->tgid == t->tgid && lab_task_alive(o))
+			return false;
+	return true;
+}
+
 /*
  * Every live task of the lab, asked about: a process for its fds and
  * whether it sleeps in a call, a thread only for the latter (its fds
@@ -326,6 +342,7 @@ lab_kernel(struct lab *lab)
 		procs[n].thread = t->tid != t->tgid;
 		procs[n].fdgen = procs[n].thread ? 0 :
 		    lab_fd_word(lab, t->tgid);
+		procs[n].held = !procs[n].thread && lab_held_alone(lab, t);
 		n++;
 	}
 	/* 0 asks for a full dump: a call that can change the set runs. */

@@ -290,6 +290,9 @@ struct kproc {			/* what the lab asks about */
 	/* The lab's word that its socket fds are as they were when this
 	 * number was last given (trace_fds_table_gen); 0: no word. */
 	uint64_t fdgen;
+	/* Its one task is held by the tracer at a stop not yet resumed:
+	 * in state 't', the same process, one thread (no stat needed). */
+	bool	 held;
 };
 struct kblocked {
 	int	 side;

@@ -325,6 +325,16 @@ view_proc_stats(struct kfdcache *fc, struct proc_files *pf,
 			continue;
 		p = fdcache_get(fc, procs[i].pid);
 		p->seen = true;
+		/* Held by the tracer since its fds were read: what stat
+		 * would say is known (a held process cannot even be
+		 * reaped, so its pid is its own). */
+		if (procs[i].held && p->valid) {
+			p->now.state = 't';
+			p->now.threads = 1;
+			p->now.start = p->start;
+			p->now_ok = true;
+			continue;
+		}
 		p->now_ok = sock_proc_stat(pf, procs[i].pid, &p->now) == 0;
 	}
 }

@@ -450,7 +450,7 @@ static void
 test_view(uint16_t port, int lfd, int lfd2, const int *cfd, int unbound,
     int udp, int dupfd)
 {
-	struct kproc me = { getpid(), 0, false, 0 };
+	struct kproc me = { getpid(), 0, false, 0, false };
 	struct kview v;
 	struct ksock *k;
 	size_t i;
@@ -526,7 +526,7 @@ test_view(uint16_t port, int lfd, int lfd2, const int *cfd, int unbound,
 static void
 test_bound(uint16_t port)
 {
-	struct kproc me = { getpid(), 0, false, 0 };
+	struct kproc me = { getpid(), 0, false, 0, false };
 	struct sockaddr_in sin;
 	struct kview v;
 	struct ksock *k;
@@ -751,7 +751,7 @@ test_refresh(void)
 static void
 test_sleep(uint16_t port, int lfd, int lfd2)
 {
-	struct kproc procs[2] = { { 0, 0, false, 0 }, { 0, 0, false, 0 } };
+	struct kproc procs[2] = { { 0, 0, false, 0, false }, { 0, 0, false, 0, false } };
 	struct kview v;
 	char state = '?', wchan[64];
 	long nr = -1;
