@@ -325,10 +325,12 @@ view_proc_stats(struct kfdcache *fc, struct proc_files *pf,
 			continue;
 		p = fdcache_get(fc, procs[i].pid);
 		p->seen = true;
-		/* Held by the tracer since its fds were read: what stat
-		 * would say is known (a held process cannot even be
-		 * reaped, so its pid is its own). */
-		if (procs[i].held && p->valid) {
+		/* Held by the tracer, and no fork, exec or exit since its
+		 * fds were read (the lab's word): what stat would say is
+		 * known (a held process cannot even be reaped, so its pid
+		 * is still the one read). */
+		if (procs[i].held && p->valid && procs[i].fdgen != 0 &&
+		    procs[i].fdgen == p->fdgen) {
 			p->now.state = 't';
 			p->now.threads = 1;
 			p->now.start = p->start;
