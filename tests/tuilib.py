@@ -59,6 +59,22 @@ def wait(name, pred, what, timeout=5.0):
         time.sleep(0.05)
 
 
+def wait_drawn(name, pred, what, timeout=5.0):
+    """As wait, and then until two screens in a row are the same: tmux
+    may show a frame half drawn (seen under ASan in CI: the lesson's
+    first line there, its timeline not yet)."""
+    end = time.monotonic() + timeout
+    text = wait(name, pred, what, timeout)
+    while time.monotonic() < end:
+        time.sleep(0.05)
+        again = screen(name)
+        if again == text and pred(again):
+            return again
+        text = again
+    check(False, f"{name}: {what}: the screen never settled:\n{text}")
+    return text
+
+
 def sockstep_pid(name):
     """The sockstep session name runs (a child of its pane's sh), or
     None: its lab network is where ss must look (sslib.lab_pid)."""
