@@ -8,7 +8,9 @@ import atexit
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -242,6 +244,50 @@ def wait_for(cond, timeout=10.0, interval=0.05):
         if got or time.monotonic() >= end:
             return got or None
         time.sleep(interval)
+
+
+class LabDump:
+    """tcpdump -i any -nn ... tcp in the lab of the sockstep process pid
+    (in_lab), started and capturing: it said "listening on" (started),
+    so nothing sent after this is missed."""
+
+    def __init__(self, pid, args=()):
+        self.p = subprocess.Popen(
+            in_lab(["tcpdump", "-i", "any", "-nn", "-l", "--immediate-mode",
+                    *args, "tcp"], pid),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.said = ""
+        while "listening on" not in self.said:
+            line = self.p.stderr.readline().decode()
+            self.said += line
+            if not line:
+                break
+        self.started = "listening on" in self.said
+        self.got = b""
+
+    def until(self, enough, timeout=60):
+        """Reads its lines until enough(text so far) holds or it ends:
+        an event, not a time (the bound is for a hang)."""
+        def more():
+            r, _, _ = select.select([self.p.stdout], [], [], 1.0)
+            if r:
+                chunk = os.read(self.p.stdout.fileno(), 65536)
+                self.got += chunk
+                if not chunk:
+                    return True
+            return enough(self.got.decode())
+        wait_for(more, timeout, 0)
+
+    def stop(self):
+        """Ends it (SIGINT: it prints what it holds); all it printed."""
+        self.p.send_signal(signal.SIGINT)
+        try:
+            rest, _ = self.p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rest, _ = self.p.communicate()
+        self.got += rest
+        return self.got.decode()
 
 
 def output_lines(evs, side):

@@ -10,11 +10,8 @@ count, operands and operator in it are what was typed; the 4 bytes the
 server wrote are the int they give, what the client read and printed.
 Last, other numbers typed (--stdin) in a free run: the server's reads
 follow the count byte (1, then 9 bytes for 2 operands)."""
-import os
 import re
-import select
 import shutil
-import signal
 import struct
 import subprocess
 import tempfile
@@ -71,16 +68,8 @@ have_dump = shutil.which("tcpdump") and shutil.which("nsenter")
 s = Interactive([LESSON, "--port", "0"])
 dump = None
 if have_dump:
-    dump = subprocess.Popen(in_lab(["tcpdump", "-i", "any", "-nn", "-l",
-                                    "--immediate-mode", "tcp"], s.p.pid),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    said = ""
-    while "listening on" not in said:
-        line = dump.stderr.readline().decode()
-        said += line
-        if not line:
-            break
-    check("listening on" in said, f"tcpdump started: {said!r}")
+    dump = LabDump(s.p.pid)
+    check(dump.started, f"tcpdump started: {dump.said!r}")
 new = s.step("s s s c c s")
 lst = rets(s.events, "server", "listen")
 port = port_of(lst[0]["local"]) if lst else 0
@@ -115,29 +104,13 @@ srv, cli = f"{SERVER_IP}:{port}", [e["local"] for e in
 check(len(cli) == 1 and mine == [(cli[0], srv, 14), (srv, cli[0], 4)],
       f"sockstep: one data segment of 14 bytes, one of 4 back: {mine}")
 if dump:
-    got = b""
-
-    def enough():
-        """tcpdump has printed both data segments (or ended)."""
-        global got
-        r, _, _ = select.select([dump.stdout], [], [], 1.0)
-        if r:
-            chunk = os.read(dump.stdout.fileno(), 65536)
-            got += chunk
-            if not chunk:
-                return True
-        return len([l for l in got.decode().splitlines()
-                    if SEG.search(l) and not l.endswith("length 0")]) >= 2
-    wait_for(enough, 60, 0)
-    dump.send_signal(signal.SIGINT)
-    try:
-        rest, _ = dump.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        dump.kill()
-        rest, _ = dump.communicate()
+    # tcpdump has printed both data segments (or ended).
+    dump.until(lambda text: len([l for l in text.splitlines()
+                                 if SEG.search(l) and
+                                 not l.endswith("length 0")]) >= 2)
     theirs = [(f"{m[1]}:{m[2]}", f"{m[3]}:{m[4]}", int(m[6]))
-              for m in (SEG.search(l) for l in (got + rest).decode()
-                        .splitlines()) if m and int(m[6]) > 0]
+              for m in (SEG.search(l) for l in dump.stop().splitlines())
+              if m and int(m[6]) > 0]
     check(theirs == mine, f"tcpdump saw the same data segments: {theirs}")
 no_leftovers(s.events, "lesson 10, step by step")
 

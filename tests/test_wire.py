@@ -12,9 +12,7 @@ reported, within a bound only a hang would reach."""
 import json
 import os
 import re
-import select
 import shutil
-import signal
 import subprocess
 import tempfile
 
@@ -83,42 +81,15 @@ def sockstep_segments(evs):
 
 def compare(lesson):
     s = Interactive([lesson, "--port", "0"])
-    dump = subprocess.Popen(in_lab(["tcpdump", "-i", "any", "-nn", "-S",
-                                    "-l", "--immediate-mode", "tcp"],
-                                   s.p.pid),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Its capture is open once it says so: nothing was sent before.
-    said = ""
-    while "listening on" not in said:
-        line = dump.stderr.readline().decode()
-        said += line
-        if not line:
-            break
-    check("listening on" in said, f"{lesson}: tcpdump started: {said!r}")
+    dump = LabDump(s.p.pid, ["-S"])
+    check(dump.started, f"{lesson}: tcpdump started: {dump.said!r}")
     s.step(lesson_steps(lesson))
     rc = s.close()
     check(rc == 0, f"{lesson}: sockstep exit {rc}")
     mine = sockstep_segments(s.events)
-    got = b""
-
-    def enough():
-        nonlocal got
-        r, _, _ = select.select([dump.stdout], [], [], 1.0)
-        if r:
-            chunk = os.read(dump.stdout.fileno(), 65536)
-            got += chunk
-            if not chunk:
-                return True
-        return len(tcpdump_segments(got.decode())) >= len(mine)
-    # An event, not a time: tcpdump's lines; the bound is for a hang.
-    wait_for(enough, 60, 0)
-    dump.send_signal(signal.SIGINT)
-    try:
-        rest, _ = dump.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        dump.kill()
-        rest, _ = dump.communicate()
-    theirs = relative(tcpdump_segments((got + rest).decode()))
+    dump.until(lambda text: len(tcpdump_segments(text)) >= len(mine))
+    theirs = relative(tcpdump_segments(dump.stop()))
     check(len(mine) > 0, f"{lesson}: sockstep reported segments")
     check(mine == theirs, f"{lesson}: sockstep's segments are tcpdump's, in "
           f"its order:\n  sockstep {mine}\n  tcpdump  {theirs}")
