@@ -422,10 +422,14 @@ cmd_batch(const char *lesson, const struct options *o, char *err,
 		    "end of the steps" : "nothing left could wake it");
 	}
 	rc = b.d.checks_failed > 0 ? 1 : 0;
-	if (b.d.checks_failed > 0)
-		fprintf(stderr, "sockstep: %u of %u checks failed\n",
-		    b.d.checks_failed, b.d.checks_failed + b.d.checks_passed +
-		    b.d.checks_skipped);
+	if (b.d.checks_failed > 0) {
+		unsigned all = b.d.checks_failed + b.d.checks_passed +
+		    b.d.checks_skipped;
+
+		fprintf(stderr, ngettext("sockstep: %u of %u check failed\n",
+		    "sockstep: %u of %u checks failed\n", all),
+		    b.d.checks_failed, all);
+	}
 	batch_close(&b);
 	if (shadow != NULL) {
 		if (rc == 1 && !batch_signal && o->steps == NULL)
