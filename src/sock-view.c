@@ -87,6 +87,7 @@ struct fdproc {
 		unsigned long long	 start;
 	}			*other;
 	size_t			 nother;
+	unsigned long long	 other_start;	/* whose list: its start time */
 };
 #define FDPROC_OTHER_MAX	64	/* then forgotten and asked again */
 struct kfdcache {
@@ -261,6 +262,10 @@ fd_other_known(const struct fdproc *p, const struct fdproc *q)
 {
 	size_t k;
 
+	/* A list made for an earlier process of the same pid is no answer
+	 * for this one (which may be a clone sharing its parent's table). */
+	if (p->other_start != p->now.start)
+		return false;
 	for (k = 0; k < p->nother; k++)
 		if (p->other[k].pid == q->pid && p->other[k].start ==
 		    q->now.start)
@@ -271,8 +276,9 @@ fd_other_known(const struct fdproc *p, const struct fdproc *q)
 static void
 fd_other_add(struct fdproc *p, const struct fdproc *q)
 {
-	if (p->nother == FDPROC_OTHER_MAX)
+	if (p->nother == FDPROC_OTHER_MAX || p->other_start != p->now.start)
 		p->nother = 0;
+	p->other_start = p->now.start;
 	if (p->other == NULL)
 		p->other = xreallocarray(NULL, FDPROC_OTHER_MAX,
 		    sizeof(*p->other));
