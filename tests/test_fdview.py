@@ -7,8 +7,10 @@ kernel or the lab says it may have changed; here the lab's word is all
 there is between dumps, so the dumps are spaced out
 (SOCKSTEP_DUMP_AGE_MS) and every pause must still match /proc exactly.
 Run once more with the usual dump age."""
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from sslib import *
 
@@ -59,6 +61,7 @@ def run_once(age):
     if age is not None:
         os.environ["SOCKSTEP_DUMP_AGE_MS"] = str(age)
     d = tempfile.mkdtemp(prefix="sockstep-fdview-")
+    atexit.register(shutil.rmtree, d, True)
     with open(os.path.join(d, "lesson.ini"), "w") as f:
         f.write("[lesson]\ntitle.en = fd view\n"
                 f"server = {prog} {{port}}\n")
