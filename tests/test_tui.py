@@ -35,29 +35,11 @@ def start(name, args="", env="", x=80, y=24, lead=""):
 
 
 def wait(name, pred, what, timeout=WAIT):
-    """As tuilib.wait, then the frame once it is whole: a capture can fall
-    between two pieces of one frame (pred true on the first piece, the
-    next line still the old one); the checks that follow read the rest."""
-    text = tuilib.wait(name, pred, what, timeout)
-    if pred(text):
-        whole = steady(name, timeout)
-        if pred(whole):
-            return whole
-    return text
+    return tuilib.wait(name, pred, what, timeout)
 
 
 def steady(name, timeout=WAIT):
-    """The screen once two looks 100 ms apart agree: a frame is written
-    in pieces, and a capture may fall between them."""
-    end = time.monotonic() + timeout
-    prev = screen(name)
-    while time.monotonic() < end:
-        time.sleep(0.1)
-        cur = screen(name)
-        if cur == prev:
-            return cur
-        prev = cur
-    return prev
+    return tuilib.steady(name, timeout)
 
 
 def has(*pats):

@@ -89,8 +89,8 @@ try:
     # 2. 80x24 on the host's network: the rule says why the lane is empty
     #    of captured segments; the implied handshake stays.
     start("host", 80, 24, "lesson 01-hello --port 0 --net host")
-    text = tuilib.wait_drawn("host", lambda s: "paused before socket()" in s,
-                             "the lesson starts", 30)
+    text = tuilib.wait("host", lambda s: "paused before socket()" in s,
+                       "the lesson starts", 30)
     rule, rows = timeline(text)
     check("no wire: --net host" in rule and " wire " not in
           rule.replace("no wire:", ""),
@@ -100,8 +100,8 @@ try:
 
     # 3. 80x24 on the lab network: the label fits.
     start("small", 80, 24, "lesson 01-hello --port 0")
-    text = tuilib.wait_drawn("small", lambda s: "paused before socket()" in s,
-                             "the lesson starts", 30)
+    text = tuilib.wait("small", lambda s: "paused before socket()" in s,
+                       "the lesson starts", 30)
     rule, rows = timeline(text)
     check(" wire " in rule and "server" in rule and "client" in rule,
           f"80x24: server, wire, client on the rule: {rule!r}")

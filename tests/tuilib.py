@@ -46,33 +46,38 @@ def screen(name, escapes=False):
     return tmux("capture-pane", "-p", "-t", name, *(["-e"] if escapes else []))
 
 
+def steady(name, timeout=5.0):
+    """The screen once two looks 100 ms apart agree: a frame is written
+    in pieces, and a capture may fall between them."""
+    end = time.monotonic() + timeout
+    prev = screen(name)
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        cur = screen(name)
+        if cur == prev:
+            return cur
+        prev = cur
+    return prev
+
+
 def wait(name, pred, what, timeout=5.0):
-    """Poll the screen until pred(text) is true; the last text either way."""
+    """Poll the screen until pred(text) is true; the last text either way.
+
+    A capture can fall between two pieces of one frame (pred true on the
+    first piece, the rest still the old frame: seen under ASan in CI, a
+    lesson's first line drawn and its timeline not yet), so once pred
+    holds the screen is taken when it is steady.  If pred no longer
+    holds then (the screen moved on), the text where it held is kept."""
     end = time.monotonic() + timeout
     while True:
         text = screen(name)
         if pred(text):
-            return text
+            whole = steady(name, min(timeout, 2.0))
+            return whole if pred(whole) else text
         if time.monotonic() > end:
             check(False, f"{name}: {what}; screen was:\n{text}")
             return text
         time.sleep(0.05)
-
-
-def wait_drawn(name, pred, what, timeout=5.0):
-    """As wait, and then until two screens in a row are the same: tmux
-    may show a frame half drawn (seen under ASan in CI: the lesson's
-    first line there, its timeline not yet)."""
-    end = time.monotonic() + timeout
-    text = wait(name, pred, what, timeout)
-    while time.monotonic() < end:
-        time.sleep(0.05)
-        again = screen(name)
-        if again == text and pred(again):
-            return again
-        text = again
-    check(False, f"{name}: {what}: the screen never settled:\n{text}")
-    return text
 
 
 def sockstep_pid(name):
