@@ -404,12 +404,6 @@ diag_dump_family(int fd, int family, uint16_t port, uint32_t seq,
 	}
 }
 
-/*
- * A socket kept open (issue 16 §1: one made in each host of the lab
- * network) may hold what an earlier request left unread (a dump cut
- * short, a lookup given up on): dropped, so that no old answer is read
- * as a new one.  The socket of one call has nothing queued.
- */
 /* Kept sockets (fds below 64) whose last exchange was read to its
  * end, so nothing is queued: the drain, one recv a snapshot, is
  * skipped.  An exchange under way is not clean. */
@@ -422,6 +416,12 @@ diag_mark_clean(int fd)
 		diag_clean |= 1ULL << fd;
 }
 
+/*
+ * A socket kept open (issue 16 §1: one made in each host of the lab
+ * network) may hold what an earlier request left unread (a dump cut
+ * short, a lookup given up on): dropped, so that no old answer is read
+ * as a new one.  The socket of one call has nothing queued.
+ */
 static int
 diag_socket(int kept)
 {
